@@ -1,0 +1,2 @@
+import InstanceWatchCore
+print("placeholder")

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Where the tests find the repository, the shared fixtures beside it, and built binaries.
+enum TestPaths {
+    static let repositoryRoot: URL = {
+        // Tests/InstanceWatchCoreTests/TestSupport/TestPaths.swift → the repository root.
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+    }()
+
+    /// `../shared`, as in CI; `INSTANCE_WATCH_SHARED` points elsewhere.
+    static let shared: URL = {
+        if let override = ProcessInfo.processInfo.environment["INSTANCE_WATCH_SHARED"] {
+            return URL(fileURLWithPath: override)
+        }
+        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    }()
+
+    static let peers = repositoryRoot.appendingPathComponent("Tests/Peers")
+
+    static func subdirectories(of directory: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { name in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }.sorted()
+    }
+}
