@@ -1,0 +1,42 @@
+# instance-watch: two Swift Lambda functions that keep people from forgetting EC2 instances.
+#   make demo   the whole system, locally (no AWS account)
+#   make test   every test
+#   make build  the release binaries
+# Each target installs what it needs when it is missing, and says so.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+SWIFT ?= swift
+PRODUCTS := StateChangeHandler UptimeChecker
+# libcurl, libcrypto and expat headers to build; binutils (readelf, nm) and openssl for the tests.
+DEBIAN_PACKAGES := libcurl4-openssl-dev libssl-dev libexpat1-dev pkg-config binutils openssl ca-certificates python3
+RELEASE_FLAGS := -c release --static-swift-stdlib
+
+.PHONY: help deps build release test demo clean
+
+help:
+	@sed -n '2,5p' Makefile | sed 's/^# *//'
+
+deps:
+	@scripts/ensure-debian-packages.sh $(DEBIAN_PACKAGES)
+
+release: deps
+	@echo "==> building release binaries ($(PRODUCTS)) with the Swift runtime linked statically"
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+build: release
+	@for product in $(PRODUCTS); do ls -l .build/release/$$product; done
+
+test: release
+	@echo "==> running the test suite (SigV4 suites from ../shared, local HTTP and TLS peers, release link check)"
+	$(SWIFT) test
+
+demo:
+	@echo "make demo arrives with the deployment issue (SAM template, Lambda bundles, local moto and Runtime API emulator)."
+	@echo "Until then: make test."
+	@exit 2
+
+clean:
+	rm -rf .build

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""A small HTTP/1.1 server for the HTTP client's tests.
+
+Keeps connections alive and counts how many it accepted, so a test can prove that the client
+reuses one connection. With --tls it makes a throwaway CA and a server certificate for 127.0.0.1
+and localhost (openssl CLI), serves HTTPS, and writes the CA's path on its second line of output.
+
+Prints "PORT <n>" once listening on 127.0.0.1. Routes:
+  GET/POST /echo          JSON: method, path, headers, body, and this connection's number
+  GET      /connections   JSON: {"accepted": <connections accepted so far>}
+  GET      /status/<n>    answers status n
+  GET      /slow?ms=<n>   waits n ms before answering
+  GET      /bytes?n=<n>   answers n bytes
+"""
+import argparse
+import json
+import os
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lock = threading.Lock()
+        self.accepted = 0
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes; no 40 ms delayed-ACK stall
+
+    def setup(self):
+        super().setup()
+        with self.server.lock:
+            self.server.accepted += 1
+            self.connection_number = self.server.accepted
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status, body, content_type="application/json"):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def route(self):
+        url = urlparse(self.path)
+        query = parse_qs(url.query)
+        body = self.read_body()
+        if url.path == "/echo":
+            payload = {
+                "method": self.command,
+                "path": self.path,
+                "headers": [[k, v] for k, v in self.headers.items()],
+                "body": body.decode("utf-8", "replace"),
+                "connection": self.connection_number,
+            }
+            return self.answer(200, json.dumps(payload).encode())
+        if url.path == "/connections":
+            with self.server.lock:
+                accepted = self.server.accepted
+            return self.answer(200, json.dumps({"accepted": accepted}).encode())
+        if url.path.startswith("/status/"):
+            status = int(url.path.rsplit("/", 1)[1])
+            return self.answer(status, json.dumps({"status": status}).encode())
+        if url.path == "/slow":
+            time.sleep(int(query.get("ms", ["1000"])[0]) / 1000)
+            return self.answer(200, b'{"slow":true}')
+        if url.path == "/bytes":
+            return self.answer(200, b"x" * int(query.get("n", ["0"])[0]), "application/octet-stream")
+        return self.answer(404, b'{"error":"no such route"}')
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = route
+
+
+def make_certificates(directory):
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+    ca_key, ca_cert = os.path.join(directory, "ca.key"), os.path.join(directory, "ca.pem")
+    key, csr, cert = (os.path.join(directory, n) for n in ("server.key", "server.csr", "server.pem"))
+    extensions = os.path.join(directory, "san.ext")
+    with open(extensions, "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n")
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca_cert,
+        "-days", "2", "-subj", "/CN=instance-watch test CA")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1")
+    run("x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key, "-CAcreateserial",
+        "-out", cert, "-days", "2", "-extfile", extensions)
+    return ca_cert, cert, key
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tls", action="store_true")
+    args = parser.parse_args()
+    server = Server(("127.0.0.1", 0), Handler)
+    ca_path = None
+    if args.tls:
+        directory = tempfile.mkdtemp(prefix="iw-tls-")
+        ca_path, cert, key = make_certificates(directory)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    print(f"PORT {server.server_address[1]}", flush=True)
+    if ca_path:
+        print(f"CA {ca_path}", flush=True)
+    # Stop when the test that started us goes away (stdin closes), so no server outlives its test.
+    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
