@@ -12,7 +12,7 @@ let package = Package(
         .library(name: "InstanceWatchCore", targets: ["InstanceWatchCore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
     ],
     targets: [
         .systemLibrary(

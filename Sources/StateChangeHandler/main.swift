@@ -1,10 +1,11 @@
-import Glibc
 import InstanceWatchCore
 
-// The handler arrives with its own issue; until then the binary says so instead of pretending to work.
-let arguments = CommandLine.arguments.dropFirst()
-print("""
-    StateChangeHandler (instance-watch): not implemented yet.
-    The Lambda runtime loop and this function's handler arrive in later issues.
-    """)
-exit(arguments.contains("--help") ? 0 : 2)
+let function = FunctionDescription(
+    name: "StateChangeHandler",
+    summary: "Records EC2 instance state changes in DynamoDB and warns in Slack about Spot interruptions."
+)
+
+LambdaMain.run(function) { environment, _ in
+    _ = try FunctionConfiguration.fromEnvironment(environment)
+    return NotYetImplementedHandler(function: function.name)
+}

@@ -18,6 +18,11 @@ enum TestPaths {
 
     static let peers = repositoryRoot.appendingPathComponent("Tests/Peers")
 
+    /// The debug build of an executable product, which `swift test` builds with the tests.
+    static func debugExecutable(_ product: String) -> String {
+        repositoryRoot.appendingPathComponent(".build/debug/\(product)").path
+    }
+
     static func subdirectories(of directory: URL) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.filter { name in

@@ -1,0 +1,117 @@
+import FoundationEssentials
+
+/// The functions' own settings (the design's configuration table), read and checked once at start-up.
+/// Every error names its variable; secret values (the webhook URL) are never repeated in one.
+public struct FunctionConfiguration: Sendable, Equatable {
+    public enum NotifyMode: String, Sendable, Equatable {
+        case each, digest
+    }
+
+    /// Where the Slack webhook URL comes from. The URL itself is a credential.
+    public enum SlackWebhookSource: Sendable, Equatable, CustomStringConvertible {
+        case url(URL)
+        case ssmParameter(String)
+
+        public var description: String {
+            switch self {
+            case .url: return "SLACK_WEBHOOK_URL (<redacted>)"
+            case .ssmParameter(let name): return "SSM parameter \(name)"
+            }
+        }
+    }
+
+    public static let defaultTableName = "instance_operating_time_table"
+    public static let defaultUptimeThreshold = 6 * 3600
+
+    public var tableName = defaultTableName
+    public var topicArn: String?
+    public var slackWebhook: SlackWebhookSource?
+    public var slackChannel: String?
+    /// Seconds an instance may run before alerts start.
+    public var uptimeThreshold = defaultUptimeThreshold
+    /// At most one alert per instance per this many seconds; 0 alerts on every run.
+    public var notifyInterval = 0
+    public var notifyMode = NotifyMode.each
+
+    public init() {}
+
+    /// The variables, their meaning and default, for `--help`.
+    public static let variables: [(name: String, meaning: String)] = [
+        ("TABLE_NAME", "DynamoDB table of instance states (default \(defaultTableName))"),
+        ("TOPIC_ARN", "SNS topic for uptime alerts; unset = no SNS"),
+        ("SLACK_WEBHOOK_URL", "Slack incoming webhook URL (a secret: never logged)"),
+        ("SLACK_WEBHOOK_PARAMETER", "name of an SSM SecureString holding the webhook URL, read once per cold start"),
+        ("SLACK_CHANNEL", "optional channel override in the Slack payload"),
+        ("UPTIME_THRESHOLD", "how long an instance may run before alerts: 90m, 6h, 2d (default 6h)"),
+        ("NOTIFY_INTERVAL", "at most one alert per instance per interval; 0 = every run (default 0)"),
+        ("NOTIFY_MODE", "each (one message per instance) or digest (one per run) (default each)"),
+        ("AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN", "as in the AWS SDKs"),
+        ("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _SNS, _EC2, _SSM", "endpoint overrides, as in the AWS SDKs"),
+        ("AWS_LAMBDA_LOG_FORMAT, AWS_LAMBDA_LOG_LEVEL", "Text or JSON log lines; TRACE, DEBUG, INFO, WARN, ERROR, FATAL"),
+        ("SSL_CERT_FILE", "CA bundle for TLS (default: Amazon Linux's or Debian's)"),
+    ]
+
+    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> FunctionConfiguration {
+        func value(_ name: String) -> String? {
+            guard let text = environment[name]?.trimmingWhitespace(), !text.isEmpty else { return nil }
+            return text
+        }
+        var configuration = FunctionConfiguration()
+        if let table = value("TABLE_NAME") {
+            guard isValidTableName(table) else {
+                throw .invalidValue(variable: "TABLE_NAME", value: table, expected: "3 to 255 characters of A-Z a-z 0-9 _ - .")
+            }
+            configuration.tableName = table
+        }
+        if let topic = value("TOPIC_ARN") {
+            guard topic.hasPrefix("arn:"), topic.split(separator: ":", omittingEmptySubsequences: false).count == 6,
+                  topic.split(separator: ":")[2] == "sns"
+            else {
+                throw .invalidValue(variable: "TOPIC_ARN", value: topic, expected: "an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:alerts")
+            }
+            configuration.topicArn = topic
+        }
+        if let webhook = value("SLACK_WEBHOOK_URL") {
+            guard let url = URL(string: webhook), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+                  url.host() != nil
+            else {
+                throw .invalidValue(variable: "SLACK_WEBHOOK_URL", value: nil, expected: "an https URL (the value is not shown: it is a secret)")
+            }
+            configuration.slackWebhook = .url(url)
+        } else if let parameter = value("SLACK_WEBHOOK_PARAMETER") {
+            configuration.slackWebhook = .ssmParameter(parameter)
+        }
+        configuration.slackChannel = value("SLACK_CHANNEL")
+        if let threshold = value("UPTIME_THRESHOLD") {
+            guard let seconds = DurationSetting.seconds(from: threshold), seconds > 0 else {
+                throw .invalidValue(variable: "UPTIME_THRESHOLD", value: threshold, expected: DurationSetting.expectedForm)
+            }
+            configuration.uptimeThreshold = seconds
+        }
+        if let interval = value("NOTIFY_INTERVAL") {
+            guard let seconds = DurationSetting.seconds(from: interval) else {
+                throw .invalidValue(variable: "NOTIFY_INTERVAL", value: interval, expected: "0 or " + DurationSetting.expectedForm)
+            }
+            configuration.notifyInterval = seconds
+        }
+        if let mode = value("NOTIFY_MODE") {
+            guard let parsed = NotifyMode(rawValue: mode.lowercased()) else {
+                throw .invalidValue(variable: "NOTIFY_MODE", value: mode, expected: "each or digest")
+            }
+            configuration.notifyMode = parsed
+        }
+        return configuration
+    }
+
+    private static func isValidTableName(_ name: String) -> Bool {
+        (3...255).contains(name.utf8.count) && name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        }
+    }
+}
+
+extension ConfigurationError: LambdaReportableError {
+    public var errorType: String { "InvalidConfiguration" }
+}

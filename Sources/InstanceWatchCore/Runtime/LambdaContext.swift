@@ -1,0 +1,31 @@
+import FoundationEssentials
+import Logging
+
+/// What the Runtime API says about one invocation, handed to the handler with the event.
+public struct LambdaContext: Sendable {
+    public let requestId: String
+    /// When Lambda stops the invocation, in milliseconds since the Unix epoch (`Lambda-Runtime-Deadline-Ms`).
+    public let deadlineEpochMilliseconds: Int64
+    public let invokedFunctionArn: String
+    public let traceId: String?
+    /// Carries `requestId` as metadata, so every line a handler logs names its invocation.
+    public let logger: Logger
+
+    public init(requestId: String, deadlineEpochMilliseconds: Int64, invokedFunctionArn: String, traceId: String?, logger: Logger) {
+        self.requestId = requestId
+        self.deadlineEpochMilliseconds = deadlineEpochMilliseconds
+        self.invokedFunctionArn = invokedFunctionArn
+        self.traceId = traceId
+        var logger = logger
+        logger[metadataKey: "requestId"] = .string(requestId)
+        self.logger = logger
+    }
+
+    public var deadline: Date { Date(timeIntervalSince1970: Double(deadlineEpochMilliseconds) / 1000) }
+
+    /// Time left before the deadline (zero once it has passed); retries and timeouts are cut to fit it.
+    public func remainingTime(now: Date = Date()) -> Duration {
+        let milliseconds = deadlineEpochMilliseconds - Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
+        return .milliseconds(max(0, milliseconds))
+    }
+}

@@ -1,0 +1,13 @@
+import FoundationEssentials
+
+/// The business of one function: an event's bytes in, a JSON-encodable answer out.
+/// A thrown error becomes the invocation's error; the loop goes on to the next invocation.
+public protocol LambdaHandler {
+    associatedtype Output: Encodable
+    func handle(_ event: Data, context: LambdaContext) throws -> Output
+}
+
+/// An error that names its own Lambda `errorType` (e.g. `MalformedEvent`); others use their Swift type name.
+public protocol LambdaReportableError: Error {
+    var errorType: String { get }
+}

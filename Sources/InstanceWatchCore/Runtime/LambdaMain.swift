@@ -1,0 +1,168 @@
+import FoundationEssentials
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What an executable says about itself in `--help`.
+public struct FunctionDescription: Sendable {
+    public let name: String
+    public let summary: String
+
+    public init(name: String, summary: String) {
+        self.name = name
+        self.summary = summary
+    }
+}
+
+/// The entry point both executables share. With `AWS_LAMBDA_RUNTIME_API` set it runs the Runtime API
+/// loop; without it, `--event FILE` (or `-` for stdin) runs one local invocation, printing the JSON result
+/// on stdout and logs on stderr, and exiting 0 on success and 1 on a handler error.
+public enum LambdaMain {
+    public static func run<Handler: LambdaHandler>(
+        _ function: FunctionDescription,
+        arguments: [String] = Array(CommandLine.arguments.dropFirst()),
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        initialize: (_ environment: [String: String], _ logger: Logger) throws -> Handler
+    ) -> Never {
+        let logger = LambdaLogHandler.makeLogger(label: function.name, environment: environment)
+        if arguments.contains("--help") || arguments.contains("-h") {
+            writeStandardOutput(help(function))
+            exit(0)
+        }
+        if let runtimeAPI = environment["AWS_LAMBDA_RUNTIME_API"], !runtimeAPI.isEmpty {
+            guard let endpoint = RuntimeAPIEndpoint(hostAndPort: runtimeAPI) else {
+                logger.critical("AWS_LAMBDA_RUNTIME_API=\"\(runtimeAPI)\" is not a host:port")
+                exit(1)
+            }
+            let http = CurlHTTPClient(configuration: .fromEnvironment(environment))
+            let runtime = LambdaRuntime(api: RuntimeAPIClient(endpoint: endpoint, http: http), logger: logger)
+            let reason = runtime.run { try initialize(environment, logger) }
+            logger.info("runtime loop ended: \(reason)")
+            exit(1)
+        }
+        switch LocalInvocation.eventSource(arguments) {
+        case .none:
+            writeStandardError("\(function.name): no event to handle. Give --event FILE (or --event - for stdin), or see --help.\n")
+            exit(2)
+        case .some(.failure(let message)):
+            writeStandardError("\(function.name): \(message)\n")
+            exit(2)
+        case .some(.success(let source)):
+            exit(LocalInvocation.run(source: source, logger: logger) { try initialize(environment, logger) })
+        }
+    }
+
+    static func help(_ function: FunctionDescription) -> String {
+        let variables = FunctionConfiguration.variables.map { "  \($0.name)\n      \($0.meaning)" }.joined(separator: "\n")
+        return """
+            \(function.name) — instance-watch
+            \(function.summary)
+
+            Usage:
+              \(function.name)                  on AWS Lambda (provided.al2023), as the bootstrap: with
+                                                AWS_LAMBDA_RUNTIME_API set, it serves invocations from the
+                                                Lambda Runtime API until the environment ends.
+              \(function.name) --event FILE     one local invocation of the event in FILE (- reads stdin):
+                                                the JSON result goes to stdout, logs to stderr; exit status
+                                                0 on success, 1 on a handler error, 2 on a usage error.
+              \(function.name) --help           this text.
+
+            Configuration (environment):
+            \(variables)
+
+            """
+    }
+}
+
+/// One invocation outside Lambda, for trying events by hand and for scripts.
+enum LocalInvocation {
+    enum Source: Equatable {
+        case file(String)
+        case standardInput
+    }
+
+    /// Local invocations get the Lambda maximum, 15 minutes, as their deadline.
+    static let deadline = Duration.seconds(900)
+
+    static func eventSource(_ arguments: [String]) -> Result<Source, UsageError>? {
+        guard let flag = arguments.firstIndex(where: { $0 == "--event" || $0.hasPrefix("--event=") }) else { return nil }
+        let value: String
+        if arguments[flag].hasPrefix("--event=") {
+            value = String(arguments[flag].dropFirst("--event=".count))
+        } else {
+            guard flag + 1 < arguments.count else { return .failure(UsageError("--event needs a file name, or - for stdin")) }
+            value = arguments[flag + 1]
+        }
+        return .success(value == "-" ? .standardInput : .file(value))
+    }
+
+    struct UsageError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static func run<Handler: LambdaHandler>(source: Source, logger: Logger, initialize: () throws -> Handler) -> Int32 {
+        let event: Data
+        switch source {
+        case .standardInput:
+            event = readToEnd(descriptor: 0)
+        case .file(let path):
+            // open(2) rather than Data(contentsOf:), which refuses pipes and devices (`--event <(…)`).
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                writeStandardError("cannot read the event: \(path): \(String(cString: strerror(errno)))\n")
+                return 2
+            }
+            event = readToEnd(descriptor: descriptor)
+            close(descriptor)
+        }
+        let handler: Handler
+        do {
+            handler = try initialize()
+        } catch {
+            let report = LambdaErrorReport(
+                origin: .runtime, errorType: (error as? LambdaReportableError)?.errorType ?? "InitializationError",
+                errorMessage: String(describing: error)
+            )
+            logger.critical("initialisation failed: \(report.errorMessage)")
+            writeStandardOutput(String(decoding: report.jsonBody(), as: UTF8.self) + "\n")
+            return 1
+        }
+        let nowMilliseconds = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        let context = LambdaContext(
+            requestId: "local-" + randomHex(16), deadlineEpochMilliseconds: nowMilliseconds + deadline.totalMilliseconds,
+            invokedFunctionArn: "", traceId: nil, logger: logger
+        )
+        switch LambdaRuntime.invoke(handler, event: event, context: context) {
+        case .success(let payload):
+            writeStandardOutput(String(decoding: payload, as: UTF8.self) + "\n")
+            return 0
+        case .failure(let report):
+            context.logger.error("invocation failed: \(report.headerValue): \(report.errorMessage)")
+            writeStandardOutput(String(decoding: report.jsonBody(), as: UTF8.self) + "\n")
+            return 1
+        }
+    }
+
+    private static func readToEnd(descriptor: Int32) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            data.append(contentsOf: buffer[0..<count])
+        }
+        return data
+    }
+
+    private static func randomHex(_ length: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in "0123456789abcdef".randomElement(using: &generator)! })
+    }
+}
+
+func writeStandardOutput(_ text: String) { LogSink.fileDescriptor(1).write(text) }
+func writeStandardError(_ text: String) { LogSink.fileDescriptor(2).write(text) }

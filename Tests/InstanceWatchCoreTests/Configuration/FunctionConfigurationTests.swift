@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+@testable import InstanceWatchCore
+
+@Suite("function configuration")
+struct FunctionConfigurationTests {
+    @Test("defaults are the design's")
+    func defaults() throws {
+        let configuration = try FunctionConfiguration.fromEnvironment([:])
+        #expect(configuration.tableName == "instance_operating_time_table")
+        #expect(configuration.uptimeThreshold == 6 * 3600)
+        #expect(configuration.notifyInterval == 0)
+        #expect(configuration.notifyMode == .each)
+        #expect(configuration.topicArn == nil && configuration.slackWebhook == nil && configuration.slackChannel == nil)
+    }
+
+    @Test("every variable is read")
+    func reads() throws {
+        let configuration = try FunctionConfiguration.fromEnvironment([
+            "TABLE_NAME": "states", "TOPIC_ARN": "arn:aws:sns:eu-west-1:123456789012:alerts",
+            "SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T/B/X", "SLACK_CHANNEL": "#ops",
+            "UPTIME_THRESHOLD": "90m", "NOTIFY_INTERVAL": "2d", "NOTIFY_MODE": "digest",
+        ])
+        #expect(configuration.tableName == "states")
+        #expect(configuration.topicArn == "arn:aws:sns:eu-west-1:123456789012:alerts")
+        #expect(configuration.slackWebhook == .url(URL(string: "https://hooks.slack.com/services/T/B/X")!))
+        #expect(configuration.slackChannel == "#ops")
+        #expect(configuration.uptimeThreshold == 5400)
+        #expect(configuration.notifyInterval == 172_800)
+        #expect(configuration.notifyMode == .digest)
+    }
+
+    @Test("the webhook comes from SSM when only the parameter is named")
+    func ssmParameter() throws {
+        let configuration = try FunctionConfiguration.fromEnvironment(["SLACK_WEBHOOK_PARAMETER": "/instance-watch/slack"])
+        #expect(configuration.slackWebhook == .ssmParameter("/instance-watch/slack"))
+    }
+
+    @Test("a bad value is an error that names its variable", arguments: [
+        ("UPTIME_THRESHOLD", "abc"), ("UPTIME_THRESHOLD", "0"), ("UPTIME_THRESHOLD", "6"), ("UPTIME_THRESHOLD", "-1h"),
+        ("NOTIFY_INTERVAL", "soon"), ("NOTIFY_MODE", "sometimes"), ("TOPIC_ARN", "alerts"),
+        ("TOPIC_ARN", "arn:aws:sqs:eu-west-1:123456789012:q"), ("TABLE_NAME", "a"), ("SLACK_WEBHOOK_URL", "not a url"),
+    ])
+    func namesTheVariable(_ variable: String, _ value: String) {
+        #expect {
+            _ = try FunctionConfiguration.fromEnvironment([variable: value])
+        } throws: { error in
+            "\(error)".contains(variable)
+        }
+    }
+
+    @Test("a bad webhook URL is never repeated in the error")
+    func webhookIsSecret() {
+        #expect {
+            _ = try FunctionConfiguration.fromEnvironment(["SLACK_WEBHOOK_URL": "ftp://hooks.example/SECRET-MARKER"])
+        } throws: { error in
+            !"\(error)".contains("SECRET-MARKER") && "\(error)".contains("SLACK_WEBHOOK_URL")
+        }
+        let source = FunctionConfiguration.SlackWebhookSource.url(URL(string: "https://hooks.slack.com/SECRET-MARKER")!)
+        #expect(!"\(source)".contains("SECRET-MARKER"))
+    }
+}
+
+@Suite("duration settings")
+struct DurationSettingTests {
+    @Test("90m, 6h, 2d, 45s and 0 are read as seconds")
+    func parses() {
+        #expect(DurationSetting.seconds(from: "90m") == 5400)
+        #expect(DurationSetting.seconds(from: "6h") == 21_600)
+        #expect(DurationSetting.seconds(from: "2d") == 172_800)
+        #expect(DurationSetting.seconds(from: "45s") == 45)
+        #expect(DurationSetting.seconds(from: "0") == 0)
+        #expect(DurationSetting.seconds(from: " 12H ") == 43_200)
+    }
+
+    @Test("anything else is rejected", arguments: ["", "6", "h", "6x", "1.5h", "-2h", "٣h", "99999999999999999999d", "6 h"])
+    func rejects(_ text: String) {
+        #expect(DurationSetting.seconds(from: text) == nil)
+    }
+
+    @Test("durations read naturally in messages")
+    func describes() {
+        #expect(DurationSetting.describe(seconds: 5400) == "1h 30m")
+        #expect(DurationSetting.describe(seconds: 7 * 3600 + 5 * 60) == "7h 5m")
+        #expect(DurationSetting.describe(seconds: 2 * 86_400 + 3600) == "2d 1h")
+        #expect(DurationSetting.describe(seconds: 45) == "45s")
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+@testable import InstanceWatchCore
+
+/// The Runtime API emulator (`Tests/Peers/runtime_api_emulator.py`) and its test-side calls.
+final class RuntimeEmulator: @unchecked Sendable {
+    let peer: LocalPeer
+    private let control = CurlHTTPClient()
+
+    init(timeoutMilliseconds: Int = 30_000, maximumResponseBytes: Int? = nil) throws {
+        var arguments = ["--timeout-ms", String(timeoutMilliseconds)]
+        if let maximumResponseBytes { arguments += ["--max-response-bytes", String(maximumResponseBytes)] }
+        peer = try LocalPeer(script: "runtime_api_emulator.py", arguments: arguments)
+    }
+
+    /// What `AWS_LAMBDA_RUNTIME_API` is set to.
+    var hostAndPort: String { "127.0.0.1:\(peer.port)" }
+
+    struct Result: Decodable {
+        let requestId: String
+        let kind: String
+        let body: String
+        let errorTypeHeader: String?
+        let contentType: String?
+
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]) ?? [:]
+        }
+    }
+
+    struct InitError: Decodable {
+        let errorTypeHeader: String?
+        let body: String
+    }
+
+    @discardableResult
+    func invoke(_ event: String, headers: [String: String] = [:]) throws -> String {
+        var request = HTTPRequest(method: .post, url: URL(string: "\(peer.baseURL)/test/invoke")!, body: Data(event.utf8))
+        for (name, value) in headers { request.headers.add(name, value) }
+        let response = try control.send(request)
+        let object = try JSONSerialization.jsonObject(with: response.body) as? [String: String]
+        return object?["requestId"] ?? ""
+    }
+
+    /// Queues an answer of `status` to the next `next` (500 ends the runtime's loop).
+    func answerNext(withStatus status: Int) throws {
+        _ = try control.send(HTTPRequest(method: .post, url: URL(string: "\(peer.baseURL)/test/next-status")!, body: Data("{\"status\":\(status)}".utf8)))
+    }
+
+    func results(waitingFor count: Int = 0, timeoutMilliseconds: Int = 10_000) throws -> [Result] {
+        let url = URL(string: "\(peer.baseURL)/test/results?count=\(count)&timeoutMs=\(timeoutMilliseconds)")!
+        return try JSONDecoder().decode([Result].self, from: control.send(HTTPRequest(method: .get, url: url, timeout: .after(.seconds(60)))).body)
+    }
+
+    func initError() throws -> InitError? {
+        try JSONDecoder().decode(InitError?.self, from: control.send(HTTPRequest(method: .get, url: URL(string: "\(peer.baseURL)/test/init-error")!)).body)
+    }
+
+    func stats() throws -> (runtimeConnections: Int, nextCalls: Int) {
+        let body = try control.send(HTTPRequest(method: .get, url: URL(string: "\(peer.baseURL)/test/stats")!)).body
+        let object = try JSONSerialization.jsonObject(with: body) as? [String: Int] ?? [:]
+        return (object["runtimeConnections"] ?? -1, object["nextCalls"] ?? -1)
+    }
+
+    /// A runtime loop client pointed at this emulator.
+    func apiClient(http: any HTTPClient = CurlHTTPClient()) -> RuntimeAPIClient {
+        RuntimeAPIClient(endpoint: RuntimeAPIEndpoint(hostAndPort: hostAndPort)!, http: http)
+    }
+}

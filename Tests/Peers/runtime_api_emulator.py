@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""A Lambda Runtime API emulator for the tests (../shared/specs/lambda-runtime-api.yaml, 2018-06-01).
+
+Runtime side, as Lambda serves it:
+  GET  /2018-06-01/runtime/invocation/next            long-polls until an event is queued; request id,
+                                                      deadline, function ARN and trace id in headers
+  POST /2018-06-01/runtime/invocation/{id}/response   202; 400 unknown id; 403 already answered; 413 over 6 MB
+  POST /2018-06-01/runtime/invocation/{id}/error      202; 400 unknown id; 403 already answered
+  POST /2018-06-01/runtime/init/error                 202 once, before the first next; else 403
+Test side (the test drives it):
+  POST /test/invoke          queue the body as an event; headers X-Test-Trace-Id, X-Test-Deadline-Ms (raw
+                             header value to send), X-Test-Omit-Request-Id: 1; answers {"requestId": ...}
+  POST /test/next-status     queue an answer with {"status": n} instead of an event (500 ends a runtime)
+  GET  /test/results?count=N&timeoutMs=T   waits for N answers; lists them in order
+  GET  /test/init-error      the init error posted, or null
+  GET  /test/stats           connections accepted (all, and those carrying Runtime API calls), next calls
+Prints "PORT <n>" when listening on 127.0.0.1; exits when its stdin closes.
+"""
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlparse
+
+MAX_RESPONSE_BYTES = 6 * 1024 * 1024
+PREFIX = "/2018-06-01/runtime"
+
+
+class State:
+    def __init__(self, timeout_ms, function_arn, max_response_bytes):
+        self.timeout_ms = timeout_ms
+        self.max_response_bytes = max_response_bytes
+        self.function_arn = function_arn
+        self.condition = threading.Condition()
+        self.queue = []            # ("event", body, headers) or ("status", n)
+        self.issued = {}           # request id -> event body
+        self.answered = set()
+        self.results = []          # in the order answered
+        self.init_error = None
+        self.next_calls = 0
+        self.connections = 0
+        self.runtime_connections = 0   # connections that carried Runtime API calls (not /test/ ones)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def setup(self):
+        super().setup()
+        self.counted_as_runtime = False
+        with STATE.condition:
+            STATE.connections += 1
+
+    def parse_request(self):
+        ok = super().parse_request()
+        if ok and self.path.startswith(PREFIX) and not self.counted_as_runtime:
+            self.counted_as_runtime = True
+            with STATE.condition:
+                STATE.runtime_connections += 1
+        return ok
+
+    def log_message(self, *args):
+        pass
+
+    def send_json(self, status, payload, headers=None):
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_raw(self, status, body, headers):
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        if url.path == PREFIX + "/invocation/next":
+            return self.next_invocation()
+        if url.path == "/test/results":
+            query = parse_qs(url.query)
+            count = int(query.get("count", ["0"])[0])
+            deadline = time.time() + int(query.get("timeoutMs", ["10000"])[0]) / 1000
+            with STATE.condition:
+                while len(STATE.results) < count and time.time() < deadline:
+                    STATE.condition.wait(max(0.01, deadline - time.time()))
+                return self.send_json(200, STATE.results)
+        if url.path == "/test/init-error":
+            with STATE.condition:
+                return self.send_json(200, STATE.init_error)
+        if url.path == "/test/stats":
+            with STATE.condition:
+                return self.send_json(200, {"connections": STATE.connections, "runtimeConnections": STATE.runtime_connections,
+                                           "nextCalls": STATE.next_calls})
+        return self.send_json(404, {"errorType": "NotFound", "errorMessage": self.path})
+
+    def next_invocation(self):
+        with STATE.condition:
+            STATE.next_calls += 1
+            while not STATE.queue:
+                STATE.condition.wait()
+            item = STATE.queue.pop(0)
+            if item[0] == "status":
+                return self.send_json(item[1], {"errorType": "TestStatus", "errorMessage": f"status {item[1]} queued by the test"})
+            _, request_id, body, test_headers = item
+            STATE.issued[request_id] = body
+        deadline = test_headers.get("X-Test-Deadline-Ms") or str(int(time.time() * 1000) + STATE.timeout_ms)
+        headers = {
+            "Content-Type": "application/json",
+            "Lambda-Runtime-Deadline-Ms": deadline,
+            "Lambda-Runtime-Invoked-Function-Arn": STATE.function_arn,
+        }
+        if test_headers.get("X-Test-Omit-Request-Id") != "1":
+            headers["Lambda-Runtime-Aws-Request-Id"] = request_id
+        if test_headers.get("X-Test-Trace-Id"):
+            headers["Lambda-Runtime-Trace-Id"] = test_headers["X-Test-Trace-Id"]
+        self.send_raw(200, body, headers)
+
+    def do_POST(self):
+        url = urlparse(self.path)
+        body = self.read_body()
+        if url.path == "/test/invoke":
+            request_id = str(uuid.uuid4())
+            test_headers = {k: v for k, v in self.headers.items() if k.startswith("X-Test-")}
+            with STATE.condition:
+                STATE.queue.append(("event", request_id, body, test_headers))
+                STATE.condition.notify_all()
+            return self.send_json(200, {"requestId": request_id})
+        if url.path == "/test/next-status":
+            with STATE.condition:
+                STATE.queue.append(("status", int(json.loads(body)["status"])))
+                STATE.condition.notify_all()
+            return self.send_json(200, {})
+        if url.path == PREFIX + "/init/error":
+            with STATE.condition:
+                if STATE.init_error is not None or STATE.next_calls > 0:
+                    return self.send_json(403, {"errorType": "InvalidStateTransition", "errorMessage": "init error after init"})
+                STATE.init_error = {"errorTypeHeader": self.headers.get("Lambda-Runtime-Function-Error-Type"),
+                                    "body": body.decode("utf-8", "replace")}
+                STATE.condition.notify_all()
+            return self.send_json(202, {"status": "OK"})
+        parts = url.path[len(PREFIX):].split("/") if url.path.startswith(PREFIX + "/invocation/") else []
+        if len(parts) == 4 and parts[3] in ("response", "error"):
+            request_id, kind = unquote(parts[2]), parts[3]
+            with STATE.condition:
+                if request_id not in STATE.issued:
+                    return self.send_json(400, {"errorType": "InvalidRequestID", "errorMessage": f"unknown request id {request_id}"})
+                if request_id in STATE.answered:
+                    return self.send_json(403, {"errorType": "InvalidStateTransition", "errorMessage": "already answered"})
+                if kind == "response" and len(body) > STATE.max_response_bytes:
+                    return self.send_json(413, {"errorType": "RequestEntityTooLarge", "errorMessage": f"{len(body)} bytes"})
+                STATE.answered.add(request_id)
+                STATE.results.append({
+                    "requestId": request_id, "kind": kind, "body": body.decode("utf-8", "replace"),
+                    "errorTypeHeader": self.headers.get("Lambda-Runtime-Function-Error-Type"),
+                    "contentType": self.headers.get("Content-Type"),
+                })
+                STATE.condition.notify_all()
+            return self.send_json(202, {"status": "OK"})
+        return self.send_json(404, {"errorType": "NotFound", "errorMessage": self.path})
+
+
+def main():
+    global STATE
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--timeout-ms", type=int, default=30000)
+    parser.add_argument("--function-arn", default="arn:aws:lambda:eu-west-1:123456789012:function:test")
+    parser.add_argument("--max-response-bytes", type=int, default=MAX_RESPONSE_BYTES,
+                        help="Lambda's limit is 6 MB; a lower one lets a test reach the 413 path")
+    args = parser.parse_args()
+    STATE = State(args.timeout_ms, args.function_arn, args.max_response_bytes)
+    server = Server(("127.0.0.1", 0), Handler)
+    print(f"PORT {server.server_address[1]}", flush=True)
+    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
