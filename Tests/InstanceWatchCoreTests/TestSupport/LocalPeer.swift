@@ -7,15 +7,23 @@ final class LocalPeer: @unchecked Sendable {
     let process = Process()
     let port: Int
     let announcements: [String: String]
+    /// Where the peer's stderr goes, for reading when a test fails.
+    let logPath: String
     private let stdin = Pipe()
+    private let commandLock = NSLock()
     private let stdout = Pipe()
 
     init(script: String, arguments: [String] = [], environment: [String: String] = [:], announcedKeys: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestPaths.peers.appendingPathComponent(script).path] + arguments
+        process.arguments = [TestPaths.python, TestPaths.peers.appendingPathComponent(script).path] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = stdin
         process.standardOutput = stdout
+        // A peer's own chatter (moto logs every request) goes to a file, not into the test report.
+        let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("instance-watch-\(script)-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: logPath.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: logPath)
+        self.logPath = logPath.path
         try process.run()
         var values: [String: String] = [:]
         var reader = LineReader(handle: stdout.fileHandleForReading)
@@ -30,6 +38,22 @@ final class LocalPeer: @unchecked Sendable {
         guard let port = values["PORT"].flatMap(Int.init) else { throw PeerError.didNotStart(script: script, waitingFor: "PORT") }
         self.port = port
         self.announcements = values
+        self.reader = reader
+    }
+
+    private var reader: LineReader
+
+    /// Sends one JSON command line to a peer that takes commands on stdin, and reads its one-line answer.
+    func command(_ object: [String: Any]) throws -> [String: Any] {
+        commandLock.lock()
+        defer { commandLock.unlock() }
+        var line = try JSONSerialization.data(withJSONObject: object)
+        line.append(UInt8(ascii: "\n"))
+        stdin.fileHandleForWriting.write(line)
+        guard let answer = reader.nextLine() else { throw PeerError.didNotStart(script: "peer", waitingFor: "an answer to \(object)") }
+        let decoded = try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any] ?? [:]
+        if let error = decoded["error"] as? String { throw PeerError.commandFailed(error) }
+        return decoded
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -45,11 +69,13 @@ final class LocalPeer: @unchecked Sendable {
     enum PeerError: Error, CustomStringConvertible {
         case didNotStart(script: String, waitingFor: String)
         case unexpectedOutput(script: String, line: String)
+        case commandFailed(String)
 
         var description: String {
             switch self {
             case .didNotStart(let script, let key): return "\(script) exited before announcing \(key)"
             case .unexpectedOutput(let script, let line): return "\(script) printed \(line)"
+            case .commandFailed(let message): return "peer command failed: \(message)"
             }
         }
     }

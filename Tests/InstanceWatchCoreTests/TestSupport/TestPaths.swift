@@ -18,6 +18,9 @@ enum TestPaths {
 
     static let peers = repositoryRoot.appendingPathComponent("Tests/Peers")
 
+    /// The Python that runs the peers: `make test` points this at its virtual environment (moto, boto3).
+    static let python = ProcessInfo.processInfo.environment["INSTANCE_WATCH_PYTHON"] ?? "python3"
+
     /// The debug build of an executable product, which `swift test` builds with the tests.
     static func debugExecutable(_ product: String) -> String {
         repositoryRoot.appendingPathComponent(".build/debug/\(product)").path

@@ -1,0 +1,168 @@
+/// Inputs and outputs of the DynamoDB operations instance-watch uses, in the API's own names
+/// (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/).
+
+public enum ReturnValues: String, Codable, Sendable {
+    case none = "NONE", allOld = "ALL_OLD", updatedOld = "UPDATED_OLD", allNew = "ALL_NEW", updatedNew = "UPDATED_NEW"
+}
+
+/// What a write's condition check failure carries back: nothing, or the item as it stood.
+public enum ReturnValuesOnConditionCheckFailure: String, Codable, Sendable {
+    case none = "NONE", allOld = "ALL_OLD"
+}
+
+/// A condition or update expression with its placeholders (`#state`, `:now`).
+public struct Expression: Sendable, Equatable {
+    public var text: String
+    public var names: [String: String]
+    public var values: DynamoDBItem
+
+    public init(_ text: String, names: [String: String] = [:], values: DynamoDBItem = [:]) {
+        self.text = text
+        self.names = names
+        self.values = values
+    }
+}
+
+public struct PutItemInput: Encodable, Sendable {
+    public var tableName: String
+    public var item: DynamoDBItem
+    public var conditionExpression: String?
+    public var expressionAttributeNames: [String: String]?
+    public var expressionAttributeValues: DynamoDBItem?
+    public var returnValues: ReturnValues?
+    public var returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure?
+
+    public init(tableName: String, item: DynamoDBItem, condition: Expression? = nil, returnValues: ReturnValues? = nil,
+                returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil) {
+        self.tableName = tableName
+        self.item = item
+        self.conditionExpression = condition?.text
+        self.expressionAttributeNames = condition.flatMap { $0.names.isEmpty ? nil : $0.names }
+        self.expressionAttributeValues = condition.flatMap { $0.values.isEmpty ? nil : $0.values }
+        self.returnValues = returnValues
+        self.returnValuesOnConditionCheckFailure = returnValuesOnConditionCheckFailure
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tableName = "TableName", item = "Item", conditionExpression = "ConditionExpression"
+        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
+        case returnValues = "ReturnValues", returnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure"
+    }
+}
+
+public struct UpdateItemInput: Encodable, Sendable {
+    public var tableName: String
+    public var key: DynamoDBItem
+    public var updateExpression: String
+    public var conditionExpression: String?
+    public var expressionAttributeNames: [String: String]?
+    public var expressionAttributeValues: DynamoDBItem?
+    public var returnValues: ReturnValues?
+    public var returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure?
+
+    /// `update` and `condition` share one set of placeholders, as in the API; they are merged here.
+    public init(tableName: String, key: DynamoDBItem, update: Expression, condition: Expression? = nil,
+                returnValues: ReturnValues? = nil, returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil) {
+        self.tableName = tableName
+        self.key = key
+        self.updateExpression = update.text
+        self.conditionExpression = condition?.text
+        let names = update.names.merging(condition?.names ?? [:]) { first, _ in first }
+        let values = update.values.merging(condition?.values ?? [:]) { first, _ in first }
+        self.expressionAttributeNames = names.isEmpty ? nil : names
+        self.expressionAttributeValues = values.isEmpty ? nil : values
+        self.returnValues = returnValues
+        self.returnValuesOnConditionCheckFailure = returnValuesOnConditionCheckFailure
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tableName = "TableName", key = "Key", updateExpression = "UpdateExpression", conditionExpression = "ConditionExpression"
+        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
+        case returnValues = "ReturnValues", returnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure"
+    }
+}
+
+public struct DeleteItemInput: Encodable, Sendable {
+    public var tableName: String
+    public var key: DynamoDBItem
+    public var conditionExpression: String?
+    public var expressionAttributeNames: [String: String]?
+    public var expressionAttributeValues: DynamoDBItem?
+    public var returnValues: ReturnValues?
+
+    public init(tableName: String, key: DynamoDBItem, condition: Expression? = nil, returnValues: ReturnValues? = nil) {
+        self.tableName = tableName
+        self.key = key
+        self.conditionExpression = condition?.text
+        self.expressionAttributeNames = condition.flatMap { $0.names.isEmpty ? nil : $0.names }
+        self.expressionAttributeValues = condition.flatMap { $0.values.isEmpty ? nil : $0.values }
+        self.returnValues = returnValues
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tableName = "TableName", key = "Key", conditionExpression = "ConditionExpression"
+        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
+        case returnValues = "ReturnValues"
+    }
+}
+
+/// The attributes a write returned (per `ReturnValues`), if any.
+public struct WriteOutput: Decodable, Sendable, Equatable {
+    public let attributes: DynamoDBItem?
+
+    enum CodingKeys: String, CodingKey {
+        case attributes = "Attributes"
+    }
+}
+
+public struct ScanInput: Encodable, Sendable {
+    public var tableName: String
+    public var limit: Int?
+    public var exclusiveStartKey: DynamoDBItem?
+    public var segment: Int?
+    public var totalSegments: Int?
+    public var filterExpression: String?
+    public var expressionAttributeNames: [String: String]?
+    public var expressionAttributeValues: DynamoDBItem?
+    public var consistentRead: Bool?
+
+    public init(tableName: String, limit: Int? = nil, exclusiveStartKey: DynamoDBItem? = nil, segment: Int? = nil,
+                totalSegments: Int? = nil, filter: Expression? = nil, consistentRead: Bool? = nil) {
+        self.tableName = tableName
+        self.limit = limit
+        self.exclusiveStartKey = exclusiveStartKey
+        self.segment = segment
+        self.totalSegments = totalSegments
+        self.filterExpression = filter?.text
+        self.expressionAttributeNames = filter.flatMap { $0.names.isEmpty ? nil : $0.names }
+        self.expressionAttributeValues = filter.flatMap { $0.values.isEmpty ? nil : $0.values }
+        self.consistentRead = consistentRead
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tableName = "TableName", limit = "Limit", exclusiveStartKey = "ExclusiveStartKey", segment = "Segment"
+        case totalSegments = "TotalSegments", filterExpression = "FilterExpression"
+        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
+        case consistentRead = "ConsistentRead"
+    }
+}
+
+public struct ScanOutput: Decodable, Sendable, Equatable {
+    public let items: [DynamoDBItem]
+    public let count: Int
+    public let scannedCount: Int
+    /// Present while more pages remain: the next page starts after this key.
+    public let lastEvaluatedKey: DynamoDBItem?
+
+    enum CodingKeys: String, CodingKey {
+        case items = "Items", count = "Count", scannedCount = "ScannedCount", lastEvaluatedKey = "LastEvaluatedKey"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        items = try container.decodeIfPresent([DynamoDBItem].self, forKey: .items) ?? []
+        count = try container.decodeIfPresent(Int.self, forKey: .count) ?? items.count
+        scannedCount = try container.decodeIfPresent(Int.self, forKey: .scannedCount) ?? count
+        lastEvaluatedKey = try container.decodeIfPresent(DynamoDBItem.self, forKey: .lastEvaluatedKey)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+@testable import InstanceWatchCore
+
+/// The fault-injecting server (`Tests/Peers/fault_server.py`): scripted answers, recorded attempts.
+final class FaultServer: @unchecked Sendable {
+    let peer: LocalPeer
+    private let control = CurlHTTPClient()
+
+    init() throws {
+        peer = try LocalPeer(script: "fault_server.py")
+    }
+
+    var endpoint: String { peer.baseURL }
+
+    func script(_ steps: [[String: Any]]) throws {
+        let body = try JSONSerialization.data(withJSONObject: steps)
+        _ = try control.send(HTTPRequest(method: .post, url: URL(string: "\(endpoint)/test/script")!, body: body))
+    }
+
+    func setDefault(_ step: [String: Any]) throws {
+        let body = try JSONSerialization.data(withJSONObject: step)
+        _ = try control.send(HTTPRequest(method: .post, url: URL(string: "\(endpoint)/test/default")!, body: body))
+    }
+
+    struct Attempt: Decodable {
+        let method: String
+        let path: String
+        let headers: [String: String]
+        let body: String
+    }
+
+    func attempts() throws -> [Attempt] {
+        let response = try control.send(HTTPRequest(method: .get, url: URL(string: "\(endpoint)/test/requests")!))
+        return try JSONDecoder().decode([Attempt].self, from: response.body)
+    }
+
+    /// An AWS environment whose every service endpoint is this server.
+    func environment() throws -> AWSEnvironment {
+        try AWSEnvironment.fromEnvironment([
+            "AWS_ACCESS_KEY_ID": "AKIDFAULT", "AWS_SECRET_ACCESS_KEY": "fault-secret", "AWS_REGION": "eu-west-1",
+            "AWS_ENDPOINT_URL": endpoint,
+        ])
+    }
+}

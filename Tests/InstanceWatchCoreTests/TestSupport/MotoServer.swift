@@ -1,0 +1,48 @@
+import Foundation
+@testable import InstanceWatchCore
+
+/// moto's server with signature checking on (`Tests/Peers/moto_peer.py`), one per test process:
+/// starting it takes a second or two, so tests share it and keep apart by unique resource names.
+final class MotoServer: @unchecked Sendable {
+    static let shared: Result<MotoServer, any Error> = Result { try MotoServer() }
+
+    static func get() throws -> MotoServer { try shared.get() }
+
+    let peer: LocalPeer
+    let credentials: AWSCredentials
+    let region = "eu-west-1"
+
+    private init() throws {
+        peer = try LocalPeer(script: "moto_peer.py", announcedKeys: ["ACCESS_KEY_ID", "SECRET_ACCESS_KEY"])
+        credentials = AWSCredentials(
+            accessKeyId: peer.announcements["ACCESS_KEY_ID"]!, secretAccessKey: peer.announcements["SECRET_ACCESS_KEY"]!
+        )
+    }
+
+    var endpoint: String { peer.baseURL }
+
+    /// What the functions read: the test user's key, the region, and `AWS_ENDPOINT_URL` pointing here.
+    var environmentVariables: [String: String] {
+        ["AWS_ACCESS_KEY_ID": credentials.accessKeyId, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
+         "AWS_REGION": region, "AWS_ENDPOINT_URL": endpoint]
+    }
+
+    func awsClient(credentials: AWSCredentials? = nil, http: any HTTPClient = CurlHTTPClient()) throws -> AWSClient {
+        var variables = environmentVariables
+        if let credentials {
+            variables["AWS_ACCESS_KEY_ID"] = credentials.accessKeyId
+            variables["AWS_SECRET_ACCESS_KEY"] = credentials.secretAccessKey
+        }
+        return AWSClient(environment: try AWSEnvironment.fromEnvironment(variables), http: http)
+    }
+
+    @discardableResult
+    func fixture(_ command: [String: Any]) throws -> [String: Any] {
+        try peer.command(command)
+    }
+
+    /// A name no other test uses, for tables and topics.
+    static func uniqueName(_ prefix: String) -> String {
+        "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""moto's server on a free loopback port, with SigV4 checking on, for the AWS client tests.
+
+Starts moto with INITIAL_NO_AUTH_ACTION_COUNT=3: exactly the three IAM calls that make a test user,
+give it a policy and create its access key go unchecked; every later call must be signed with that
+key. Prints "PORT <n>", "ACCESS_KEY_ID <id>" and "SECRET_ACCESS_KEY <secret>".
+
+Then reads fixture commands, one JSON object a line on stdin, runs them with boto3 (signed with the
+test user's key, so they pass the same checks) and answers one JSON line on stdout:
+  {"op": "create_table", "name": ..., "key": "instance_id"}
+  {"op": "put_items", "table": ..., "items": [...], "padding": n}   plain JSON items, S values only
+  {"op": "scan_all", "table": ...}                                   every item, as plain JSON
+  {"op": "create_topic", "name": ...}                                -> {"arn": ...}
+  {"op": "sns_messages"}                                             messages moto has "sent"
+  {"op": "run_instances", "count": n, "tags": {...}, "spot": bool}  -> {"ids": [...]}
+  {"op": "stop_instances" | "terminate_instances", "ids": [...]}
+  {"op": "put_parameter", "name": ..., "value": ..., "type": "SecureString"}
+Exits when stdin closes.
+"""
+import json
+import os
+import socket
+import sys
+import urllib.request
+
+os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
+os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "true")
+
+import boto3  # noqa: E402
+from moto.server import ThreadedMotoServer  # noqa: E402
+
+REGION = "eu-west-1"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    iam = boto3.client("iam", endpoint_url=url, region_name="us-east-1",
+                       aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
+    iam.create_user(UserName="instance-watch-test")
+    iam.put_user_policy(UserName="instance-watch-test", PolicyName="test-everything", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="instance-watch-test")["AccessKey"]
+    print(f"PORT {port}", flush=True)
+    print(f"ACCESS_KEY_ID {key['AccessKeyId']}", flush=True)
+    print(f"SECRET_ACCESS_KEY {key['SecretAccessKey']}", flush=True)
+
+    session = dict(endpoint_url=url, region_name=REGION,
+                   aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm")}
+    clients["dynamodb-resource"] = boto3.resource("dynamodb", **session)
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        command = json.loads(line)
+        try:
+            answer = run(command, clients, url)
+        except Exception as error:  # the test sees the failure as a JSON answer
+            answer = {"error": f"{type(error).__name__}: {error}"}
+        print(json.dumps(answer), flush=True)
+    server.stop()
+
+
+def run(command, clients, url):
+    op = command["op"]
+    if op == "create_table":
+        clients["dynamodb"].create_table(
+            TableName=command["name"], BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": command["key"], "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": command["key"], "AttributeType": "S"}])
+        return {}
+    if op == "put_items":
+        table = clients["dynamodb-resource"].Table(command["table"])
+        padding = "p" * command.get("padding", 0)
+        with table.batch_writer() as batch:
+            for item in command["items"]:
+                if padding:
+                    item = dict(item, padding=padding)
+                batch.put_item(Item=item)
+        return {"count": len(command["items"])}
+    if op == "scan_all":
+        items, kwargs = [], {"TableName": command["table"]}
+        while True:
+            page = clients["dynamodb"].scan(**kwargs)
+            items += page["Items"]
+            if "LastEvaluatedKey" not in page:
+                return {"items": items}
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    if op == "create_topic":
+        return {"arn": clients["sns"].create_topic(Name=command["name"])["TopicArn"]}
+    if op == "sns_messages":
+        with urllib.request.urlopen(f"{url}/moto-api/data.json") as response:
+            data = json.load(response)
+        messages = []
+        for topic in data.get("sns", {}).get("Topic", []):
+            for message in topic.get("sent_notifications", []):
+                messages.append({"topic": topic.get("arn"), "id": message[0], "message": message[1],
+                                 "subject": message[2], "attributes": message[3]})
+        return {"messages": messages}
+    if op == "run_instances":
+        kwargs = dict(ImageId="ami-12c6146b", MinCount=command["count"], MaxCount=command["count"],
+                      InstanceType=command.get("type", "t3.micro"))
+        if command.get("tags"):
+            kwargs["TagSpecifications"] = [{"ResourceType": "instance", "Tags": [
+                {"Key": k, "Value": v} for k, v in command["tags"].items()]}]
+        if command.get("spot"):
+            kwargs["InstanceMarketOptions"] = {"MarketType": "spot"}
+        reservation = clients["ec2"].run_instances(**kwargs)
+        return {"ids": [i["InstanceId"] for i in reservation["Instances"]]}
+    if op == "stop_instances":
+        clients["ec2"].stop_instances(InstanceIds=command["ids"])
+        return {}
+    if op == "terminate_instances":
+        clients["ec2"].terminate_instances(InstanceIds=command["ids"])
+        return {}
+    if op == "put_parameter":
+        clients["ssm"].put_parameter(Name=command["name"], Value=command["value"],
+                                     Type=command.get("type", "SecureString"), Overwrite=True)
+        return {}
+    raise ValueError(f"unknown op {op}")
+
+
+if __name__ == "__main__":
+    main()
