@@ -11,16 +11,22 @@ SHELL := /bin/bash
 SWIFT ?= swift
 PRODUCTS := StateChangeHandler UptimeChecker
 # libcurl, libcrypto and expat headers to build; binutils (readelf, nm) and openssl for the tests.
-DEBIAN_PACKAGES := libcurl4-openssl-dev libssl-dev libexpat1-dev pkg-config binutils openssl ca-certificates python3
+DEBIAN_PACKAGES := libcurl4-openssl-dev libssl-dev libexpat1-dev pkg-config binutils openssl ca-certificates python3 python3-venv
 RELEASE_FLAGS := -c release --static-swift-stdlib
+# The test peers (moto's server for DynamoDB, SNS, EC2 and SSM) run in this environment.
+VENV := $(CURDIR)/.build/venv
+PYTHON_REQUIREMENTS := moto[server]==5.2.1
 
-.PHONY: help deps build release test demo clean
+.PHONY: help deps python-env build release test demo clean
 
 help:
 	@sed -n '2,5p' Makefile | sed 's/^# *//'
 
 deps:
 	@scripts/ensure-debian-packages.sh $(DEBIAN_PACKAGES)
+
+python-env: deps
+	@scripts/ensure-python-env.sh $(VENV) "$(PYTHON_REQUIREMENTS)"
 
 release: deps
 	@echo "==> building release binaries ($(PRODUCTS)) with the Swift runtime linked statically"
@@ -29,9 +35,10 @@ release: deps
 build: release
 	@for product in $(PRODUCTS); do ls -l .build/release/$$product; done
 
-test: release
-	@echo "==> running the test suite (SigV4 suites from ../shared, local HTTP and TLS peers, release link check)"
-	$(SWIFT) test
+test: release python-env
+	@echo "==> running the test suite: SigV4 suites from ../shared; local HTTP, TLS, Runtime API and fault peers;"
+	@echo "    moto's server with signature checking, started and stopped by the tests; the release link check"
+	INSTANCE_WATCH_PYTHON=$(VENV)/bin/python $(SWIFT) test
 
 demo:
 	@echo "make demo arrives with the deployment issue (SAM template, Lambda bundles, local moto and Runtime API emulator)."

@@ -96,7 +96,8 @@ def run(command, clients, url):
                 return {"items": items}
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
     if op == "create_topic":
-        return {"arn": clients["sns"].create_topic(Name=command["name"])["TopicArn"]}
+        attributes = {"FifoTopic": "true"} if command["name"].endswith(".fifo") else {}
+        return {"arn": clients["sns"].create_topic(Name=command["name"], Attributes=attributes)["TopicArn"]}
     if op == "sns_messages":
         with urllib.request.urlopen(f"{url}/moto-api/data.json") as response:
             data = json.load(response)

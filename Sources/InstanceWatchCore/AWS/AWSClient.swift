@@ -55,7 +55,7 @@ public final class AWSClient {
         _ service: AWSService, action: String, version: String, parameters: [(String, String)], deadline: Date?
     ) throws(AWSClientError) -> XMLElement {
         let form = ([("Action", action), ("Version", version)] + parameters)
-            .map { "\(URIEncoding.encode($0.0))=\(URIEncoding.encode($0.1))" }
+            .map { "\(URIEncoding.formEncode($0.0))=\(URIEncoding.formEncode($0.1))" }
             .joined(separator: "&")
         let headers: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"]
         let response = try send(service, operation: action, headers: headers, body: Data(form.utf8), deadline: deadline)

@@ -17,6 +17,13 @@ enum URIEncoding {
         return String(decoding: encoded, as: UTF8.self)
     }
 
+    /// `application/x-www-form-urlencoded` as the AWS SDKs write query-protocol bodies (Python's
+    /// `urlencode`): strict encoding, but a space is `+`. Servers that re-encode a parsed form to check
+    /// the signature (moto) then hash the very bytes that were sent.
+    static func formEncode(_ text: String) -> String {
+        encode(text).replacing("%20", with: "+")
+    }
+
     /// Decodes `%XX` sequences; a malformed sequence is kept literally. `+` stays `+`: in SigV4 it is data.
     static func decode(_ text: String) -> String {
         let bytes = Array(text.utf8)

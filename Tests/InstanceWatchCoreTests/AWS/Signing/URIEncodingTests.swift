@@ -11,6 +11,11 @@ struct URIEncodingTests {
         #expect(URIEncoding.encode("ሴ") == "%E1%88%B4")
     }
 
+    @Test("form encoding writes a space as + and encodes everything else strictly, as the AWS SDKs do")
+    func formEncodes() {
+        #expect(URIEncoding.formEncode("i-0abc (web) running 7h & more+") == "i-0abc+%28web%29+running+7h+%26+more%2B")
+    }
+
     @Test("decoding leaves + alone and keeps malformed escapes literally")
     func decodes() {
         #expect(URIEncoding.decode("c%2Bd+e") == "c+d+e")
