@@ -1,0 +1,107 @@
+import FoundationEssentials
+
+/// The EC2 events instance-watch acts on, read from an EventBridge event; anything else is `.other`.
+public enum EC2Event: Sendable, Equatable {
+    case stateChange(StateChange)
+    case spotInterruptionWarning(InterruptionWarning)
+    case rebalanceRecommendation(InterruptionWarning)
+    case other(source: String, detailType: String)
+
+    public static let stateChangeType = "EC2 Instance State-change Notification"
+    public static let spotInterruptionType = "EC2 Spot Instance Interruption Warning"
+    public static let rebalanceType = "EC2 Instance Rebalance Recommendation"
+
+    /// An `EC2 Instance State-change Notification`.
+    public struct StateChange: Sendable, Equatable {
+        public let instanceId: String
+        public let state: InstanceState
+        public let time: UTCDateTime
+        public let account: String
+        public let region: String
+    }
+
+    /// A Spot interruption warning (`action` is terminate, stop or hibernate) or a rebalance
+    /// recommendation (no action).
+    public struct InterruptionWarning: Sendable, Equatable {
+        public let instanceId: String
+        public let action: String?
+        public let time: UTCDateTime
+        public let account: String
+        public let region: String
+    }
+
+    /// Classifies an event. An EC2 event of a handled type with a missing or wrong field is an error
+    /// naming the field; an event of another source or type is `.other`, not an error.
+    public static func parse(_ data: Data) throws(MalformedEvent) -> EC2Event {
+        let envelope = try EventBridgeEvent.decode(data)
+        guard envelope.source == "aws.ec2" else { return .other(source: envelope.source, detailType: envelope.detailType) }
+        switch envelope.detailType {
+        case stateChangeType:
+            let detail: StateChangeDetail = try decodeDetail(data)
+            guard let state = InstanceState(rawValue: detail.state) else {
+                throw MalformedEvent(field: "detail.state", problem: "\"\(detail.state.prefix(64))\" is not an EC2 instance state")
+            }
+            return .stateChange(StateChange(
+                instanceId: try validInstanceId(detail.instanceId), state: state, time: try envelope.eventTime(),
+                account: envelope.account, region: envelope.region
+            ))
+        case spotInterruptionType, rebalanceType:
+            let detail: InterruptionDetail = try decodeDetail(data)
+            let warning = InterruptionWarning(
+                instanceId: try validInstanceId(detail.instanceId), action: detail.instanceAction, time: try envelope.eventTime(),
+                account: envelope.account, region: envelope.region
+            )
+            return envelope.detailType == spotInterruptionType ? .spotInterruptionWarning(warning) : .rebalanceRecommendation(warning)
+        default:
+            return .other(source: envelope.source, detailType: envelope.detailType)
+        }
+    }
+
+    private struct StateChangeDetail: Decodable {
+        let instanceId: String
+        let state: String
+        enum CodingKeys: String, CodingKey { case instanceId = "instance-id", state }
+    }
+
+    private struct InterruptionDetail: Decodable {
+        let instanceId: String
+        let instanceAction: String?
+        enum CodingKeys: String, CodingKey { case instanceId = "instance-id", instanceAction = "instance-action" }
+    }
+
+    private struct Envelope<Detail: Decodable>: Decodable {
+        let detail: Detail
+    }
+
+    private static func decodeDetail<Detail: Decodable>(_ data: Data) throws(MalformedEvent) -> Detail {
+        do {
+            return try JSONDecoder().decode(Envelope<Detail>.self, from: data).detail
+        } catch let error as DecodingError {
+            throw MalformedEvent(error)
+        } catch {
+            throw MalformedEvent(field: "detail", problem: "cannot be decoded: \(error)")
+        }
+    }
+
+    /// `i-` and 8 or 17 hex digits: what EC2 issues. Anything else would be written to the table as a key.
+    static func validInstanceId(_ id: String) throws(MalformedEvent) -> String {
+        let hex = id.utf8.dropFirst(2)
+        guard id.hasPrefix("i-"), hex.count == 8 || hex.count == 17,
+              hex.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) })
+        else {
+            throw MalformedEvent(field: "detail.instance-id", problem: "\"\(id.prefix(64))\" is not an EC2 instance id")
+        }
+        return id
+    }
+}
+
+/// An EC2 instance state, in lifecycle order: at the same event time, a later state wins.
+public enum InstanceState: String, Sendable, CaseIterable, Comparable {
+    case pending, running, stopping, stopped
+    case shuttingDown = "shutting-down"
+    case terminated
+
+    public var lifecycleRank: Int { Self.allCases.firstIndex(of: self)! }
+
+    public static func < (lhs: InstanceState, rhs: InstanceState) -> Bool { lhs.lifecycleRank < rhs.lifecycleRank }
+}
