@@ -26,6 +26,14 @@ public struct LambdaErrorReport: Error, Sendable, Equatable, Codable {
         self.init(origin: .function, errorType: type, errorMessage: String(describing: error))
     }
 
+    /// A report for a failed start-up (bad configuration): `Runtime.<errorType>`.
+    public init(initializationError error: any Error) {
+        self.init(
+            origin: .runtime, errorType: (error as? LambdaReportableError)?.errorType ?? "InitializationError",
+            errorMessage: String(describing: error)
+        )
+    }
+
     public var headerValue: String { "\(origin).\(errorType)" }
 
     enum CodingKeys: String, CodingKey {

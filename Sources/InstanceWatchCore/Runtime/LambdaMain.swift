@@ -122,10 +122,7 @@ enum LocalInvocation {
         do {
             handler = try initialize()
         } catch {
-            let report = LambdaErrorReport(
-                origin: .runtime, errorType: (error as? LambdaReportableError)?.errorType ?? "InitializationError",
-                errorMessage: String(describing: error)
-            )
+            let report = LambdaErrorReport(initializationError: error)
             logger.critical("initialisation failed: \(report.errorMessage)")
             writeStandardOutput(String(decoding: report.jsonBody(), as: UTF8.self) + "\n")
             return 1

@@ -34,10 +34,7 @@ public final class LambdaRuntime {
         do {
             handler = try initialize()
         } catch {
-            let report = LambdaErrorReport(
-                origin: .runtime, errorType: (error as? LambdaReportableError)?.errorType ?? "InitializationError",
-                errorMessage: String(describing: error)
-            )
+            let report = LambdaErrorReport(initializationError: error)
             logger.critical("initialisation failed: \(report.errorMessage)")
             do {
                 try api.reportInitializationError(InitializationErrorRequest(report: report))
