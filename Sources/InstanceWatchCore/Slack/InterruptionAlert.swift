@@ -24,7 +24,6 @@ public enum InterruptionAlert {
         let instance: EC2Instance? = if case .found(let found) = lookUp { found } else { nil }
         let unknown: String = if case .failed(let reason) = lookUp { "unknown (look-up failed: \(reason))" } else { "unknown" }
         let name = instance.map { $0.name ?? "(no Name tag)" } ?? unknown
-        let region = warning.region.isEmpty ? "unknown region" : warning.region
         let arn = "arn:aws:ec2:\(warning.region):\(warning.account):instance/\(warning.instanceId)"
         let action = warning.action ?? "none yet (rebalance recommendation)"
         let when = whenText(kind: kind, action: warning.action, eventTime: warning.time)
@@ -39,8 +38,8 @@ public enum InterruptionAlert {
         let fields = [
             ("Account", warning.account), ("ARN", arn), ("Instance ID", warning.instanceId), ("Name", name),
             ("Private IP", instance?.privateIPAddress ?? unknown), ("Type", instance?.type ?? unknown),
-            ("Zone", instance?.availabilityZone ?? unknown), ("Action", action), ("When", when),
-            ("Region", region),
+            ("Zone", instance?.availabilityZone ?? unknown), ("Lifecycle", instance.map { $0.isSpot ? "Spot" : "On-Demand" } ?? unknown),
+            ("Action", action), ("When", when),
         ].map { "*\($0.0)*\n\(SlackMessage.escape($0.1))" }
 
         return SlackMessage(

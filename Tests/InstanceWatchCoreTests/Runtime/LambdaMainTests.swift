@@ -26,9 +26,9 @@ struct LambdaMainTests {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test("a local invocation whose handler fails exits 1, with the error as JSON on stdout and logs on stderr", arguments: products)
-    func localHandlerError(_ product: String) throws {
-        let result = try runCommand(TestPaths.debugExecutable(product), ["--event", "-"], environment: baseEnvironment, input: Data("{}".utf8))
+    @Test("a local invocation whose handler fails exits 1, with the error as JSON on stdout and logs on stderr")
+    func localHandlerError() throws {
+        let result = try runCommand(TestPaths.debugExecutable("UptimeChecker"), ["--event", "-"], environment: baseEnvironment, input: Data("{}".utf8))
         #expect(result.status == 1)
         let error = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "stdout: \(result.stdout)")
         #expect(error["errorType"] as? String == "NotImplemented")
@@ -74,7 +74,7 @@ struct LambdaMainTests {
         try emulator.answerNext(withStatus: 500)
         var environment = baseEnvironment
         environment["AWS_LAMBDA_RUNTIME_API"] = emulator.hostAndPort
-        let result = try runCommand(TestPaths.debugExecutable("StateChangeHandler"), [], environment: environment)
+        let result = try runCommand(TestPaths.debugExecutable("UptimeChecker"), [], environment: environment)
         #expect(result.status != 0)
         let results = try emulator.results(waitingFor: 2)
         #expect(results.map(\.requestId) == [first, second])

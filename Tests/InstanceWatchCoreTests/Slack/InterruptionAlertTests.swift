@@ -24,7 +24,7 @@ struct InterruptionAlertTests {
         #expect(message.attachments.first?.color == "#FFC300")
         let body = try json(message)
         for fragment in ["arn:aws:ec2:eu-west-1:123456789012:instance/i-0b662ef9931388ba0", "10.0.1.23", "c5.large", "eu-west-1b",
-                         "terminate", "batch &lt;worker&gt; &amp; co", #""type":"button""#,
+                         "terminate", "batch &lt;worker&gt; &amp; co", "Spot", #""type":"button""#,
                          "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#InstanceDetails:instanceId=i-0b662ef9931388ba0"] {
             #expect(body.contains(fragment), "\(fragment) missing")
         }

@@ -1,0 +1,8 @@
+import FoundationEssentials
+
+/// Posts a Slack message; the seam tests use to see what would be sent.
+public protocol SlackPosting {
+    func post(_ message: SlackMessage, deadline: Date?) throws
+}
+
+extension SlackWebhookClient: SlackPosting {}

@@ -1,0 +1,22 @@
+import FoundationEssentials
+
+/// Where instance-watch posts Slack messages, resolved once at start-up (a cold start): the URL
+/// from `SLACK_WEBHOOK_URL`, or the SSM SecureString named by `SLACK_WEBHOOK_PARAMETER`.
+public enum SlackWebhook {
+    public static func resolve(_ source: FunctionConfiguration.SlackWebhookSource, ssm: SSMClient) throws -> URL {
+        switch source {
+        case .url(let url):
+            return url
+        case .ssmParameter(let name):
+            let value = try ssm.getParameter(name: name, withDecryption: true, deadline: Date().addingTimeInterval(10))
+            guard let url = URL(string: value.trimmingWhitespace()), let scheme = url.scheme?.lowercased(),
+                  scheme == "https" || scheme == "http", url.host() != nil
+            else {
+                // The value is a secret: the error names the parameter, not what it holds.
+                throw ConfigurationError.invalidValue(variable: "SLACK_WEBHOOK_PARAMETER", value: name,
+                                                      expected: "the name of a parameter whose value is an https webhook URL")
+            }
+            return url
+        }
+    }
+}

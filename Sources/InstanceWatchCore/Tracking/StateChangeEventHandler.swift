@@ -1,0 +1,80 @@
+import FoundationEssentials
+import Logging
+
+/// What the StateChangeHandler answers for an event.
+public struct StateChangeResult: Encodable, Sendable, Equatable {
+    public var action: TrackingAction
+    public var instanceId: String?
+    public var state: String?
+    public var eventTime: String?
+    public var detailType: String?
+    public var reason: String?
+}
+
+/// The StateChangeHandler's rules: state changes are recorded in the table; Spot interruption
+/// warnings and rebalance recommendations become a Slack alert about the instance; anything else is
+/// logged and acknowledged, so EventBridge does not retry events we do not handle.
+public struct StateChangeEventHandler: LambdaHandler {
+    /// The most of the two-minute warning spent looking the instance up; the alert goes out regardless.
+    public static let lookUpBudget = Duration.seconds(5)
+
+    let recorder: any InstanceStateRecording
+    let instances: any InstanceLookingUp
+    let slack: (any SlackPosting)?
+    let slackChannel: String?
+
+    public init(recorder: any InstanceStateRecording, instances: any InstanceLookingUp, slack: (any SlackPosting)?, slackChannel: String?) {
+        self.recorder = recorder
+        self.instances = instances
+        self.slack = slack
+        self.slackChannel = slackChannel
+    }
+
+    public func handle(_ event: Data, context: LambdaContext) throws -> StateChangeResult {
+        switch try EC2Event.parse(event) {
+        case .stateChange(let change):
+            let action = try recorder.record(change, deadline: context.deadline)
+            context.logger.info("\(change.instanceId) \(change.state.rawValue) at \(change.time.extendedISO8601): \(action.rawValue)")
+            return StateChangeResult(action: action, instanceId: change.instanceId, state: change.state.rawValue, eventTime: change.time.extendedISO8601)
+        case .spotInterruptionWarning(let warning):
+            return try alert(.spotInterruption, warning, detailType: EC2Event.spotInterruptionType, context: context)
+        case .rebalanceRecommendation(let warning):
+            return try alert(.rebalanceRecommendation, warning, detailType: EC2Event.rebalanceType, context: context)
+        case .other(let source, let detailType):
+            context.logger.info("ignored an event this function does not handle: \(source) / \(detailType)")
+            return StateChangeResult(action: .ignored, detailType: detailType, reason: "not an event this function handles (\(source))")
+        }
+    }
+
+    private func alert(_ kind: InterruptionAlert.Kind, _ warning: EC2Event.InterruptionWarning, detailType: String, context: LambdaContext) throws -> StateChangeResult {
+        guard let slack else {
+            context.logger.warning("\(detailType) for \(warning.instanceId), but no Slack webhook is configured: nobody is told")
+            return StateChangeResult(action: .ignored, instanceId: warning.instanceId, detailType: detailType, reason: "no Slack webhook configured")
+        }
+        let lookUpDeadline = min(context.deadline, Date().addingTimeInterval(Double(Self.lookUpBudget.components.seconds)))
+        let lookUp: InterruptionAlert.LookUp
+        do {
+            if let instance = try instances.instance(id: warning.instanceId, deadline: lookUpDeadline) {
+                lookUp = .found(instance)
+            } else {
+                lookUp = .failed(reason: "EC2 does not know the instance")
+            }
+        } catch {
+            // The instance may be gone already, or EC2 slow: the warning still goes out with what the event says.
+            context.logger.warning("look-up of \(warning.instanceId) failed, alerting with the event's details: \(error)")
+            lookUp = .failed(reason: Self.shortReason(error))
+        }
+        try slack.post(InterruptionAlert.message(kind: kind, warning: warning, lookUp: lookUp, channel: slackChannel), deadline: context.deadline)
+        context.logger.info("\(detailType) for \(warning.instanceId) posted to Slack")
+        return StateChangeResult(action: .slackNotified, instanceId: warning.instanceId, eventTime: warning.time.extendedISO8601, detailType: detailType)
+    }
+
+    static func shortReason(_ error: any Error) -> String {
+        switch error as? AWSClientError {
+        case .service(let serviceError, _): return serviceError.code
+        case .deadlineExceeded: return "timed out"
+        case .transport(_, _, let httpError, _): return httpError.description
+        default: return String(describing: error)
+        }
+    }
+}
