@@ -68,57 +68,28 @@ public final class AWSClient {
 
     /// Sends one operation with retries and returns its 2xx response.
     func send(_ service: AWSService, operation: String, headers: HTTPHeaders, body: Data, deadline: Date?) throws(AWSClientError) -> HTTPResponse {
-        var attempt = 0
-        var lastFailure = ""
-        while true {
-            attempt += 1
-            var request = HTTPRequest(method: .post, url: environment.endpoint(for: service), headers: headers, body: body)
-            if let deadline {
-                let remaining = Self.duration(from: clock(), to: deadline)
-                guard remaining >= retryPolicy.minimumAttemptTime else {
-                    throw .deadlineExceeded(service: service, operation: operation, attempts: attempt - 1,
-                                            lastError: lastFailure.isEmpty ? "no time left for a first attempt" : lastFailure)
-                }
-                request.timeout = .after(min(remaining, Self.attemptTimeout))
-            }
+        let loop = RetryLoop(policy: retryPolicy, clock: clock, sleep: sleep, randomFraction: randomFraction)
+        return try loop.run(deadline: deadline, attempt: { (number, timeout) -> RetryLoop.Outcome<HTTPResponse, AWSClientError> in
+            var request = HTTPRequest(method: .post, url: environment.endpoint(for: service), headers: headers, body: body, timeout: timeout)
+            // Signed on every attempt: the signature carries the time.
             environment.signer(for: service).sign(&request, at: clock())
-
-            let failure: AWSClientError
-            let retryable: Bool
-            do {
-                let response = try http.send(request)
-                if response.isSuccess { return response }
-                let error = AWSServiceError.parse(response, service: service, operation: operation)
-                if error.code == "ConditionalCheckFailedException" {
-                    throw AWSClientError.conditionalCheckFailed(operation: operation, item: Self.itemInConditionFailure(response.body))
-                }
-                failure = .service(error, attempts: attempt)
-                retryable = error.isRetryable
-            } catch let error as AWSClientError {
-                throw error
-            } catch let error as HTTPClientError {
-                failure = .transport(service: service, operation: operation, error, attempts: attempt)
-                retryable = error.isTransient
+            let response: HTTPResponse
+            do throws(HTTPClientError) {
+                response = try http.send(request)
             } catch {
-                failure = .malformedResponse(service: service, operation: operation, reason: "\(error)")
-                retryable = false
+                let failure = AWSClientError.transport(service: service, operation: operation, error, attempts: number)
+                return error.isTransient ? .retryable(failure) : .final(failure)
             }
-            guard retryable, attempt < retryPolicy.maximumAttempts else { throw failure }
-            lastFailure = failure.description
-
-            let pause = retryPolicy.delay(afterAttempt: attempt, fraction: randomFraction())
-            if let deadline, Self.duration(from: clock(), to: deadline) < pause + retryPolicy.minimumAttemptTime {
-                throw .deadlineExceeded(service: service, operation: operation, attempts: attempt, lastError: lastFailure)
+            if response.isSuccess { return .success(response) }
+            let error = AWSServiceError.parse(response, service: service, operation: operation)
+            if error.code == "ConditionalCheckFailedException" {
+                return .final(.conditionalCheckFailed(operation: operation, item: Self.itemInConditionFailure(response.body)))
             }
-            sleep(pause)
-        }
-    }
-
-    /// No single attempt waits longer than this, deadline or not.
-    static let attemptTimeout = Duration.seconds(10)
-
-    private static func duration(from start: Date, to end: Date) -> Duration {
-        .milliseconds(Int64(((end.timeIntervalSince1970 - start.timeIntervalSince1970) * 1000).rounded(.down)))
+            return error.isRetryable ? .retryable(.service(error, attempts: number)) : .final(.service(error, attempts: number))
+        }, outOfTime: { (attempts, lastFailure, _) -> AWSClientError in
+            .deadlineExceeded(service: service, operation: operation, attempts: attempts,
+                              lastError: lastFailure?.description ?? "no time left for a first attempt")
+        })
     }
 
     private static func itemInConditionFailure(_ body: Data) -> DynamoDBItem? {

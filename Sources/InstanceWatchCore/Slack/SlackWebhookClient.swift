@@ -16,6 +16,14 @@ public enum SlackDeliveryError: Error, Equatable, CustomStringConvertible, Lambd
     }
 
     public var errorType: String { "SlackDeliveryFailed" }
+
+    /// What the last attempt met, for a message that says why delivery stopped.
+    var lastError: String {
+        switch self {
+        case .rejected(_, let status, let answer): return "HTTP \(status): \(answer)"
+        case .gaveUp(_, _, let lastError): return lastError
+        }
+    }
 }
 
 /// Posts messages to a Slack incoming webhook. A 429 waits the `Retry-After` Slack asks for; 5xx
@@ -24,17 +32,13 @@ public enum SlackDeliveryError: Error, Equatable, CustomStringConvertible, Lambd
 public final class SlackWebhookClient {
     private let webhookURL: URL
     private let http: any HTTPClient
-    private let retryPolicy: RetryPolicy
-    private let clock: () -> Date
-    private let sleep: (Duration) -> Void
+    private let retryLoop: RetryLoop
 
     public init(webhookURL: URL, http: any HTTPClient, retryPolicy: RetryPolicy = .standard,
                 clock: @escaping () -> Date = { Date() }, sleep: @escaping (Duration) -> Void = sleepThread) {
         self.webhookURL = webhookURL
         self.http = http
-        self.retryPolicy = retryPolicy
-        self.clock = clock
-        self.sleep = sleep
+        self.retryLoop = RetryLoop(policy: retryPolicy, clock: clock, sleep: sleep)
     }
 
     public func post(_ message: SlackMessage, deadline: Date?) throws(SlackDeliveryError) {
@@ -45,52 +49,34 @@ public final class SlackWebhookClient {
         } catch {
             throw .rejected(host: host, status: 0, answer: "the message could not be encoded: \(error)")
         }
-        var attempt = 0
-        var lastError = ""
-        while true {
-            attempt += 1
-            var request = HTTPRequest(method: .post, url: webhookURL, headers: ["Content-Type": "application/json; charset=utf-8"], body: body)
-            if let deadline {
-                let remaining = Self.milliseconds(from: clock(), to: deadline)
-                guard remaining >= retryPolicy.minimumAttemptTime.totalMilliseconds else {
-                    throw .gaveUp(host: host, attempts: attempt - 1, lastError: lastError.isEmpty ? "no time left before the deadline" : lastError)
-                }
-                request.timeout = .after(.milliseconds(min(remaining, 10_000)))
-            }
-            var pause = retryPolicy.delay(afterAttempt: attempt, fraction: Double.random(in: 0..<1))
-            do {
-                let response = try http.send(request)
-                switch response.status {
-                case 200..<300:
-                    return
-                case 429:
-                    lastError = "HTTP 429 (rate limited)"
-                    if let seconds = response.headers["Retry-After"].flatMap({ Int($0.trimmingWhitespace()) }), seconds >= 0 {
-                        pause = .seconds(seconds)
-                    }
-                case 500...:
-                    lastError = "HTTP \(response.status)"
-                default:
-                    // invalid_payload, no_service, channel_not_found…: retrying cannot help.
-                    throw SlackDeliveryError.rejected(host: host, status: response.status, answer: String(decoding: response.body.prefix(200), as: UTF8.self))
-                }
-            } catch let error as SlackDeliveryError {
-                throw error
-            } catch let error as HTTPClientError {
-                guard error.isTransient else { throw .gaveUp(host: host, attempts: attempt, lastError: error.description) }
-                lastError = error.description
+        try retryLoop.run(deadline: deadline, attempt: { (number, timeout) -> RetryLoop.Outcome<Void, SlackDeliveryError> in
+            let request = HTTPRequest(method: .post, url: webhookURL, headers: ["Content-Type": "application/json; charset=utf-8"],
+                                      body: body, timeout: timeout)
+            let response: HTTPResponse
+            do throws(HTTPClientError) {
+                response = try http.send(request)
             } catch {
-                throw .gaveUp(host: host, attempts: attempt, lastError: "\(error)")
+                let failure = SlackDeliveryError.gaveUp(host: host, attempts: number, lastError: error.description)
+                return error.isTransient ? .retryable(failure) : .final(failure)
             }
-            guard attempt < retryPolicy.maximumAttempts else { throw .gaveUp(host: host, attempts: attempt, lastError: lastError) }
-            if let deadline, Self.milliseconds(from: clock(), to: deadline) < pause.totalMilliseconds + retryPolicy.minimumAttemptTime.totalMilliseconds {
-                throw .gaveUp(host: host, attempts: attempt, lastError: lastError + "; waiting \(pause.formattedMilliseconds) more would pass the deadline")
+            switch response.status {
+            case 200..<300:
+                return .success(())
+            case 429:
+                let retryAfter = response.headers["Retry-After"].flatMap { Int($0.trimmingWhitespace()) }.flatMap { $0 >= 0 ? Duration.seconds($0) : nil }
+                return .retryable(.gaveUp(host: host, attempts: number, lastError: "HTTP 429 (rate limited)"), pause: retryAfter)
+            case 500...:
+                return .retryable(.gaveUp(host: host, attempts: number, lastError: "HTTP \(response.status)"))
+            default:
+                // invalid_payload, no_service, channel_not_found…: retrying cannot help.
+                return .final(.rejected(host: host, status: response.status, answer: String(decoding: response.body.prefix(200), as: UTF8.self)))
             }
-            sleep(pause)
-        }
-    }
-
-    private static func milliseconds(from start: Date, to end: Date) -> Int64 {
-        Int64(((end.timeIntervalSince1970 - start.timeIntervalSince1970) * 1000).rounded(.down))
+        }, outOfTime: { (attempts, lastFailure, pause) -> SlackDeliveryError in
+            guard let lastError = lastFailure?.lastError else {
+                return .gaveUp(host: host, attempts: attempts, lastError: "no time left before the deadline")
+            }
+            let waiting = pause.map { "; waiting \($0.formattedMilliseconds) more would pass the deadline" } ?? ""
+            return .gaveUp(host: host, attempts: attempts, lastError: lastError + waiting)
+        })
     }
 }
