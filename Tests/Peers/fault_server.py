@@ -12,13 +12,12 @@ The test queues what the next requests get, then the client under test calls it:
 Every other request is an attempt of the client under test. Prints "PORT <n>"; exits when stdin closes.
 """
 import json
-import os
 import socket
 import struct
-import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from loopback import LoopbackServer, PeerHandler, serve
 
 LOCK = threading.Lock()
 QUEUE = []
@@ -26,22 +25,7 @@ DEFAULT = {"status": 200, "body": "{}"}
 REQUESTS = []
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, *args):
-        pass
-
-    def body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
+class Handler(PeerHandler):
     def answer(self, status, body, headers=None):
         data = body.encode() if isinstance(body, str) else body
         self.send_response(status)
@@ -59,7 +43,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         global DEFAULT
-        body = self.body()
+        body = self.read_body()
         if self.path == "/test/script":
             with LOCK:
                 QUEUE.extend(json.loads(body))
@@ -102,10 +86,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    server = Server(("127.0.0.1", 0), Handler)
-    print(f"PORT {server.server_address[1]}", flush=True)
-    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
-    server.serve_forever()
+    serve(LoopbackServer(Handler))
 
 
 if __name__ == "__main__":

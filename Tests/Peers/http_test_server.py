@@ -17,36 +17,27 @@ import json
 import os
 import ssl
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+from loopback import LoopbackServer, PeerHandler, serve
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+class Server(LoopbackServer):
+    def __init__(self, handler):
+        super().__init__(handler)
         self.lock = threading.Lock()
         self.accepted = 0
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body go out in two writes; no 40 ms delayed-ACK stall
-
+class Handler(PeerHandler):
     def setup(self):
         super().setup()
         with self.server.lock:
             self.server.accepted += 1
             self.connection_number = self.server.accepted
-
-    def log_message(self, *args):
-        pass
 
     def answer(self, status, body, content_type="application/json"):
         self.send_response(status)
@@ -55,10 +46,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
-
-    def read_body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
 
     def route(self):
         url = urlparse(self.path)
@@ -111,7 +98,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tls", action="store_true")
     args = parser.parse_args()
-    server = Server(("127.0.0.1", 0), Handler)
+    server = Server(Handler)
     ca_path = None
     if args.tls:
         directory = tempfile.mkdtemp(prefix="iw-tls-")
@@ -119,12 +106,7 @@ def main():
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
         server.socket = context.wrap_socket(server.socket, server_side=True)
-    print(f"PORT {server.server_address[1]}", flush=True)
-    if ca_path:
-        print(f"CA {ca_path}", flush=True)
-    # Stop when the test that started us goes away (stdin closes), so no server outlives its test.
-    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
-    server.serve_forever()
+    serve(server, **({"CA": ca_path} if ca_path else {}))
 
 
 if __name__ == "__main__":

@@ -18,13 +18,12 @@ Prints "PORT <n>" when listening on 127.0.0.1; exits when its stdin closes.
 """
 import argparse
 import json
-import os
-import sys
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlparse
+
+from loopback import LoopbackServer, PeerHandler, serve
 
 MAX_RESPONSE_BYTES = 6 * 1024 * 1024
 PREFIX = "/2018-06-01/runtime"
@@ -46,15 +45,7 @@ class State:
         self.runtime_connections = 0   # connections that carried Runtime API calls (not /test/ ones)
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
+class Handler(PeerHandler):
     def setup(self):
         super().setup()
         self.counted_as_runtime = False
@@ -68,9 +59,6 @@ class Handler(BaseHTTPRequestHandler):
             with STATE.condition:
                 STATE.runtime_connections += 1
         return ok
-
-    def log_message(self, *args):
-        pass
 
     def send_json(self, status, payload, headers=None):
         body = json.dumps(payload).encode()
@@ -89,10 +77,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-
-    def read_body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
 
     def do_GET(self):
         url = urlparse(self.path)
@@ -190,10 +174,7 @@ def main():
                         help="Lambda's limit is 6 MB; a lower one lets a test reach the 413 path")
     args = parser.parse_args()
     STATE = State(args.timeout_ms, args.function_arn, args.max_response_bytes)
-    server = Server(("127.0.0.1", 0), Handler)
-    print(f"PORT {server.server_address[1]}", flush=True)
-    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
-    server.serve_forever()
+    serve(LoopbackServer(Handler))
 
 
 if __name__ == "__main__":
