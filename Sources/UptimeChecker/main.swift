@@ -6,6 +6,20 @@ let function = FunctionDescription(
 )
 
 LambdaMain.run(function) { environment, _ in
-    _ = try FunctionConfiguration.fromEnvironment(environment)
-    return NotYetImplementedHandler(function: function.name)
+    let configuration = try FunctionConfiguration.fromEnvironment(environment)
+    try configuration.requireAlertChannel()
+    let aws = try AWSClient.fromEnvironment(environment)
+    let webhook = try configuration.slackWebhook.map { try SlackWebhook.resolve($0, ssm: SSMClient(aws: aws)) }
+    let dynamoDB = DynamoDBClient(aws: aws)
+    return UptimeCheckHandler(
+        table: DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: configuration.tableName),
+        recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: configuration.tableName),
+        inventory: EC2Client(aws: aws),
+        channels: .init(
+            sns: configuration.topicArn.map { (publisher: SNSClient(aws: aws), topicArn: $0) },
+            slack: webhook.map { SlackWebhookClient(webhookURL: $0, http: CurlHTTPClient(configuration: .fromEnvironment(environment))) }
+        ),
+        configuration: configuration,
+        region: aws.environment.region
+    )
 }

@@ -6,13 +6,15 @@ give it a policy and create its access key go unchecked; every later call must b
 key. Prints "PORT <n>", "ACCESS_KEY_ID <id>" and "SECRET_ACCESS_KEY <secret>".
 
 Then reads fixture commands, one JSON object a line on stdin, runs them with boto3 (signed with the
-test user's key, so they pass the same checks) and answers one JSON line on stdout:
+test user's key, so they pass the same checks) and answers one JSON line on stdout. Every command
+takes an optional "region" (default eu-west-1): moto keeps regions apart, so a test that must see
+every running instance of its region takes a region of its own.
   {"op": "create_table", "name": ..., "key": "instance_id"}
   {"op": "put_items", "table": ..., "items": [...], "padding": n}   plain JSON items, S values only
   {"op": "scan_all", "table": ...}                                   every item, as plain JSON
   {"op": "create_topic", "name": ...}                                -> {"arn": ...}
-  {"op": "sns_messages"}                                             messages moto has "sent"
-  {"op": "run_instances", "count": n, "tags": {...}, "spot": bool}  -> {"ids": [...]}
+  {"op": "sns_messages", "topic": arn}                              messages moto has "sent" (to that topic)
+  {"op": "run_instances", "count": n, "tags": {...}, "spot": bool}  -> {"ids": [...], "launch_times": [...]}
   {"op": "stop_instances" | "terminate_instances", "ids": [...]}
   {"op": "put_parameter", "name": ..., "value": ..., "type": "SecureString"}
 Exits when stdin closes.
@@ -21,13 +23,13 @@ import json
 import os
 import socket
 import sys
-import urllib.request
 
 os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
 os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "true")
 
 import boto3  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
+from moto.sns.models import sns_backends  # noqa: E402
 
 REGION = "eu-west-1"
 
@@ -53,17 +55,23 @@ def main():
     print(f"ACCESS_KEY_ID {key['AccessKeyId']}", flush=True)
     print(f"SECRET_ACCESS_KEY {key['SecretAccessKey']}", flush=True)
 
-    session = dict(endpoint_url=url, region_name=REGION,
-                   aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
-    clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm")}
-    clients["dynamodb-resource"] = boto3.resource("dynamodb", **session)
+    regions = {}
+
+    def clients_for(region):
+        if region not in regions:
+            session = dict(endpoint_url=url, region_name=region,
+                           aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+            clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm")}
+            clients["dynamodb-resource"] = boto3.resource("dynamodb", **session)
+            regions[region] = clients
+        return regions[region]
 
     for line in sys.stdin:
         if not line.strip():
             continue
         command = json.loads(line)
         try:
-            answer = run(command, clients, url)
+            answer = run(command, clients_for(command.get("region", REGION)), url)
         except Exception as error:  # the test sees the failure as a JSON answer
             answer = {"error": f"{type(error).__name__}: {error}"}
         print(json.dumps(answer), flush=True)
@@ -99,13 +107,17 @@ def run(command, clients, url):
         attributes = {"FifoTopic": "true"} if command["name"].endswith(".fifo") else {}
         return {"arn": clients["sns"].create_topic(Name=command["name"], Attributes=attributes)["TopicArn"]}
     if op == "sns_messages":
-        with urllib.request.urlopen(f"{url}/moto-api/data.json") as response:
-            data = json.load(response)
+        # Read from moto's backend in this process: /moto-api/data.json would serialise every
+        # table and instance of every test, which grows slow as the test run goes on.
         messages = []
-        for topic in data.get("sns", {}).get("Topic", []):
-            for message in topic.get("sent_notifications", []):
-                messages.append({"topic": topic.get("arn"), "id": message[0], "message": message[1],
-                                 "subject": message[2], "attributes": message[3]})
+        for account_backends in sns_backends.values():
+            for backend in account_backends.values():
+                for arn, topic in backend.topics.items():
+                    if command.get("topic") not in (None, arn):
+                        continue
+                    for message in topic.sent_notifications:
+                        messages.append({"topic": arn, "id": message[0], "message": message[1],
+                                         "subject": message[2], "attributes": message[3]})
         return {"messages": messages}
     if op == "run_instances":
         kwargs = dict(ImageId="ami-12c6146b", MinCount=command["count"], MaxCount=command["count"],
@@ -116,7 +128,8 @@ def run(command, clients, url):
         if command.get("spot"):
             kwargs["InstanceMarketOptions"] = {"MarketType": "spot"}
         reservation = clients["ec2"].run_instances(**kwargs)
-        return {"ids": [i["InstanceId"] for i in reservation["Instances"]]}
+        return {"ids": [i["InstanceId"] for i in reservation["Instances"]],
+                "launch_times": [i["LaunchTime"].strftime("%Y-%m-%dT%H:%M:%SZ") for i in reservation["Instances"]]}
     if op == "stop_instances":
         clients["ec2"].stop_instances(InstanceIds=command["ids"])
         return {}

@@ -103,6 +103,12 @@ public struct FunctionConfiguration: Sendable, Equatable {
         return configuration
     }
 
+    /// The UptimeChecker exists to tell someone: with neither SNS nor Slack it would go quiet.
+    public func requireAlertChannel() throws(ConfigurationError) {
+        guard topicArn == nil && slackWebhook == nil else { return }
+        throw .missingVariable("TOPIC_ARN", hint: "set TOPIC_ARN, SLACK_WEBHOOK_URL or SLACK_WEBHOOK_PARAMETER: with none of them, nobody hears about long-running instances")
+    }
+
     private static func isValidTableName(_ name: String) -> Bool {
         (3...255).contains(name.utf8.count) && name.utf8.allSatisfy { byte in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)

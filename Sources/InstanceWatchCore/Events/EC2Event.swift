@@ -18,6 +18,14 @@ public enum EC2Event: Sendable, Equatable {
         public let time: UTCDateTime
         public let account: String
         public let region: String
+
+        public init(instanceId: String, state: InstanceState, time: UTCDateTime, account: String, region: String) {
+            self.instanceId = instanceId
+            self.state = state
+            self.time = time
+            self.account = account
+            self.region = region
+        }
     }
 
     /// A Spot interruption warning (`action` is terminate, stop or hibernate) or a rebalance

@@ -41,7 +41,7 @@ public struct MalformedEvent: LambdaReportableError, Equatable, CustomStringConv
         case is String.Type: return "string"
         case is [String].Type, is [Any].Type: return "list"
         case is Int.Type, is Double.Type: return "number"
-        default: return type == [String: String].self ? "object" : String(describing: type).lowercased()
+        default: return type == [String: String].self || type == [String: Any].self ? "object" : String(describing: type).lowercased()
         }
     }
 }

@@ -125,3 +125,7 @@ public struct UTCDateTime: Equatable, Sendable {
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }
+
+extension UTCDateTime: Comparable {
+    public static func < (lhs: UTCDateTime, rhs: UTCDateTime) -> Bool { lhs.epochSeconds < rhs.epochSeconds }
+}

@@ -8,6 +8,11 @@ struct LambdaMainTests {
     static let products = ["StateChangeHandler", "UptimeChecker"]
     /// Only what the test gives: no AWS or Lambda variable leaks in from the machine running the tests.
     let baseEnvironment = ["PATH": "/usr/bin:/bin", "AWS_LAMBDA_LOG_FORMAT": "JSON"]
+    /// Enough for the StateChangeHandler to start; the events below fail before any AWS call.
+    var startableEnvironment: [String: String] {
+        baseEnvironment.merging(["AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "not-a-real-secret",
+                                 "AWS_ENDPOINT_URL": "http://127.0.0.1:9"]) { $1 }
+    }
 
     @Test("--help explains both modes and lists every configuration variable", arguments: products)
     func help(_ product: String) throws {
@@ -28,10 +33,10 @@ struct LambdaMainTests {
 
     @Test("a local invocation whose handler fails exits 1, with the error as JSON on stdout and logs on stderr")
     func localHandlerError() throws {
-        let result = try runCommand(TestPaths.debugExecutable("UptimeChecker"), ["--event", "-"], environment: baseEnvironment, input: Data("{}".utf8))
+        let result = try runCommand(TestPaths.debugExecutable("StateChangeHandler"), ["--event", "-"], environment: startableEnvironment, input: Data("{}".utf8))
         #expect(result.status == 1)
         let error = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "stdout: \(result.stdout)")
-        #expect(error["errorType"] as? String == "NotImplemented")
+        #expect(error["errorType"] as? String == "MalformedEvent")
         let logLine = try #require(result.stderr.split(separator: "\n").first)
         #expect((try? JSONSerialization.jsonObject(with: Data(logLine.utf8))) != nil, "stderr is not JSON log lines: \(result.stderr)")
     }
@@ -72,13 +77,13 @@ struct LambdaMainTests {
         let first = try emulator.invoke("{}")
         let second = try emulator.invoke("not json")
         try emulator.answerNext(withStatus: 500)
-        var environment = baseEnvironment
+        var environment = startableEnvironment
         environment["AWS_LAMBDA_RUNTIME_API"] = emulator.hostAndPort
-        let result = try runCommand(TestPaths.debugExecutable("UptimeChecker"), [], environment: environment)
+        let result = try runCommand(TestPaths.debugExecutable("StateChangeHandler"), [], environment: environment)
         #expect(result.status != 0)
         let results = try emulator.results(waitingFor: 2)
         #expect(results.map(\.requestId) == [first, second])
-        #expect(results.allSatisfy { $0.errorTypeHeader == "Function.NotImplemented" })
+        #expect(results.allSatisfy { $0.errorTypeHeader == "Function.MalformedEvent" })
         #expect(result.stderr.contains("500"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import InstanceWatchCore
 
 /// moto's server with signature checking on (`Tests/Peers/moto_peer.py`), one per test process:
@@ -22,13 +23,15 @@ final class MotoServer: @unchecked Sendable {
     var endpoint: String { peer.baseURL }
 
     /// What the functions read: the test user's key, the region, and `AWS_ENDPOINT_URL` pointing here.
-    var environmentVariables: [String: String] {
+    var environmentVariables: [String: String] { environmentVariables(region: region) }
+
+    func environmentVariables(region: String) -> [String: String] {
         ["AWS_ACCESS_KEY_ID": credentials.accessKeyId, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
          "AWS_REGION": region, "AWS_ENDPOINT_URL": endpoint]
     }
 
-    func awsClient(credentials: AWSCredentials? = nil, http: any HTTPClient = CurlHTTPClient()) throws -> AWSClient {
-        var variables = environmentVariables
+    func awsClient(credentials: AWSCredentials? = nil, region: String? = nil, http: any HTTPClient = CurlHTTPClient()) throws -> AWSClient {
+        var variables = environmentVariables(region: region ?? self.region)
         if let credentials {
             variables["AWS_ACCESS_KEY_ID"] = credentials.accessKeyId
             variables["AWS_SECRET_ACCESS_KEY"] = credentials.secretAccessKey
@@ -39,6 +42,20 @@ final class MotoServer: @unchecked Sendable {
     @discardableResult
     func fixture(_ command: [String: Any]) throws -> [String: Any] {
         try peer.command(command)
+    }
+
+    /// Regions handed out one per test that must see every running instance of its region (moto
+    /// keeps EC2 state per region; the shared region holds other tests' instances).
+    private static let privateRegions = Mutex([
+        "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-central-1", "eu-north-1", "eu-west-2", "eu-west-3",
+        "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-northeast-2", "ap-south-1", "sa-east-1",
+    ])
+
+    static func privateRegion() -> String {
+        privateRegions.withLock { regions in
+            precondition(!regions.isEmpty, "MotoServer.privateRegions ran out: add more regions")
+            return regions.removeFirst()
+        }
     }
 
     /// A name no other test uses, for tables and topics.

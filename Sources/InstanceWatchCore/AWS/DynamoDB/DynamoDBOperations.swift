@@ -122,26 +122,31 @@ public struct ScanInput: Encodable, Sendable {
     public var segment: Int?
     public var totalSegments: Int?
     public var filterExpression: String?
+    public var projectionExpression: String?
     public var expressionAttributeNames: [String: String]?
     public var expressionAttributeValues: DynamoDBItem?
     public var consistentRead: Bool?
 
+    /// `projection` lists the attributes to read (fewer bytes per page); its placeholders share one
+    /// set of names with `filter`, as in the API.
     public init(tableName: String, limit: Int? = nil, exclusiveStartKey: DynamoDBItem? = nil, segment: Int? = nil,
-                totalSegments: Int? = nil, filter: Expression? = nil, consistentRead: Bool? = nil) {
+                totalSegments: Int? = nil, filter: Expression? = nil, projection: Expression? = nil, consistentRead: Bool? = nil) {
         self.tableName = tableName
         self.limit = limit
         self.exclusiveStartKey = exclusiveStartKey
         self.segment = segment
         self.totalSegments = totalSegments
         self.filterExpression = filter?.text
-        self.expressionAttributeNames = filter.flatMap { $0.names.isEmpty ? nil : $0.names }
+        self.projectionExpression = projection?.text
+        let names = (filter?.names ?? [:]).merging(projection?.names ?? [:]) { first, _ in first }
+        self.expressionAttributeNames = names.isEmpty ? nil : names
         self.expressionAttributeValues = filter.flatMap { $0.values.isEmpty ? nil : $0.values }
         self.consistentRead = consistentRead
     }
 
     enum CodingKeys: String, CodingKey {
         case tableName = "TableName", limit = "Limit", exclusiveStartKey = "ExclusiveStartKey", segment = "Segment"
-        case totalSegments = "TotalSegments", filterExpression = "FilterExpression"
+        case totalSegments = "TotalSegments", filterExpression = "FilterExpression", projectionExpression = "ProjectionExpression"
         case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
         case consistentRead = "ConsistentRead"
     }

@@ -17,7 +17,7 @@ struct SNSClientTests {
     }
 
     func sentMessages(to topic: String) throws -> [[String: Any]] {
-        let all = try moto.fixture(["op": "sns_messages"])["messages"] as? [[String: Any]] ?? []
+        let all = try moto.fixture(["op": "sns_messages", "topic": topic])["messages"] as? [[String: Any]] ?? []
         return all.filter { $0["topic"] as? String == topic }
     }
 

@@ -1,0 +1,57 @@
+/// The Slack message about instances running too long, in the style of the Spot alert: a headline,
+/// the instance's fields and a console button; or, in digest mode, one line per instance.
+public enum UptimeAlert {
+    public static let color = "#E01E5A"
+    /// Slack takes 50 blocks a message; the rest of a digest is counted, not listed.
+    public static let digestListLimit = 40
+
+    public static func message(for instance: RunningInstance, now: UTCDateTime, channel: String?) -> SlackMessage {
+        let uptime = UptimeNotice.uptime(instance, now)
+        let headline = "Running too long: \(instance.id) (\(instance.displayName)) for \(uptime), limit \(UptimeNotice.limitText(instance.limit))"
+        let fields = [
+            ("Instance ID", instance.id), ("Name", instance.displayName), ("Type", instance.type ?? "(unknown)"),
+            ("Region", instance.region), ("Account", instance.account ?? "(unknown)"),
+            ("Running since", instance.since.extendedISO8601), ("Running for", uptime), ("Limit", instance.limit.explained),
+        ].map { "*\($0.0)*\n\(SlackMessage.escape($0.1))" }
+        return SlackMessage(
+            text: SlackMessage.escape(headline), channel: channel,
+            attachments: [SlackMessage.Attachment(
+                color: color, fallback: headline,
+                blocks: [
+                    .header("Instance running too long"),
+                    .section(SlackMessage.escape(headline)),
+                    .fields(fields),
+                    .button(label: "Open in the EC2 console", url: InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region)),
+                    .context(footer(now)),
+                ]
+            )]
+        )
+    }
+
+    /// One message for the run, longest-running first.
+    public static func digest(_ overdue: [RunningInstance], now: UTCDateTime, channel: String?) -> SlackMessage {
+        let count = overdue.count == 1 ? "1 instance" : "\(overdue.count) instances"
+        let longest = overdue.first.map { ", longest \($0.id) (\($0.displayName)) for \(UptimeNotice.uptime($0, now))" } ?? ""
+        let headline = "\(count) running too long\(longest)"
+        var blocks: [SlackMessage.Block] = [.header("\(count) running too long")]
+        for instance in overdue.prefix(digestListLimit) {
+            let link = "<\(InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region))|\(instance.id)>"
+            let details = [instance.displayName, instance.type ?? "type unknown", instance.region].map(SlackMessage.escape).joined(separator: " · ")
+            blocks.append(.section(
+                "*\(link)*  \(details)\nrunning for *\(UptimeNotice.uptime(instance, now))* since \(instance.since.extendedISO8601) · limit \(SlackMessage.escape(instance.limit.explained))"
+            ))
+        }
+        if overdue.count > digestListLimit {
+            blocks.append(.section("…and \(overdue.count - digestListLimit) more, not listed here."))
+        }
+        blocks.append(.context(footer(now)))
+        return SlackMessage(
+            text: SlackMessage.escape(headline), channel: channel,
+            attachments: [SlackMessage.Attachment(color: color, fallback: headline, blocks: blocks)]
+        )
+    }
+
+    static func footer(_ now: UTCDateTime) -> String {
+        "instance-watch · check of \(now.extendedISO8601) · tag `\(UptimePolicy.overrideTag)` with a duration (`12h`) to allow longer, or `off` to silence"
+    }
+}

@@ -1,0 +1,58 @@
+import FoundationEssentials
+
+/// One item of the table, as the UptimeChecker reads it. Records of the original design carry only
+/// `instance_id`, `start_time` and `stop_time`; every other attribute may be missing.
+public struct InstanceRecord: Sendable, Equatable {
+    public var instanceId: String
+    public var startTime: String?
+    public var stopTime: String?
+    public var state: String?
+    public var lastEventTime: String?
+    public var lastNotifiedAt: String?
+    public var account: String?
+    public var region: String?
+
+    public init(instanceId: String, startTime: String? = nil, stopTime: String? = nil, state: String? = nil,
+                lastEventTime: String? = nil, lastNotifiedAt: String? = nil, account: String? = nil, region: String? = nil) {
+        self.instanceId = instanceId
+        self.startTime = startTime
+        self.stopTime = stopTime
+        self.state = state
+        self.lastEventTime = lastEventTime
+        self.lastNotifiedAt = lastNotifiedAt
+        self.account = account
+        self.region = region
+    }
+
+    /// Reads an item; nil for an item without an `instance_id` string (not one of ours).
+    public init?(item: DynamoDBItem) {
+        guard let id = item["instance_id"]?.stringValue, !id.isEmpty else { return nil }
+        func text(_ name: String) -> String? {
+            guard let value = item[name]?.stringValue, !value.isEmpty else { return nil }
+            return value
+        }
+        self.init(
+            instanceId: id, startTime: text("start_time"), stopTime: text("stop_time"), state: text("state"),
+            lastEventTime: text("last_event_time"), lastNotifiedAt: text("last_notified_at"), account: text("account"), region: text("region")
+        )
+    }
+
+    /// The attributes the checker reads, for a Scan's projection (`state` and `region` are reserved words).
+    public static let projection = Expression(
+        "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region",
+        names: ["#state": "state", "#region": "region"]
+    )
+
+    /// Running as far as the table knows: no stop recorded, and no state other than `running`
+    /// (the original design's records have no `state` at all).
+    public var saysRunning: Bool {
+        stopTime == nil && (state == nil || state == InstanceState.running.rawValue)
+    }
+
+    public var startedAt: UTCDateTime? { startTime.flatMap(UTCDateTime.parse) }
+
+    /// The time of the newest thing the table knows about the instance.
+    public var lastChange: UTCDateTime? {
+        [lastEventTime, stopTime, startTime].compactMap { $0.flatMap(UTCDateTime.parse) }.max()
+    }
+}

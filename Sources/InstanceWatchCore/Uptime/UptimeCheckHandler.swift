@@ -1,0 +1,198 @@
+import FoundationEssentials
+import Logging
+
+/// The UptimeChecker's run for one schedule tick: read the table and EC2, repair the table where it
+/// disagrees with EC2, and alert about every instance running longer than allowed through every
+/// configured channel. Every alert is tried; failures fail the invocation afterwards.
+public struct UptimeCheckHandler: LambdaHandler {
+    /// Kept back from the deadline so the claims of alerts that failed can still be given back.
+    public static let releaseReserve = 2.0
+
+    public struct Channels {
+        public var sns: (publisher: any TopicPublishing, topicArn: String)?
+        public var slack: (any SlackPosting)?
+
+        public init(sns: (publisher: any TopicPublishing, topicArn: String)?, slack: (any SlackPosting)?) {
+            self.sns = sns
+            self.slack = slack
+        }
+    }
+
+    let table: any UptimeTable
+    let recorder: any InstanceStateRecording
+    let inventory: any InstanceInventory
+    let channels: Channels
+    let configuration: FunctionConfiguration
+    let region: String
+    let clock: () -> Date
+
+    public init(table: any UptimeTable, recorder: any InstanceStateRecording, inventory: any InstanceInventory, channels: Channels,
+                configuration: FunctionConfiguration, region: String, clock: @escaping () -> Date = { Date() }) {
+        self.table = table
+        self.recorder = recorder
+        self.inventory = inventory
+        self.channels = channels
+        self.configuration = configuration
+        self.region = region
+        self.clock = clock
+    }
+
+    public func handle(_ event: Data, context: LambdaContext) throws -> UptimeCheckResult {
+        let tick = try ScheduledTick.parse(event)
+        let now = tick.time ?? UTCDateTime(clock())
+        let logger = context.logger
+        var result = UptimeCheckResult(checkedAt: now.extendedISO8601)
+        var failures: [String] = []
+
+        // EC2 first: which instances run says which records matter besides those the table calls running.
+        let runningInEC2: [EC2Instance]?
+        do {
+            runningInEC2 = try inventory.runningInstances(deadline: context.deadline)
+        } catch {
+            runningInEC2 = nil
+            result.problems.append("EC2 DescribeInstances failed (\(error)): Name tags, tag overrides and repairs are skipped this run")
+        }
+        let runningIds = Set(runningInEC2?.map(\.id) ?? [])
+        var records: [InstanceRecord] = []
+        var scanned = 0
+        try table.scanRecords(deadline: context.deadline) { page, items in
+            scanned += items
+            records += page.filter { UptimeCheckPlan.isRelevant($0, runningInEC2: runningIds) }
+        }
+        result.scanned = scanned
+
+        var view: EC2View?
+        if let runningInEC2 {
+            let ids = UptimeCheckPlan.idsToLookUp(records: records, runningInEC2: runningIds, region: region)
+            do {
+                view = EC2View(running: runningInEC2, others: ids.isEmpty ? [] : try inventory.instances(ids: ids, deadline: context.deadline))
+            } catch {
+                view = EC2View(running: runningInEC2, others: nil)
+                result.problems.append("EC2 DescribeInstances of \(ids.count) stale-looking record(s) failed (\(error)): they are taken as the table has them")
+            }
+        }
+
+        let plan = UptimeCheckPlan.make(
+            records: records, ec2: view, now: now, threshold: configuration.uptimeThreshold, region: region, account: tick.account
+        )
+        result.problems += plan.problems
+        for problem in result.problems { logger.warning("\(problem)") }
+
+        for repair in plan.repairs {
+            do {
+                if try recorder.record(repair.change, deadline: context.deadline) != .staleIgnored {
+                    result.repairs.append("\(repair.change.instanceId): \(repair.reason)")
+                    logger.info("repaired \(repair.change.instanceId): \(repair.reason)")
+                }
+            } catch {
+                failures.append("repairing \(repair.change.instanceId) (\(repair.reason)) failed: \(error)")
+            }
+        }
+        result.repaired = result.repairs.count
+        result.running = plan.running.count
+        result.overdue = plan.overdue.count
+        result.overdueInstanceIds = plan.overdue.map(\.id)
+
+        let delivery = notify(plan.overdue, now: now, deadline: context.deadline)
+        result.notifiedInstanceIds = delivery.notified
+        result.notified = delivery.notified.count
+        result.notifiedRecently = delivery.notifiedRecently
+        failures += delivery.failures
+
+        logger.info("""
+            check of \(result.checkedAt): \(result.scanned) records, \(result.running) running, \(result.overdue) overdue, \
+            \(result.notified) notified, \(result.notifiedRecently.count) alerted within NOTIFY_INTERVAL, \(result.repaired) repaired
+            """)
+        guard failures.isEmpty else { throw UptimeCheckIncomplete(result: result, failures: failures) }
+        return result
+    }
+
+    struct Delivery {
+        var notified: [String] = []
+        var notifiedRecently: [String] = []
+        var failures: [String] = []
+    }
+
+    /// Claims (with an interval), sends through every channel, and gives back the claims of alerts
+    /// some channel did not take, so the next run or the retry sends them again.
+    func notify(_ overdue: [RunningInstance], now: UTCDateTime, deadline: Date) -> Delivery {
+        var delivery = Delivery()
+        var due: [RunningInstance] = []
+        var claims: [String: NotificationClaim] = [:]
+        let interval = configuration.notifyInterval
+        for instance in overdue {
+            guard interval > 0 else {
+                due.append(instance)
+                continue
+            }
+            guard NotificationCadence.isDue(lastNotifiedAt: instance.lastNotifiedAt, now: now, interval: interval) else {
+                delivery.notifiedRecently.append(instance.id)
+                continue
+            }
+            do {
+                if let claim = try table.claimNotification(instanceId: instance.id, now: now, interval: interval, deadline: deadline) {
+                    claims[instance.id] = claim
+                    due.append(instance)
+                } else {
+                    delivery.notifiedRecently.append(instance.id)
+                }
+            } catch {
+                delivery.failures.append("claiming the alert for \(instance.id) failed: \(error)")
+            }
+        }
+        guard !due.isEmpty else { return delivery }
+
+        let sendDeadline = deadline.addingTimeInterval(-Self.releaseReserve)
+        var undelivered = Set<String>()
+        func failed(_ ids: [String], _ reason: String) {
+            undelivered.formUnion(ids)
+            delivery.failures.append(reason)
+        }
+        let allIds = due.map(\.id)
+        if let (publisher, topicArn) = channels.sns {
+            let entries: [(id: String, message: SNSMessage)] = switch configuration.notifyMode {
+            case .each:
+                due.map { (id: $0.id, message: SNSMessage(subject: UptimeNotice.subject(for: $0, now: now), body: UptimeNotice.body(for: $0, now: now))) }
+            case .digest:
+                [(id: "digest", message: SNSMessage(subject: UptimeNotice.digestSubject(due, now: now), body: UptimeNotice.digestBody(due, now: now)))]
+            }
+            do {
+                let published = try publisher.publishBatch(topicArn: topicArn, entries, deadline: sendDeadline)
+                for entry in entries where published.messageIds[entry.id] == nil {
+                    let reason = published.failures.first { $0.id == entry.id }?.description ?? "entry \(entry.id): no message id in the answer"
+                    failed(entry.id == "digest" ? allIds : [entry.id], "SNS did not take the alert: \(reason)")
+                }
+            } catch {
+                failed(allIds, "SNS alert\(entries.count == 1 ? "" : "s") for \(allIds.count) instance(s) not published: \(error)")
+            }
+        }
+        if let slack = channels.slack {
+            switch configuration.notifyMode {
+            case .each:
+                for instance in due {
+                    do {
+                        try slack.post(UptimeAlert.message(for: instance, now: now, channel: configuration.slackChannel), deadline: sendDeadline)
+                    } catch {
+                        failed([instance.id], "Slack alert for \(instance.id) not delivered: \(error)")
+                    }
+                }
+            case .digest:
+                do {
+                    try slack.post(UptimeAlert.digest(due, now: now, channel: configuration.slackChannel), deadline: sendDeadline)
+                } catch {
+                    failed(allIds, "Slack digest of \(allIds.count) instance(s) not delivered: \(error)")
+                }
+            }
+        }
+        for id in allIds where undelivered.contains(id) {
+            guard let claim = claims[id] else { continue }
+            do {
+                try table.releaseNotification(claim, deadline: deadline)
+            } catch {
+                delivery.failures.append("giving back the alert claim of \(id) failed (the next alert waits NOTIFY_INTERVAL): \(error)")
+            }
+        }
+        delivery.notified = allIds.filter { !undelivered.contains($0) }
+        return delivery
+    }
+}

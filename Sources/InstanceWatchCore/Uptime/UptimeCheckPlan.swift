@@ -1,0 +1,190 @@
+/// An instance the check counts as running, with what is known about it.
+public struct RunningInstance: Sendable, Equatable {
+    public var id: String
+    public var name: String?
+    public var type: String?
+    public var region: String
+    public var account: String?
+    public var since: UTCDateTime
+    public var limit: UptimePolicy.Limit
+    /// From the table; nil for an instance the table did not hold.
+    public var lastNotifiedAt: String?
+    /// Whether EC2 described it: if not, Name, type and tags are unknown rather than absent.
+    public var describedByEC2: Bool
+
+    public init(id: String, name: String? = nil, type: String? = nil, region: String, account: String? = nil,
+                since: UTCDateTime, limit: UptimePolicy.Limit, lastNotifiedAt: String? = nil, describedByEC2: Bool = true) {
+        self.id = id
+        self.name = name
+        self.type = type
+        self.region = region
+        self.account = account
+        self.since = since
+        self.limit = limit
+        self.lastNotifiedAt = lastNotifiedAt
+        self.describedByEC2 = describedByEC2
+    }
+
+    /// The Name tag, `(no Name tag)`, or `(unknown)` when EC2 was not asked.
+    public var displayName: String { name ?? (describedByEC2 ? "(no Name tag)" : "(unknown)") }
+
+    public func uptimeSeconds(at now: UTCDateTime) -> Int { max(0, now.epochSeconds - since.epochSeconds) }
+}
+
+/// What EC2 says, for the check: the running instances of this region, and the current state of
+/// every instance the table calls running that is not among them.
+public struct EC2View: Sendable, Equatable {
+    public var running: [String: EC2Instance]
+    /// By id; an id absent here is unknown to EC2 (terminated long enough ago to be forgotten).
+    /// nil when that look-up failed: those records are then taken as the table has them.
+    public var others: [String: EC2Instance]?
+
+    public init(running: [EC2Instance], others: [EC2Instance]?) {
+        self.running = Dictionary(running.map { ($0.id, $0) }) { first, _ in first }
+        self.others = others.map { Dictionary($0.map { ($0.id, $0) }) { first, _ in first } }
+    }
+}
+
+/// The UptimeChecker's decisions for one tick, made from values only: which records to repair so
+/// the table matches EC2, which instances are running, and which of them are overdue.
+public struct UptimeCheckPlan: Sendable, Equatable {
+    /// A state change the table missed, written like any event (same conditional update), so a
+    /// repair can never move a record backwards past a newer real event.
+    public struct Repair: Sendable, Equatable {
+        public var change: EC2Event.StateChange
+        public var reason: String
+    }
+
+    public var repairs: [Repair] = []
+    public var running: [RunningInstance] = []
+    /// Longest-running first.
+    public var overdue: [RunningInstance] = []
+    /// Things a person should know (a bad tag value, an unreadable start time), per instance.
+    public var problems: [String] = []
+
+    /// The records worth keeping from a scan: those the table calls running, and those EC2 reports
+    /// running (the table may have missed their start). Everything else is stopped on both sides.
+    public static func isRelevant(_ record: InstanceRecord, runningInEC2: Set<String>) -> Bool {
+        record.saysRunning || runningInEC2.contains(record.instanceId)
+    }
+
+    /// Instances the table calls running in this region that EC2 did not list as running: their
+    /// current state must be asked for before the table is corrected.
+    public static func idsToLookUp(records: [InstanceRecord], runningInEC2: Set<String>, region: String) -> [String] {
+        records.filter { $0.saysRunning && !runningInEC2.contains($0.instanceId) && ($0.region ?? region) == region }
+            .map(\.instanceId).sorted()
+    }
+
+    /// - Parameters:
+    ///   - records: the relevant records of the whole table.
+    ///   - ec2: what EC2 says; nil when it could not be asked (the table alone is used, tags unknown).
+    ///   - now: the tick.
+    ///   - threshold: `UPTIME_THRESHOLD` in seconds.
+    ///   - region: the function's region (EC2 only sees this one).
+    ///   - account: the tick's account, for records the check adds.
+    public static func make(records: [InstanceRecord], ec2: EC2View?, now: UTCDateTime, threshold: Int,
+                            region: String, account: String?) -> UptimeCheckPlan {
+        var plan = UptimeCheckPlan()
+        let recordsById = Dictionary(records.map { ($0.instanceId, $0) }) { first, _ in first }
+
+        func change(_ id: String, _ state: InstanceState, at time: UTCDateTime, _ record: InstanceRecord?) -> EC2Event.StateChange {
+            EC2Event.StateChange(instanceId: id, state: state, time: time, account: record?.account ?? account ?? "", region: record?.region ?? region)
+        }
+        func fromTableOnly(_ record: InstanceRecord) {
+            guard let since = record.startedAt else {
+                plan.problems.append("\(record.instanceId): start_time \"\(record.startTime ?? "")\" is missing or unreadable, so its uptime is unknown")
+                return
+            }
+            plan.running.append(RunningInstance(
+                id: record.instanceId, region: record.region ?? region, account: record.account ?? account, since: since,
+                limit: .threshold(seconds: threshold), lastNotifiedAt: record.lastNotifiedAt, describedByEC2: false
+            ))
+        }
+        func fromEC2(_ instance: EC2Instance, since: UTCDateTime, _ record: InstanceRecord?) {
+            let (limit, problem) = UptimePolicy.limit(tags: instance.tags, threshold: threshold)
+            if let problem { plan.problems.append("\(instance.id): \(problem)") }
+            plan.running.append(RunningInstance(
+                id: instance.id, name: instance.name, type: instance.type, region: region, account: record?.account ?? account,
+                since: since, limit: limit, lastNotifiedAt: record?.lastNotifiedAt
+            ))
+        }
+
+        guard let ec2 else {
+            records.filter(\.saysRunning).sorted { $0.instanceId < $1.instanceId }.forEach(fromTableOnly)
+            plan.overdue = overdue(plan.running, now: now)
+            return plan
+        }
+
+        for instance in ec2.running.values.sorted(by: { $0.id < $1.id }) {
+            let record = recordsById[instance.id]
+            guard let launch = instance.launchTime.flatMap(UTCDateTime.parse) else {
+                if let record, record.saysRunning { fromTableOnly(record) }
+                plan.problems.append("\(instance.id): EC2 gives no readable LaunchTime")
+                continue
+            }
+            switch record {
+            case nil:
+                plan.repairs.append(Repair(
+                    change: change(instance.id, .running, at: launch, nil),
+                    reason: "running since \(launch.extendedISO8601) but missing from the table"
+                ))
+                fromEC2(instance, since: launch, nil)
+            case let record? where record.saysRunning:
+                if let recorded = record.startedAt, recorded >= launch {
+                    fromEC2(instance, since: recorded, record)
+                } else {
+                    plan.repairs.append(Repair(
+                        change: change(instance.id, .running, at: launch, record),
+                        reason: "started again at \(launch.extendedISO8601); the table said running since \(record.startTime ?? "an unknown time")"
+                    ))
+                    fromEC2(instance, since: launch, record)
+                }
+            case let record?:
+                if let state = record.state.flatMap(InstanceState.init(rawValue:)), state >= .shuttingDown {
+                    plan.problems.append("\(instance.id): EC2 reports it running, the table says \(state.rawValue); the table is left as it is")
+                    fromEC2(instance, since: launch, record)
+                } else if record.lastChange.map({ launch > $0 }) ?? true {
+                    plan.repairs.append(Repair(
+                        change: change(instance.id, .running, at: launch, record),
+                        reason: "started at \(launch.extendedISO8601), after the table's last record (\(record.state ?? "stopped")); its running event never arrived"
+                    ))
+                    fromEC2(instance, since: launch, record)
+                }
+                // Otherwise the table's stop is newer than the launch: the instance is stopping now.
+            }
+        }
+
+        for record in records.sorted(by: { $0.instanceId < $1.instanceId }) where record.saysRunning && ec2.running[record.instanceId] == nil {
+            guard (record.region ?? region) == region else {
+                fromTableOnly(record) // another region's instance: this region's EC2 cannot see it
+                continue
+            }
+            guard let others = ec2.others else {
+                fromTableOnly(record)
+                continue
+            }
+            guard let current = others[record.instanceId] else {
+                plan.repairs.append(Repair(change: change(record.instanceId, .terminated, at: now, record), reason: "EC2 no longer knows the instance"))
+                continue
+            }
+            switch InstanceState(rawValue: current.state) {
+            case .running?:
+                // Listed between the two calls: it is running; the table's start or the launch, whichever is later.
+                let launch = current.launchTime.flatMap(UTCDateTime.parse)
+                let since = [record.startedAt, launch].compactMap { $0 }.max()
+                if let since { fromEC2(current, since: since, record) } else { fromTableOnly(record) }
+            case let state? where state > .running:
+                plan.repairs.append(Repair(change: change(record.instanceId, state, at: now, record), reason: "EC2 reports it \(state.rawValue)"))
+            default:
+                break // pending: starting again; its running event will be recorded
+            }
+        }
+        plan.overdue = overdue(plan.running, now: now)
+        return plan
+    }
+
+    static func overdue(_ running: [RunningInstance], now: UTCDateTime) -> [RunningInstance] {
+        running.filter { UptimePolicy.isOverdue(runningSince: $0.since, now: now, limit: $0.limit) }
+            .sorted { ($0.uptimeSeconds(at: now), $1.id) > ($1.uptimeSeconds(at: now), $0.id) }
+    }
+}

@@ -1,0 +1,42 @@
+/// What the UptimeChecker answers for a tick.
+public struct UptimeCheckResult: Encodable, Sendable, Equatable {
+    /// The tick the check judged uptime at.
+    public var checkedAt: String
+    /// Items in the table, every page.
+    public var scanned = 0
+    /// Instances running, after reconciliation with EC2.
+    public var running = 0
+    public var overdue = 0
+    /// Overdue instances whose alert every configured channel took.
+    public var notified = 0
+    /// Records corrected or added to match EC2.
+    public var repaired = 0
+    /// Longest-running first.
+    public var overdueInstanceIds: [String] = []
+    public var notifiedInstanceIds: [String] = []
+    /// Overdue, but alerted less than `NOTIFY_INTERVAL` ago.
+    public var notifiedRecently: [String] = []
+    /// What was repaired, and why.
+    public var repairs: [String] = []
+    /// What a person should look at: bad tag values, unreadable records, EC2 not answering.
+    public var problems: [String] = []
+
+    public init(checkedAt: String) {
+        self.checkedAt = checkedAt
+    }
+}
+
+/// A check that could not do everything: some alert or repair failed after all the others were
+/// tried. The invocation fails with this, so the run is retried and nothing is dropped silently.
+public struct UptimeCheckIncomplete: LambdaReportableError, CustomStringConvertible {
+    public let result: UptimeCheckResult
+    public let failures: [String]
+
+    public var errorType: String { "UptimeCheckIncomplete" }
+
+    public var description: String {
+        let listed = failures.prefix(5).joined(separator: "; ") + (failures.count > 5 ? "; and \(failures.count - 5) more" : "")
+        return "notified \(result.notified) of \(result.overdue) overdue instance\(result.overdue == 1 ? "" : "s"), "
+            + "\(failures.count) failure\(failures.count == 1 ? "" : "s"): \(listed)"
+    }
+}

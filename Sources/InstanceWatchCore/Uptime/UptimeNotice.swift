@@ -1,0 +1,122 @@
+/// The SNS e-mail about instances running too long: a Subject SNS accepts (printable ASCII, one
+/// line, at most 100 characters) and a plain-text body a person reads in a mail client.
+public enum UptimeNotice {
+    public static let subjectLimit = 100
+    /// A digest lists this many instances at most; SNS takes 256 KB, and nobody reads further.
+    public static let digestListLimit = 200
+
+    /// `instance-watch: i-0123456789abcdef0 (web-server) running 7h, limit 6h`
+    public static func subject(for instance: RunningInstance, now: UTCDateTime) -> String {
+        fit(
+            prefix: "instance-watch: \(instance.id)", name: instance.name,
+            suffixes: [" running \(uptime(instance, now)), limit \(limitText(instance.limit))", " running \(uptime(instance, now))"]
+        )
+    }
+
+    /// `instance-watch: 3 instances running too long, longest i-0123456789abcdef0 (web-server) 2d 3h`
+    public static func digestSubject(_ overdue: [RunningInstance], now: UTCDateTime) -> String {
+        guard let longest = overdue.first else { return "instance-watch: no instance running too long" }
+        let count = overdue.count == 1 ? "1 instance" : "\(overdue.count) instances"
+        return fit(
+            prefix: "instance-watch: \(count) running too long, longest \(longest.id)", name: longest.name,
+            suffixes: [" \(uptime(longest, now))", ""]
+        )
+    }
+
+    public static func body(for instance: RunningInstance, now: UTCDateTime) -> String {
+        let rows = [
+            ("Instance ID", instance.id), ("Name", instance.displayName), ("Type", instance.type ?? "(unknown)"),
+            ("Region", instance.region), ("Account", instance.account ?? "(unknown)"),
+            ("Running since", instance.since.extendedISO8601), ("Running for", uptime(instance, now)),
+            ("Limit", instance.limit.explained), ("Console", InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region)),
+        ]
+        let table = rows.map { "  " + $0.0.padding(toLength: 15) + $0.1 }.joined(separator: "\n")
+        return """
+            \(instance.id) (\(instance.displayName)) has been running for \(uptime(instance, now)), longer than its limit of \(instance.limit.explained).
+
+            \(table)
+
+            \(advice)
+
+            instance-watch, check of \(now.extendedISO8601)
+            """
+    }
+
+    public static func digestBody(_ overdue: [RunningInstance], now: UTCDateTime) -> String {
+        let count = overdue.count == 1 ? "1 instance has" : "\(overdue.count) instances have"
+        var lines = ["\(count) been running longer than allowed, longest first:", ""]
+        for (index, instance) in overdue.prefix(digestListLimit).enumerated() {
+            lines.append("\(index + 1). \(instance.id) (\(instance.displayName)), \(instance.type ?? "type unknown"), \(instance.region)")
+            lines.append("   running for \(uptime(instance, now)) since \(instance.since.extendedISO8601); limit \(instance.limit.explained)")
+            lines.append("   " + InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region))
+            lines.append("")
+        }
+        if overdue.count > digestListLimit {
+            lines.append("... and \(overdue.count - digestListLimit) more, not listed here (the table holds them all).")
+            lines.append("")
+        }
+        lines.append(advice)
+        lines.append("")
+        lines.append("instance-watch, check of \(now.extendedISO8601)")
+        return lines.joined(separator: "\n")
+    }
+
+    static let advice = """
+        If nobody needs it, stop it. To allow an instance longer, tag it \(UptimePolicy.overrideTag)=12h (any duration); \
+        to silence these alerts for it, tag it \(UptimePolicy.overrideTag)=off.
+        """
+
+    static func uptime(_ instance: RunningInstance, _ now: UTCDateTime) -> String {
+        DurationSetting.describe(seconds: instance.uptimeSeconds(at: now))
+    }
+
+    static func limitText(_ limit: UptimePolicy.Limit) -> String {
+        limit.seconds.map { DurationSetting.describe(seconds: $0) } ?? "off"
+    }
+
+    /// `prefix (name)suffix` in at most `subjectLimit` printable ASCII characters: the name is made
+    /// ASCII and shortened first, then the longer suffix gives way to the shorter one.
+    static func fit(prefix: String, name: String?, suffixes: [String]) -> String {
+        let prefix = asciiLine(prefix)
+        let name = name.map { asciiLine($0).trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
+        for suffix in suffixes.map(asciiLine) {
+            var room = subjectLimit - prefix.count - suffix.count
+            guard let name else {
+                if room >= 0 { return prefix + suffix }
+                continue
+            }
+            room -= 3 // " (" and ")"
+            if room >= name.count { return prefix + " (\(name))" + suffix }
+            if room >= 8 { return prefix + " (\(name.prefix(room - 3))...)" + suffix }
+        }
+        return String(prefix.prefix(subjectLimit))
+    }
+
+    /// One line of printable ASCII: control characters and line breaks become spaces, each run of
+    /// other characters one `?`, and runs of spaces one space.
+    static func asciiLine(_ text: String) -> String {
+        var result = ""
+        var lastWasReplacement = false
+        for scalar in text.unicodeScalars {
+            if scalar.value >= 0x20 && scalar.value < 0x7F {
+                if scalar == " " && result.hasSuffix(" ") { continue }
+                result.unicodeScalars.append(scalar)
+                lastWasReplacement = false
+            } else if scalar.value < 0x20 || scalar.value == 0x7F || scalar.properties.isWhitespace {
+                if !result.hasSuffix(" ") { result += " " }
+                lastWasReplacement = false
+            } else if !lastWasReplacement {
+                result += "?"
+                lastWasReplacement = true
+            }
+        }
+        return result
+    }
+}
+
+extension String {
+    /// Left-aligned in a column of `length` characters (at least one space after).
+    func padding(toLength length: Int) -> String {
+        count >= length ? self + " " : self + String(repeating: " ", count: length - count)
+    }
+}

@@ -1,0 +1,45 @@
+/// How long an instance may run: the function's `UPTIME_THRESHOLD`, unless the instance's
+/// `instance-watch:max-uptime` tag says otherwise (a duration such as `12h`, or `off`).
+public enum UptimePolicy {
+    public static let overrideTag = "instance-watch:max-uptime"
+
+    /// The limit that applies to one instance, and where it comes from (the messages say which).
+    public enum Limit: Sendable, Equatable {
+        case threshold(seconds: Int)
+        case tag(seconds: Int)
+        case silenced
+
+        public var seconds: Int? {
+            switch self {
+            case .threshold(let seconds), .tag(let seconds): return seconds
+            case .silenced: return nil
+            }
+        }
+
+        /// `6h (UPTIME_THRESHOLD)`, `12h (tag instance-watch:max-uptime)`.
+        public var explained: String {
+            switch self {
+            case .threshold(let seconds): return "\(DurationSetting.describe(seconds: seconds)) (UPTIME_THRESHOLD)"
+            case .tag(let seconds): return "\(DurationSetting.describe(seconds: seconds)) (tag \(UptimePolicy.overrideTag))"
+            case .silenced: return "none (tag \(UptimePolicy.overrideTag)=off)"
+            }
+        }
+    }
+
+    /// The limit for an instance with these tags (nil: tags unknown, as when EC2 could not be asked).
+    /// A tag value that is neither `off` nor a duration keeps the threshold and says why in `problem`.
+    public static func limit(tags: [String: String]?, threshold: Int) -> (limit: Limit, problem: String?) {
+        guard let raw = tags?[overrideTag] else { return (.threshold(seconds: threshold), nil) }
+        let value = raw.trimmingWhitespace().lowercased()
+        if value == "off" { return (.silenced, nil) }
+        if let seconds = DurationSetting.seconds(from: value), seconds > 0 { return (.tag(seconds: seconds), nil) }
+        let problem = "tag \(overrideTag)=\"\(raw.prefix(40))\" is neither off nor a duration such as 12h; the threshold applies"
+        return (.threshold(seconds: threshold), problem)
+    }
+
+    /// Overdue: running for at least its limit. A silenced instance never is.
+    public static func isOverdue(runningSince: UTCDateTime, now: UTCDateTime, limit: Limit) -> Bool {
+        guard let seconds = limit.seconds else { return false }
+        return now.epochSeconds - runningSince.epochSeconds >= seconds
+    }
+}

@@ -1,0 +1,57 @@
+import FoundationEssentials
+
+/// A claim on an instance's next alert (`NOTIFY_INTERVAL`), with what to restore if the alert fails.
+public struct NotificationClaim: Sendable, Equatable {
+    public let instanceId: String
+    public let claimedAt: UTCDateTime
+    public let previous: String?
+}
+
+/// The table, as the UptimeChecker uses it: read every record, and claim or give back an alert.
+public protocol UptimeTable {
+    /// Every record, one page at a time (memory stays at one page); `body` gets the page's records
+    /// and how many items the page held.
+    func scanRecords(deadline: Date?, _ body: (_ records: [InstanceRecord], _ items: Int) -> Void) throws(AWSClientError)
+    /// Claims the alert for `now`; nil when the instance is not due (or has no record).
+    func claimNotification(instanceId: String, now: UTCDateTime, interval: Int, deadline: Date?) throws(AWSClientError) -> NotificationClaim?
+    func releaseNotification(_ claim: NotificationClaim, deadline: Date?) throws(AWSClientError)
+}
+
+public final class DynamoDBUptimeTable: UptimeTable {
+    private let dynamoDB: DynamoDBClient
+    private let tableName: String
+
+    public init(dynamoDB: DynamoDBClient, tableName: String) {
+        self.dynamoDB = dynamoDB
+        self.tableName = tableName
+    }
+
+    public func scanRecords(deadline: Date?, _ body: (_ records: [InstanceRecord], _ items: Int) -> Void) throws(AWSClientError) {
+        try dynamoDB.scanAllPages(ScanInput(tableName: tableName, projection: InstanceRecord.projection), deadline: deadline) { page in
+            body(page.items.compactMap(InstanceRecord.init(item:)), page.items.count)
+            return true
+        }
+    }
+
+    public func claimNotification(instanceId: String, now: UTCDateTime, interval: Int, deadline: Date?) throws(AWSClientError) -> NotificationClaim? {
+        let claim = NotificationCadence.claim(instanceId: instanceId, now: now, interval: interval)
+        do {
+            let output = try dynamoDB.updateItem(
+                UpdateItemInput(tableName: tableName, key: claim.key, update: claim.update, condition: claim.condition, returnValues: .updatedOld),
+                deadline: deadline
+            )
+            return NotificationClaim(instanceId: instanceId, claimedAt: now, previous: output.attributes?["last_notified_at"]?.stringValue)
+        } catch .conditionalCheckFailed {
+            return nil
+        }
+    }
+
+    public func releaseNotification(_ claim: NotificationClaim, deadline: Date?) throws(AWSClientError) {
+        let release = NotificationCadence.release(instanceId: claim.instanceId, claimedAt: claim.claimedAt, previous: claim.previous)
+        do {
+            try dynamoDB.updateItem(UpdateItemInput(tableName: tableName, key: release.key, update: release.update, condition: release.condition), deadline: deadline)
+        } catch .conditionalCheckFailed {
+            // Another run claimed it since: its claim stands.
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+@testable import InstanceWatchCore
+
+@Suite("ScheduledTick")
+struct ScheduledTickTests {
+    @Test("the sample schedule event's time and account")
+    func sample() throws {
+        let data = try Data(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("events/scheduled-event.json"))
+        let tick = try ScheduledTick.parse(data)
+        #expect(tick.time == UTCDateTime(year: 2026, month: 11, day: 21, hour: 15))
+        #expect(tick.account == "123456789012")
+    }
+
+    @Test("no time: nil, so the clock is used; a bad time or a non-object is an error naming it")
+    func errors() throws {
+        #expect(try ScheduledTick.parse(Data("{}".utf8)).time == nil)
+        #expect(throws: MalformedEvent(field: "time", problem: "\"soon\" is not an ISO 8601 timestamp")) { try ScheduledTick.parse(Data(#"{"time":"soon"}"#.utf8)) }
+        #expect(throws: MalformedEvent(field: "time", problem: "is not a string")) { try ScheduledTick.parse(Data(#"{"time":3}"#.utf8)) }
+        #expect(throws: MalformedEvent(field: "", problem: "is not a object")) { try ScheduledTick.parse(Data("[1]".utf8)) }
+        #expect(throws: MalformedEvent(field: "", problem: "is not valid JSON")) { try ScheduledTick.parse(Data("tick".utf8)) }
+    }
+}

@@ -1,0 +1,297 @@
+import Foundation
+import Testing
+@testable import InstanceWatchCore
+
+/// The UptimeChecker executable, one schedule tick at a time (`--event -`), against moto (signatures
+/// checked) and a local webhook sink. Each test has a region of its own, so EC2's "running
+/// instances" are exactly the ones it launched.
+@Suite("UptimeChecker end to end")
+struct UptimeCheckerTests {
+    let moto: MotoServer
+    let sink: FaultServer
+    let region: String
+    let table: String
+    let topicArn: String
+
+    init() throws {
+        moto = try MotoServer.get()
+        sink = try FaultServer()
+        try sink.setDefault(["status": 200, "body": "ok"])
+        region = MotoServer.privateRegion()
+        table = MotoServer.uniqueName("uptime")
+        _ = try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
+        let topic = try moto.fixture(["op": "create_topic", "name": MotoServer.uniqueName("alerts"), "region": region])
+        topicArn = try #require(topic["arn"] as? String, "\(topic)")
+    }
+
+    @discardableResult
+    func fixture(_ command: [String: Any]) throws -> [String: Any] {
+        let answer = try moto.fixture(command.merging(["region": region]) { $1 })
+        if let error = answer["error"] { Issue.record("fixture \(command["op"] ?? "?") failed: \(error)") }
+        return answer
+    }
+
+    /// Launches one instance; its id and LaunchTime as moto reports them.
+    func launch(tags: [String: String] = [:]) throws -> (id: String, launched: UTCDateTime) {
+        let answer = try fixture(["op": "run_instances", "count": 1, "tags": tags])
+        let id = try #require((answer["ids"] as? [String])?.first)
+        let launched = try #require((answer["launch_times"] as? [String])?.first.flatMap(UTCDateTime.parse))
+        return (id, launched)
+    }
+
+    func put(_ items: [[String: String]], padding: Int = 0) throws {
+        try fixture(["op": "put_items", "table": table, "items": items, "padding": padding])
+    }
+
+    struct Run {
+        let status: Int32
+        let result: [String: Any]
+        let stderr: String
+        var ids: (String) -> [String] { { key in (self.result[key] as? [String]) ?? [] } }
+        func count(_ key: String) -> Int? { result[key] as? Int }
+    }
+
+    func tick(at time: UTCDateTime, _ settings: [String: String] = [:]) throws -> Run {
+        var environment = moto.environmentVariables(region: region).merging([
+            "PATH": "/usr/bin:/bin", "TABLE_NAME": table, "TOPIC_ARN": topicArn, "AWS_LAMBDA_LOG_FORMAT": "JSON",
+            "SLACK_WEBHOOK_URL": "\(sink.endpoint)/services/T000/B000/SECRET-MARKER",
+        ]) { $1 }
+        environment.merge(settings) { $1 }
+        let event = #"{"version":"0","id":"t","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"\#(time.extendedISO8601)","region":"\#(region)","resources":[],"detail":{}}"#
+        let run = try runCommand(TestPaths.debugExecutable("UptimeChecker"), ["--event", "-"], environment: environment, input: Data(event.utf8))
+        let result = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]) ?? [:]
+        #expect(!run.stdout.contains("SECRET-MARKER") && !run.stderr.contains("SECRET-MARKER"), "the webhook URL leaked")
+        return Run(status: run.status, result: result, stderr: run.stderr)
+    }
+
+    struct Mail {
+        let subject: String
+        let body: String
+    }
+
+    func mails() throws -> [Mail] {
+        let messages = try #require(try moto.fixture(["op": "sns_messages", "topic": topicArn])["messages"] as? [[String: Any]])
+        return messages.filter { $0["topic"] as? String == topicArn }
+            .map { Mail(subject: $0["subject"] as? String ?? "", body: $0["message"] as? String ?? "") }
+    }
+
+    func slackPosts() throws -> [[String: Any]] {
+        try sink.attempts().map { try #require(try JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any]) }
+    }
+
+    func records() throws -> [String: [String: String]] {
+        let items = try #require(try fixture(["op": "scan_all", "table": table])["items"] as? [[String: [String: String]]])
+        return Dictionary(uniqueKeysWithValues: items.map { item in
+            (item["instance_id"]?["S"] ?? "", item.compactMapValues { $0["S"] ?? $0["N"] })
+        })
+    }
+
+    func expectValidSubject(_ subject: String) {
+        #expect(subject.count <= 100, "subject over 100 characters: \(subject)")
+        #expect(subject.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }, "subject not one line of printable ASCII: \(subject)")
+    }
+
+    static let longForeignName = "データベース移行作業用サーバー-" + String(repeating: "very-long-name-", count: 12) + "end"
+
+    /// Five running instances and two stopped records, as the table and EC2 hold them before a tick
+    /// seven hours after the first starts. Overdue: `plain` (7h of 6h) and `shortTag` (6h30m of 2h).
+    func mixedFleet() throws -> (plain: String, shortTag: String, tick: UTCDateTime) {
+        let plain = try launch(tags: ["Name": "web-server"])
+        let longTag = try launch(tags: ["Name": "batch", "instance-watch:max-uptime": "12h"])
+        let silenced = try launch(tags: ["Name": "build-agent", "instance-watch:max-uptime": "off"])
+        let shortTag = try launch(tags: ["Name": Self.longForeignName, "instance-watch:max-uptime": "2h"])
+        let recent = try launch(tags: ["Name": "recent"])
+        // Every record starts a minute after the last launch, so none looks older than its LaunchTime.
+        let start = UTCDateTime(epochSeconds: [plain, longTag, silenced, shortTag, recent].map(\.launched.epochSeconds).max()! + 60)
+        func at(_ seconds: Int) -> String { UTCDateTime(epochSeconds: start.epochSeconds + seconds).extendedISO8601 }
+        func current(_ id: String, since: String) -> [String: String] {
+            ["instance_id": id, "start_time": since, "stop_time": "", "state": "running", "last_event_time": since, "region": region]
+        }
+        try put([
+            current(plain.id, since: at(0)), current(longTag.id, since: at(0)), current(silenced.id, since: at(0)),
+            current(shortTag.id, since: at(1800)),
+            ["instance_id": recent.id, "start_time": at(2 * 3600), "stop_time": ""], // the original design's record: 5h
+            ["instance_id": "i-0000000000000aaa1", "start_time": at(-86_400), "stop_time": at(-3600)],
+            ["instance_id": "i-0000000000000aaa2", "start_time": at(0), "stop_time": at(3600), "state": "stopped", "last_event_time": at(3600)],
+        ])
+        return (plain.id, shortTag.id, UTCDateTime(epochSeconds: start.epochSeconds + 7 * 3600))
+    }
+
+    @Test("a tick seven hours after the starts alerts exactly the overdue instances, one message each (NOTIFY_MODE=each)")
+    func eachMode() throws {
+        let fleet = try mixedFleet()
+        let run = try tick(at: fleet.tick)
+        #expect(run.status == 0, run.summary)
+        #expect(run.count("scanned") == 7)
+        #expect(run.count("running") == 5)
+        #expect(run.ids("overdueInstanceIds") == [fleet.plain, fleet.shortTag], "longest-running first")
+        #expect(run.count("overdue") == 2 && run.count("notified") == 2 && run.count("repaired") == 0)
+
+        let mails = try mails()
+        try #require(mails.count == 2)
+        for mail in mails { expectValidSubject(mail.subject) }
+        let plainMail = try #require(mails.first { $0.subject.contains(fleet.plain) })
+        #expect(plainMail.subject == "instance-watch: \(fleet.plain) (web-server) running 7h, limit 6h")
+        for text in ["Name           web-server", "Type           t3.micro", "Region         \(region)", "Running since", "Running for    7h",
+                     "6h (UPTIME_THRESHOLD)", "https://\(region).console.aws.amazon.com/ec2/home?region=\(region)#InstanceDetails:instanceId=\(fleet.plain)"] {
+            #expect(plainMail.body.contains(text), "the e-mail lacks \(text):\n\(plainMail.body)")
+        }
+        let taggedMail = try #require(mails.first { $0.subject.contains(fleet.shortTag) })
+        #expect(taggedMail.subject.hasSuffix("...) running 6h 30m, limit 2h"), "the long Name gives way: \(taggedMail.subject)")
+        #expect(taggedMail.body.contains(Self.longForeignName), "the body keeps the Name as it is")
+        #expect(taggedMail.body.contains("2h (tag instance-watch:max-uptime)"))
+
+        let posts = try slackPosts()
+        #expect(posts.count == 2)
+        let texts = posts.compactMap { $0["text"] as? String }
+        #expect(texts.contains { $0.contains(fleet.plain) && $0.contains("web-server") })
+        #expect(texts.contains { $0.contains(fleet.shortTag) })
+        #expect(try sink.attempts().allSatisfy { $0.body.contains(UptimeAlert.color) && $0.body.contains("InstanceDetails:instanceId=") })
+    }
+
+    @Test("the same fleet in digest mode: one e-mail and one Slack message, longest-running first")
+    func digestMode() throws {
+        let fleet = try mixedFleet()
+        let run = try tick(at: fleet.tick, ["NOTIFY_MODE": "digest"])
+        #expect(run.status == 0, run.summary)
+        #expect(run.ids("overdueInstanceIds") == [fleet.plain, fleet.shortTag])
+        #expect(run.count("notified") == 2)
+
+        let mails = try mails()
+        try #require(mails.count == 1)
+        expectValidSubject(mails[0].subject)
+        #expect(mails[0].subject == "instance-watch: 2 instances running too long, longest \(fleet.plain) (web-server) 7h")
+        let body = mails[0].body
+        let first = try #require(body.range(of: "1. \(fleet.plain) (web-server)"))
+        let second = try #require(body.range(of: "2. \(fleet.shortTag)"))
+        #expect(first.lowerBound < second.lowerBound)
+
+        let posts = try slackPosts()
+        try #require(posts.count == 1)
+        #expect((posts[0]["text"] as? String)?.hasPrefix("2 instances running too long, longest \(fleet.plain)") == true)
+    }
+
+    @Test("a table larger than one page is read to the end: scanned equals the item count")
+    func pagination() throws {
+        let overdue = try launch(tags: ["Name": "late-page"])
+        let stopped = (0..<1_200).map { index in
+            ["instance_id": String(format: "i-0000000000%07d", index), "start_time": "2026-11-20T08:00:00Z", "stop_time": "2026-11-20T09:00:00Z"]
+        }
+        try put(stopped + [["instance_id": overdue.id, "start_time": overdue.launched.extendedISO8601, "stop_time": ""]], padding: 1_000)
+        let firstPage = try DynamoDBClient(aws: moto.awsClient(region: region)).scan(ScanInput(tableName: table))
+        #expect(firstPage.lastEvaluatedKey != nil, "the table must be larger than one page for this test to mean anything")
+
+        let run = try tick(at: UTCDateTime(epochSeconds: overdue.launched.epochSeconds + 7 * 3600))
+        #expect(run.status == 0, run.summary)
+        #expect(run.count("scanned") == 1_201)
+        #expect(run.ids("overdueInstanceIds") == [overdue.id])
+    }
+
+    @Test("reconciliation: an instance missing from the table is recorded, stale running records are corrected")
+    func reconciliation() throws {
+        let missing = try launch(tags: ["Name": "started-before-deployment"])
+        let stoppedSince = try launch(tags: ["Name": "stopped-quietly"])
+        try fixture(["op": "stop_instances", "ids": [stoppedSince.id]])
+        let gone = "i-0000000000000dead"
+        let start = missing.launched.extendedISO8601
+        try put([
+            ["instance_id": stoppedSince.id, "start_time": start, "stop_time": "", "state": "running", "last_event_time": start],
+            ["instance_id": gone, "start_time": start, "stop_time": ""],
+        ])
+        let tickTime = UTCDateTime(epochSeconds: missing.launched.epochSeconds + 7 * 3600)
+        let run = try tick(at: tickTime)
+        #expect(run.status == 0, run.summary)
+        #expect(run.count("repaired") == 3)
+        let repairs = run.ids("repairs")
+        #expect(repairs.contains { $0.hasPrefix(missing.id) && $0.contains("missing from the table") })
+        #expect(repairs.contains { $0.hasPrefix(stoppedSince.id) && $0.contains("EC2 reports it stopped") })
+        #expect(repairs.contains { $0.hasPrefix(gone) && $0.contains("EC2 no longer knows") })
+        #expect(run.ids("overdueInstanceIds") == [missing.id], "the recorded instance is judged by its LaunchTime")
+        #expect(run.count("running") == 1)
+
+        let table = try records()
+        #expect(table[missing.id]?["start_time"] == start && table[missing.id]?["state"] == "running")
+        #expect(table[missing.id]?["region"] == region && table[missing.id]?["account"] == "123456789012")
+        #expect(table[stoppedSince.id]?["state"] == "stopped" && table[stoppedSince.id]?["stop_time"] == tickTime.extendedISO8601)
+        #expect(table[gone]?["state"] == "terminated" && table[gone]?["expires_at"] != nil)
+
+        let again = try tick(at: UTCDateTime(epochSeconds: tickTime.epochSeconds + 3600))
+        #expect(again.count("repaired") == 0, "a repaired table needs no second repair")
+    }
+
+    /// One instance, recorded as running since its launch, and a tick seven hours later.
+    func oneLongRunner() throws -> (instance: (id: String, launched: UTCDateTime), tick: UTCDateTime) {
+        let instance = try launch(tags: ["Name": "long-runner"])
+        let start = instance.launched.extendedISO8601
+        try put([["instance_id": instance.id, "start_time": start, "stop_time": "", "state": "running", "last_event_time": start]])
+        return (instance, UTCDateTime(epochSeconds: instance.launched.epochSeconds + 7 * 3600))
+    }
+
+    @Test("NOTIFY_INTERVAL: two ticks inside the interval notify once; a tick after it notifies again")
+    func interval() throws {
+        let (instance, first) = try oneLongRunner()
+        let settings = ["NOTIFY_INTERVAL": "1h"]
+
+        let one = try tick(at: first, settings)
+        #expect(one.ids("notifiedInstanceIds") == [instance.id])
+        #expect(try records()[instance.id]?["last_notified_at"] == first.extendedISO8601)
+        let two = try tick(at: UTCDateTime(epochSeconds: first.epochSeconds + 1800), settings)
+        #expect(two.status == 0 && two.count("overdue") == 1 && two.count("notified") == 0)
+        #expect(two.ids("notifiedRecently") == [instance.id])
+        #expect(try mails().count == 1 && slackPosts().count == 1)
+
+        let three = try tick(at: UTCDateTime(epochSeconds: first.epochSeconds + 3600), settings)
+        #expect(three.ids("notifiedInstanceIds") == [instance.id])
+        #expect(try mails().count == 2 && slackPosts().count == 2)
+    }
+
+    @Test("two runs at once (a retry overlapping the next tick) with NOTIFY_INTERVAL alert each overdue instance once")
+    func overlappingRuns() throws {
+        let (instance, tickTime) = try oneLongRunner()
+        /// Runs are not Sendable (they hold parsed JSON); the lock is what makes sharing them safe.
+        final class Finished: @unchecked Sendable {
+            let lock = NSLock()
+            var runs: [Run] = []
+        }
+        let box = Finished()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let run = try? tick(at: UTCDateTime(epochSeconds: tickTime.epochSeconds + index * 60), ["NOTIFY_INTERVAL": "1h"])
+            box.lock.withLock { box.runs += run.map { [$0] } ?? [] }
+        }
+        let finished = box.runs
+        #expect(finished.count == 2 && finished.allSatisfy { $0.status == 0 })
+        #expect(finished.flatMap { $0.ids("notifiedInstanceIds") } == [instance.id], "exactly one of the runs alerted")
+        #expect(try mails().count == 1 && slackPosts().count == 1)
+    }
+
+    @Test("a channel that fails fails the run after the others were tried, and gives the claim back for the retry")
+    func failedChannel() throws {
+        let (instance, tickTime) = try oneLongRunner()
+        try sink.setDefault(["status": 503, "body": "down"])
+
+        let failed = try tick(at: tickTime, ["NOTIFY_INTERVAL": "1h"])
+        #expect(failed.status == 1)
+        #expect(failed.result["errorType"] as? String == "UptimeCheckIncomplete")
+        let message = try #require(failed.result["errorMessage"] as? String)
+        #expect(message.contains("notified 0 of 1") && message.contains("Slack") && message.contains(instance.id), "\(message)")
+        #expect(try mails().count == 1, "SNS was still tried and took the e-mail")
+        #expect(try records()[instance.id]?["last_notified_at"] == nil, "the claim was given back")
+
+        try sink.setDefault(["status": 200, "body": "ok"])
+        let retry = try tick(at: tickTime, ["NOTIFY_INTERVAL": "1h"])
+        #expect(retry.status == 0 && retry.ids("notifiedInstanceIds") == [instance.id], "EventBridge's retry of the same tick delivers")
+    }
+
+    @Test("with neither TOPIC_ARN nor a Slack webhook it refuses to start, naming the variables")
+    func noChannel() throws {
+        let environment = moto.environmentVariables(region: region).merging(["PATH": "/usr/bin:/bin", "TABLE_NAME": table]) { $1 }
+        let run = try runCommand(TestPaths.debugExecutable("UptimeChecker"), ["--event", "-"], environment: environment, input: Data("{}".utf8))
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("InvalidConfiguration") && run.stdout.contains("TOPIC_ARN") && run.stdout.contains("SLACK_WEBHOOK_URL"))
+    }
+}
+
+extension UptimeCheckerTests.Run {
+    /// The answer and the end of the log, for a failure message.
+    var summary: Comment { "\(result) \(stderr.suffix(2000))" }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Logging
+import Testing
+@testable import InstanceWatchCore
+
+/// The check's orchestration with fakes at every edge: what happens when one part fails.
+@Suite("UptimeCheckHandler with fakes")
+struct UptimeCheckHandlerTests {
+    static let launch = UTCDateTime(year: 2026, month: 11, day: 21, hour: 8)
+    static let tick = #"{"detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"2026-11-21T15:00:00Z","detail":{}}"#
+    static let downError = AWSClientError.deadlineExceeded(service: .sns, operation: "PublishBatch", attempts: 3, lastError: "HTTP 503")
+
+    final class FakeTable: UptimeTable {
+        var records: [InstanceRecord]
+        var claims: [String] = []
+        var released: [String] = []
+        init(_ records: [InstanceRecord]) { self.records = records }
+        func scanRecords(deadline: Date?, _ body: ([InstanceRecord], Int) -> Void) throws(AWSClientError) {
+            body(records, records.count)
+        }
+        func claimNotification(instanceId: String, now: UTCDateTime, interval: Int, deadline: Date?) throws(AWSClientError) -> NotificationClaim? {
+            claims.append(instanceId)
+            return NotificationClaim(instanceId: instanceId, claimedAt: now, previous: nil)
+        }
+        func releaseNotification(_ claim: NotificationClaim, deadline: Date?) throws(AWSClientError) { released.append(claim.instanceId) }
+    }
+
+    final class FakeRecorder: InstanceStateRecording {
+        var changes: [EC2Event.StateChange] = []
+        var failure: AWSClientError?
+        func record(_ change: EC2Event.StateChange, deadline: Date?) throws(AWSClientError) -> TrackingAction {
+            if let failure { throw failure }
+            changes.append(change)
+            return .recordedStart
+        }
+    }
+
+    final class FakeInventory: InstanceInventory {
+        var running: [EC2Instance]
+        var failure: AWSClientError?
+        init(_ running: [EC2Instance]) { self.running = running }
+        func runningInstances(deadline: Date?) throws(AWSClientError) -> [EC2Instance] {
+            if let failure { throw failure }
+            return running
+        }
+        func instances(ids: [String], deadline: Date?) throws(AWSClientError) -> [EC2Instance] { [] }
+    }
+
+    final class FakePublisher: TopicPublishing {
+        var published: [(id: String, message: SNSMessage)] = []
+        var refusedIds: Set<String> = []
+        func publishBatch(topicArn: String, _ entries: [(id: String, message: SNSMessage)], deadline: Date?) throws(AWSClientError) -> SNSBatchResult {
+            var result = SNSBatchResult()
+            for entry in entries {
+                if refusedIds.contains(entry.id) {
+                    result.failures.append(.init(id: entry.id, code: "InternalError", message: "try again", senderFault: false))
+                } else {
+                    published.append(entry)
+                    result.messageIds[entry.id] = "m-\(entry.id)"
+                }
+            }
+            return result
+        }
+    }
+
+    final class FakeSlack: SlackPosting {
+        var posted: [SlackMessage] = []
+        var down = false
+        func post(_ message: SlackMessage, deadline: Date?) throws {
+            if down { throw SlackDeliveryError.gaveUp(host: "hooks.slack.com", attempts: 3, lastError: "HTTP 503") }
+            posted.append(message)
+        }
+    }
+
+    let table = FakeTable(["i-a", "i-b"].map {
+        InstanceRecord(instanceId: $0, startTime: launch.extendedISO8601, state: "running", lastEventTime: launch.extendedISO8601)
+    })
+    let recorder = FakeRecorder()
+    let inventory = FakeInventory(["i-a", "i-b"].map { EC2Instance(id: $0, state: "running", launchTime: launch.extendedISO8601, tags: ["Name": "n-\($0)"]) })
+    let publisher = FakePublisher()
+    let slack = FakeSlack()
+
+    func handler(_ settings: (inout FunctionConfiguration) -> Void = { _ in }) -> UptimeCheckHandler {
+        var configuration = FunctionConfiguration()
+        configuration.topicArn = "arn:aws:sns:eu-west-1:123456789012:alerts"
+        settings(&configuration)
+        return UptimeCheckHandler(
+            table: table, recorder: recorder, inventory: inventory,
+            channels: .init(sns: (publisher: publisher, topicArn: "arn:aws:sns:eu-west-1:123456789012:alerts"), slack: slack),
+            configuration: configuration, region: "eu-west-1", clock: { UTCDateTime(year: 2026, month: 11, day: 21, hour: 9).date }
+        )
+    }
+
+    let context = LambdaContext(requestId: "r", deadlineEpochMilliseconds: Int64(Date().timeIntervalSince1970 * 1000) + 60_000,
+                                invokedFunctionArn: "arn", traceId: nil, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+
+    @Test("EC2 down: alerts still go out from the table, and the result says what was skipped")
+    func ec2Down() throws {
+        inventory.failure = .deadlineExceeded(service: .ec2, operation: "DescribeInstances", attempts: 3, lastError: "timed out")
+        let result = try handler().handle(Data(Self.tick.utf8), context: context)
+        #expect(result.notifiedInstanceIds == ["i-a", "i-b"])
+        #expect(result.problems.contains { $0.hasPrefix("EC2 DescribeInstances failed") })
+        #expect(publisher.published.allSatisfy { $0.message.body.contains("(unknown)") })
+    }
+
+    @Test("SNS refuses one entry: Slack still gets both, the run fails naming it, and only its claim is given back")
+    func partialFailure() throws {
+        publisher.refusedIds = ["i-b"]
+        let error = try #require(throws: UptimeCheckIncomplete.self) {
+            try handler { $0.notifyInterval = 3600 }.handle(Data(Self.tick.utf8), context: context)
+        }
+        #expect(error.result.notifiedInstanceIds == ["i-a"])
+        #expect(error.description.contains("notified 1 of 2") && error.description.contains("entry i-b: InternalError"))
+        #expect(slack.posted.count == 2)
+        #expect(table.claims == ["i-a", "i-b"] && table.released == ["i-b"])
+    }
+
+    @Test("digest mode with Slack down: one e-mail sent, every claim given back, the run fails")
+    func digestSlackDown() throws {
+        slack.down = true
+        let error = try #require(throws: UptimeCheckIncomplete.self) {
+            try handler { $0.notifyInterval = 3600; $0.notifyMode = .digest }.handle(Data(Self.tick.utf8), context: context)
+        }
+        #expect(publisher.published.map(\.id) == ["digest"])
+        #expect(error.description.contains("Slack digest of 2 instance(s) not delivered"))
+        #expect(table.released == ["i-a", "i-b"])
+        #expect(error.result.notified == 0)
+    }
+
+    @Test("a repair that cannot be written fails the run, after the alerts went out")
+    func repairFails() throws {
+        inventory.running.append(EC2Instance(id: "i-new", state: "running", launchTime: Self.launch.extendedISO8601))
+        recorder.failure = .deadlineExceeded(service: .dynamoDB, operation: "UpdateItem", attempts: 2, lastError: "HTTP 500")
+        let error = try #require(throws: UptimeCheckIncomplete.self) { try handler().handle(Data(Self.tick.utf8), context: context) }
+        #expect(error.description.contains("repairing i-new"))
+        #expect(error.result.repaired == 0, "a failed write is not reported as repaired")
+        #expect(error.result.notifiedInstanceIds == ["i-a", "i-b", "i-new"])
+    }
+
+    @Test("a malformed tick is an error before any call; a tick without time uses the clock")
+    func ticks() throws {
+        #expect(throws: MalformedEvent.self) { try handler().handle(Data(#"{"time":"later"}"#.utf8), context: context) }
+        #expect(publisher.published.isEmpty)
+        let result = try handler().handle(Data("{}".utf8), context: context)
+        #expect(result.checkedAt == "2026-11-21T09:00:00Z")
+        #expect(result.overdue == 0)
+    }
+}
