@@ -1,7 +1,7 @@
 # instance-watch: two Swift Lambda functions that keep people from forgetting EC2 instances.
 #   make demo   the whole system, locally (no AWS account)
 #   make test   every test
-#   make build  the release binaries
+#   make build  the Lambda bundles: .build/lambda/<Product>/bootstrap and .build/lambda/<Product>.zip
 # Each target installs what it needs when it is missing, and says so.
 
 SHELL := /bin/bash
@@ -11,13 +11,23 @@ SHELL := /bin/bash
 SWIFT ?= swift
 PRODUCTS := StateChangeHandler UptimeChecker
 # libcurl, libcrypto and expat headers to build; binutils (readelf, nm) and openssl for the tests.
-DEBIAN_PACKAGES := libcurl4-openssl-dev libssl-dev libexpat1-dev pkg-config binutils openssl ca-certificates python3 python3-venv
+# patchelf and zip make the Lambda bundles; util-linux's unshare runs a bundle in an empty root in the tests.
+DEBIAN_PACKAGES := libcurl4-openssl-dev libssl-dev libexpat1-dev pkg-config binutils openssl ca-certificates python3 python3-venv \
+	patchelf zip unzip util-linux
 RELEASE_FLAGS := -c release --static-swift-stdlib
+# The template test runs `sam build` from inside `swift test`, which holds .build's lock while it
+# runs (not building); it sets this to --ignore-lock. Nobody else needs it.
+SWIFT_LOCK_FLAGS ?=
 # The test peers (moto's server for DynamoDB, SNS, EC2 and SSM) run in this environment.
 VENV := $(CURDIR)/.build/venv
-PYTHON_REQUIREMENTS := moto[server]==5.2.1
+# moto for the local AWS endpoint; the SAM CLI and cfn-lint to check and build the template.
+PYTHON_REQUIREMENTS := moto[server]==5.2.1 aws-sam-cli==1.170.0 cfn-lint
+LAMBDA_DIR := .build/lambda
+# The template's functions and the products they run.
+PRODUCT_OF_StateChangeFunction := StateChangeHandler
+PRODUCT_OF_UptimeCheckerFunction := UptimeChecker
 
-.PHONY: help deps python-env build release test demo clean
+.PHONY: help deps python-env build release test demo clean build-StateChangeFunction build-UptimeCheckerFunction
 
 help:
 	@sed -n '2,5p' Makefile | sed 's/^# *//'
@@ -26,24 +36,29 @@ deps:
 	@scripts/ensure-debian-packages.sh $(DEBIAN_PACKAGES)
 
 python-env: deps
-	@scripts/ensure-python-env.sh $(VENV) "$(PYTHON_REQUIREMENTS)"
+	@scripts/ensure-python-env.sh $(VENV) $(PYTHON_REQUIREMENTS)
 
 release: deps
 	@echo "==> building release binaries ($(PRODUCTS)) with the Swift runtime linked statically"
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 build: release
-	@for product in $(PRODUCTS); do ls -l .build/release/$$product; done
+	@echo "==> bundling each function for provided.al2023 with its own loader and libraries (see scripts/bundle-lambda.sh)"
+	@for product in $(PRODUCTS); do scripts/bundle-lambda.sh .build/release/$$product $(LAMBDA_DIR)/$$product $(LAMBDA_DIR)/$$product.zip; done
 
-test: release python-env
+# `sam build` (Metadata: BuildMethod: makefile) runs these with ARTIFACTS_DIR set.
+build-StateChangeFunction build-UptimeCheckerFunction: build-%: deps
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: sam build sets it; use make build for .build/lambda" >&2; exit 1; }
+	$(SWIFT) build $(RELEASE_FLAGS) $(SWIFT_LOCK_FLAGS) --product $(PRODUCT_OF_$*)
+	scripts/bundle-lambda.sh .build/release/$(PRODUCT_OF_$*) "$(ARTIFACTS_DIR)"
+
+test: build python-env
 	@echo "==> running the test suite: SigV4 suites from ../shared; local HTTP, TLS, Runtime API and fault peers;"
 	@echo "    moto's server with signature checking, started and stopped by the tests; the release link check"
 	INSTANCE_WATCH_PYTHON=$(VENV)/bin/python $(SWIFT) test
 
-demo:
-	@echo "make demo arrives with the deployment issue (SAM template, Lambda bundles, local moto and Runtime API emulator)."
-	@echo "Until then: make test."
-	@exit 2
+demo: build python-env
+	@$(VENV)/bin/python scripts/demo.py
 
 clean:
 	rm -rf .build

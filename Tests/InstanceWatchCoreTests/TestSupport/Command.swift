@@ -2,11 +2,13 @@ import Foundation
 
 /// Runs a command to completion and returns its exit status and output (stdout, then stderr).
 @discardableResult
-func runCommand(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func runCommand(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil,
+                workingDirectory: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [executable] + arguments
     if let environment { process.environment = environment }
+    if let workingDirectory { process.currentDirectoryURL = workingDirectory }
     let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
     process.standardOutput = stdout
     process.standardError = stderr

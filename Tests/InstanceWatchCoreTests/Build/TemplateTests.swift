@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// `template.yaml` through the tools a user deploys with: cfn-lint, `sam validate --lint` and
+/// `sam build` (offline, no Docker), from the virtual environment `make test` prepares; and its
+/// structure against the design.
+@Suite("SAM template")
+struct TemplateTests {
+    static let template = TestPaths.repositoryRoot.appendingPathComponent("template.yaml").path
+    static let tools = URL(fileURLWithPath: TestPaths.python).deletingLastPathComponent()
+    /// This process's environment (sam build runs make and swift) with the tools first on PATH and
+    /// no telemetry: the tools must work without a network.
+    static let environment = ProcessInfo.processInfo.environment.merging([
+        "PATH": "\(tools.path):" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"), "SAM_CLI_TELEMETRY": "0",
+    ]) { $1 }
+
+    static func tool(_ name: String) throws -> String {
+        let path = tools.appendingPathComponent(name).path
+        try #require(FileManager.default.isExecutableFile(atPath: path), "\(name) is not in \(tools.path): run `make test`, which installs it")
+        return path
+    }
+
+    /// The template as JSON (intrinsics in long form), read by cfn-lint's decoder.
+    static func json() throws -> [String: Any] {
+        let run = try runCommand(TestPaths.python, [TestPaths.peers.appendingPathComponent("template_json.py").path, template])
+        try #require(run.status == 0, "\(run.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    }
+
+    static func resources() throws -> [String: [String: Any]] {
+        try #require(try json()["Resources"] as? [String: [String: Any]])
+    }
+
+    @Test("cfn-lint passes with nothing to report")
+    func cfnLint() throws {
+        let run = try runCommand(try Self.tool("cfn-lint"), [Self.template], environment: Self.environment)
+        #expect(run.status == 0, "cfn-lint: \(run.stdout)\(run.stderr)")
+        #expect(run.stdout.isEmpty, "cfn-lint reported: \(run.stdout)")
+    }
+
+    @Test("sam validate --lint accepts it")
+    func samValidate() throws {
+        let run = try runCommand(try Self.tool("sam"), ["validate", "--lint", "--template", Self.template, "--region", "eu-west-1"], environment: Self.environment)
+        #expect(run.status == 0 && run.stdout.contains("is a valid SAM Template"), "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test("sam build runs the Makefile's build targets and leaves a self-contained bundle per function")
+    func samBuild() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("sam-build-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: output) }
+        // `swift test` keeps .build locked while the tests run; the Makefile's swift build must not wait for it.
+        let environment = Self.environment.merging(["SWIFT_LOCK_FLAGS": "--ignore-lock"]) { $1 }
+        let run = try runCommand(try Self.tool("sam"), ["build", "--template", Self.template, "--build-dir", output.path], environment: environment,
+                                 workingDirectory: TestPaths.repositoryRoot)
+        #expect(run.status == 0 && run.stdout.contains("Build Succeeded"), "\(run.stdout)\(run.stderr)")
+        for function in ["StateChangeFunction", "UptimeCheckerFunction"] {
+            for file in ["bootstrap", "lib/ld-linux-x86-64.so.2", "lib/libc.so.6", "lib/libcurl.so.4"] {
+                #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("\(function)/\(file)").path), "\(function)/\(file) missing")
+            }
+        }
+    }
+
+    @Test("the functions of the design, built with the Makefile, on provided.al2023")
+    func functions() throws {
+        let template = try Self.json()
+        let resources = try Self.resources()
+        let globals = try #require((template["Globals"] as? [String: Any])?["Function"] as? [String: Any])
+        #expect(globals["Runtime"] as? String == "provided.al2023")
+        for name in ["StateChangeFunction", "UptimeCheckerFunction"] {
+            let function = try #require(resources[name])
+            #expect(function["Type"] as? String == "AWS::Serverless::Function")
+            #expect((function["Metadata"] as? [String: Any])?["BuildMethod"] as? String == "makefile")
+            let properties = try #require(function["Properties"] as? [String: Any])
+            let events = try #require(properties["Events"] as? [String: [String: Any]])
+            for (eventName, event) in events {
+                let eventProperties = try #require(event["Properties"] as? [String: Any])
+                #expect(eventProperties["RetryPolicy"] != nil, "\(name).\(eventName) has no retry policy")
+                #expect(eventProperties["DeadLetterConfig"] != nil, "\(name).\(eventName) has no dead-letter queue")
+            }
+            let onFailure = ((properties["EventInvokeConfig"] as? [String: Any])?["DestinationConfig"] as? [String: Any])?["OnFailure"] as? [String: Any]
+            #expect(onFailure?["Type"] as? String == "SQS", "\(name): failed invocations must land in the dead-letter queue")
+        }
+    }
+
+    @Test("the table: on demand, TTL on expires_at, point-in-time recovery, named by a parameter defaulting to the design's")
+    func table() throws {
+        let template = try Self.json()
+        let table = try #require(try Self.resources()["InstanceTable"]?["Properties"] as? [String: Any])
+        #expect(table["BillingMode"] as? String == "PAY_PER_REQUEST")
+        #expect((table["TimeToLiveSpecification"] as? [String: Any])?["AttributeName"] as? String == "expires_at")
+        #expect((table["PointInTimeRecoverySpecification"] as? [String: Any])?["PointInTimeRecoveryEnabled"] as? Bool == true)
+        #expect((table["TableName"] as? [String: Any])?["Ref"] as? String == "TableName")
+        let parameter = try #require((template["Parameters"] as? [String: [String: Any]])?["TableName"])
+        #expect(parameter["Default"] as? String == "instance_operating_time_table")
+    }
+
+    @Test("no IAM statement allows a wildcard action; only ec2:DescribeInstances has a wildcard resource")
+    func noWildcards() throws {
+        for (name, resource) in try Self.resources() where resource["Type"] as? String == "AWS::IAM::Role" {
+            let policies = try #require((resource["Properties"] as? [String: Any])?["Policies"] as? [[String: Any]])
+            let statements = policies.flatMap { (($0["PolicyDocument"] as? [String: Any])?["Statement"] as? [Any]) ?? [] }
+                .flatMap { statement -> [[String: Any]] in
+                    // A conditional statement ({"Fn::If": [condition, statement, AWS::NoValue]}).
+                    if let branches = (statement as? [String: Any])?["Fn::If"] as? [Any] { return branches.dropFirst().compactMap { $0 as? [String: Any] } }
+                    return (statement as? [String: Any]).map { [$0] } ?? []
+                }
+            #expect(!statements.isEmpty)
+            for statement in statements {
+                let actions = (statement["Action"] as? [String]) ?? [(statement["Action"] as? String) ?? ""]
+                #expect(actions.allSatisfy { !$0.contains("*") }, "\(name): wildcard action in \(actions)")
+                if (statement["Resource"] as? String) == "*" {
+                    #expect(actions == ["ec2:DescribeInstances"], "\(name): wildcard resource for \(actions)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""make demo: the whole of instance-watch on this machine, with no AWS account.
+
+Starts, on loopback: moto's server (DynamoDB, SNS, EC2, SSM; signatures checked), one Lambda
+Runtime API emulator per function, and a Slack webhook sink. Runs the real Lambda bundles
+(.build/lambda/<Product>/bootstrap, through their own loader) as Lambda would, and tells a short
+story: three instances start, the Spot one gets an interruption warning and ends, one is stopped,
+and a schedule tick seven hours later finds the one left running. Then shows the table, the SNS
+e-mail and the Slack messages. Everything it started stops at the end, on Ctrl-C and on failure.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PEERS = ROOT / "Tests" / "Peers"
+BUNDLES = ROOT / ".build" / "lambda"
+LOGS = ROOT / ".build" / "demo"
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+TABLE = "instance_operating_time_table"
+WEBHOOK_PARAMETER = "instance-watch/slack-webhook"
+
+BOLD, DIM, RESET = ("\033[1m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("", "", "")
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+def heading(text):
+    say()
+    say(f"{BOLD}== {text} {'=' * max(0, 76 - len(text))}{RESET}")
+
+
+class Peer:
+    """A test peer from Tests/Peers: prints "PORT n" (and "KEY value" lines), exits when stdin closes."""
+
+    def __init__(self, script, *arguments, announced=()):
+        self.process = subprocess.Popen(
+            [sys.executable, str(PEERS / script), *arguments], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, text=True, cwd=PEERS)
+        self.values = {}
+        for key in ("PORT", *announced):
+            line = self.process.stdout.readline().split(" ", 1)
+            if len(line) != 2 or line[0] != key:
+                raise RuntimeError(f"{script} did not start (expected {key}, got {' '.join(line)!r})")
+            self.values[key] = line[1].strip()
+        self.url = f"http://127.0.0.1:{self.values['PORT']}"
+
+    def command(self, **command):
+        """One fixture command (moto_peer.py), answered with one JSON line."""
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        answer = json.loads(self.process.stdout.readline())
+        if "error" in answer:
+            raise RuntimeError(f"moto fixture {command['op']}: {answer['error']}")
+        return answer
+
+    def stop(self):
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=5)
+            except Exception:
+                self.process.kill()
+
+
+def http(method, url, body=None):
+    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+class Function:
+    """A bundle under its own Runtime API emulator, started as Lambda starts a provided.al2023 function."""
+
+    def __init__(self, product, environment):
+        self.product = product
+        self.emulator = Peer("runtime_api_emulator.py", "--function-arn",
+                             f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:instance-watch-{product}")
+        bundle = BUNDLES / product
+        if not (bundle / "bootstrap").exists():
+            raise RuntimeError(f"no bundle at {bundle}: make demo builds it with make build")
+        self.log_path = LOGS / f"{product}.log"
+        self.log = open(self.log_path, "w")
+        # The bundle's interpreter is /var/task/lib/ld-linux-x86-64.so.2, where Lambda unzips it; here
+        # its own loader runs it from .build/lambda, with the same libraries.
+        self.process = subprocess.Popen(
+            [str(bundle / "lib" / "ld-linux-x86-64.so.2"), str(bundle / "bootstrap")],
+            env={**environment, "AWS_LAMBDA_RUNTIME_API": self.emulator.url.removeprefix("http://"),
+                 "AWS_LAMBDA_FUNCTION_NAME": f"instance-watch-{product}"},
+            stdout=self.log, stderr=subprocess.STDOUT)
+        self.answered = 0
+
+    def invoke(self, event):
+        http("POST", f"{self.emulator.url}/test/invoke", event)
+        self.answered += 1
+        results = http("GET", f"{self.emulator.url}/test/results?count={self.answered}&timeoutMs=60000")
+        if len(results) < self.answered:
+            raise RuntimeError(f"{self.product} did not answer within 60 s; see {self.log_path}")
+        result = results[-1]
+        body = json.loads(result["body"]) if result["body"] else {}
+        return result["kind"], body
+
+    def stop(self):
+        if self.process.poll() is None:
+            try:
+                http("POST", f"{self.emulator.url}/test/next-status", {"status": 500})  # how Lambda ends a runtime
+                self.process.wait(timeout=5)
+            except Exception:
+                self.process.kill()
+        self.log.close()
+        self.emulator.stop()
+
+
+def event(sample, instance_id, time, **detail):
+    data = json.loads((ROOT / "events" / sample).read_text())
+    data["time"] = iso(time)
+    data["account"], data["region"] = ACCOUNT, REGION
+    if instance_id:
+        data["detail"]["instance-id"] = instance_id
+        data["resources"] = [f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{instance_id}"]
+    data["detail"].update(detail)
+    return data
+
+
+def iso(time):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def main():
+    started = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
+    LOGS.mkdir(parents=True, exist_ok=True)
+    try:
+        heading("Starting a local AWS (moto), two Runtime API emulators and a Slack webhook sink")
+        moto = Peer("moto_peer.py", announced=("ACCESS_KEY_ID", "SECRET_ACCESS_KEY"))
+        started.append(moto)
+        slack = Peer("fault_server.py")
+        started.append(slack)
+        http("POST", f"{slack.url}/test/default", {"status": 200, "body": "ok"})
+        say(f"  moto's server      {moto.url}  (SigV4 checked with a key made through its IAM)")
+        say(f"  Slack webhook sink {slack.url}")
+
+        moto.command(op="create_table", name=TABLE, key="instance_id")
+        topic = moto.command(op="create_topic", name="instance-watch-alerts")["arn"]
+        webhook = f"{slack.url}/services/T0DEMO/B0DEMO/demo-secret"
+        moto.command(op="put_parameter", name=WEBHOOK_PARAMETER, value=webhook, type="SecureString")
+        fleet = {}
+        for name, options in (("web-frontend", {}), ("batch-worker", {"spot": True, "type": "c5.large"}),
+                              ("analytics-db", {"type": "m5.large"})):
+            answer = moto.command(op="run_instances", count=1, tags={"Name": name}, **options)
+            fleet[name] = answer["ids"][0]
+        launched = datetime.strptime(answer["launch_times"][0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        say(f"  table {TABLE}, topic {topic.split(':')[-1]}, SSM SecureString {WEBHOOK_PARAMETER} (the webhook URL)")
+        for name, instance_id in fleet.items():
+            say(f"  EC2 instance {instance_id}  {name}{'  (Spot)' if name == 'batch-worker' else ''}")
+
+        aws = {"PATH": "/usr/bin:/bin", "AWS_REGION": REGION, "AWS_ENDPOINT_URL": moto.url,
+               "AWS_ACCESS_KEY_ID": moto.values["ACCESS_KEY_ID"], "AWS_SECRET_ACCESS_KEY": moto.values["SECRET_ACCESS_KEY"],
+               "TABLE_NAME": TABLE, "SLACK_WEBHOOK_PARAMETER": WEBHOOK_PARAMETER, "AWS_LAMBDA_LOG_FORMAT": "Text"}
+        state_change = Function("StateChangeHandler", aws)
+        started.append(state_change)
+        checker = Function("UptimeChecker", {**aws, "TOPIC_ARN": topic, "UPTIME_THRESHOLD": "6h", "NOTIFY_MODE": "each"})
+        started.append(checker)
+        say(f"  StateChangeHandler and UptimeChecker bundles running (logs in {LOGS.relative_to(ROOT)}/)")
+
+        heading("The story, as EventBridge would deliver it")
+        names = {instance_id: name for name, instance_id in fleet.items()}
+
+        def deliver(function, at, description, payload):
+            kind, answer = function.invoke(payload)
+            outcome = answer.get("action") if kind == "response" else f"ERROR {answer.get('errorType')}: {answer.get('errorMessage')}"
+            if function is checker and kind == "response":
+                outcome = (f"scanned {answer['scanned']}, running {answer['running']}, overdue {answer['overdue']}, "
+                           f"notified {answer['notified']}, repaired {answer['repaired']}")
+            say(f"  {at.strftime('%H:%M')}  {function.product:<18} {description:<44} -> {outcome}")
+            return kind, answer
+
+        for name in fleet:
+            deliver(state_change, launched, f"{name} running", event("state-change-running.json", fleet[name], launched))
+        warned = launched + timedelta(hours=1)
+        deliver(state_change, warned, "batch-worker Spot interruption warning",
+                event("spot-interruption-warning.json", fleet["batch-worker"], warned, **{"instance-action": "terminate"}))
+        moto.command(op="terminate_instances", ids=[fleet["batch-worker"]])
+        ended = warned + timedelta(minutes=2)
+        deliver(state_change, ended, "batch-worker terminated", event("state-change-terminated.json", fleet["batch-worker"], ended))
+        moto.command(op="stop_instances", ids=[fleet["analytics-db"]])
+        stopped = launched + timedelta(hours=3)
+        deliver(state_change, stopped, "analytics-db stopped", event("state-change-stopped.json", fleet["analytics-db"], stopped))
+        tick = launched + timedelta(hours=7)
+        kind, result = deliver(checker, tick, "schedule tick, 7 hours after the starts", event("scheduled-event.json", None, tick))
+        if kind != "response" or result.get("overdueInstanceIds") != [fleet["web-frontend"]]:
+            raise RuntimeError(f"the UptimeChecker should have found web-frontend overdue, and answered {result}")
+
+        heading(f"The table {TABLE}")
+        items = moto.command(op="scan_all", table=TABLE)["items"]
+        columns = ("instance_id", "state", "start_time", "stop_time", "last_notified_at", "expires_at")
+        say("  " + "  ".join(f"{c:<20}" for c in columns) + "  Name")
+        for item in sorted(items, key=lambda i: i["instance_id"]["S"]):
+            values = [next(iter(item[c].values())) if c in item else "" for c in columns]
+            say("  " + "  ".join(f"{v:<20}" for v in values) + f"  {names.get(values[0], '')}")
+
+        heading("The SNS e-mail (as moto's SNS sent it)")
+        for message in moto.command(op="sns_messages", topic=topic)["messages"]:
+            say(f"  Subject: {message['subject']}")
+            say()
+            for line in message["message"].splitlines():
+                say(f"  | {line}")
+
+        heading("The Slack messages (as the webhook sink received them)")
+        for post in http("GET", f"{slack.url}/test/requests"):
+            payload = json.loads(post["body"])
+            attachment = payload["attachments"][0]
+            say(f"  [{attachment['color']}] {payload['text']}")
+            for block in attachment["blocks"]:
+                if block["type"] == "section" and "fields" in block:
+                    for field in block["fields"]:
+                        label, _, value = field["text"].partition("\n")
+                        say(f"      {label.strip('*'):<14} {value}")
+                elif block["type"] == "actions":
+                    say(f"      button: {block['elements'][0]['url']}")
+            say()
+        say(f"{BOLD}Done.{RESET} The same bundles are what `sam build` puts in the Lambda zips (see README).")
+        return 0
+    except KeyboardInterrupt:
+        say("\ninterrupted: stopping everything")
+        return 130
+    except Exception as error:
+        say(f"\nmake demo failed: {error}")
+        return 1
+    finally:
+        for thing in reversed(started):
+            thing.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
