@@ -1,6 +1,7 @@
 # instance-watch: two Swift Lambda functions that keep people from forgetting EC2 instances.
 #   make demo   the whole system, locally (no AWS account)
 #   make test   every test
+#   make bench  cold start, memory, CPU and size, Swift beside a boto3 reference (not part of make test)
 #   make build  the Lambda bundles: .build/lambda/<Product>/bootstrap and .build/lambda/<Product>.zip
 # Each target installs what it needs when it is missing, and says so.
 
@@ -27,10 +28,10 @@ LAMBDA_DIR := .build/lambda
 PRODUCT_OF_StateChangeFunction := StateChangeHandler
 PRODUCT_OF_UptimeCheckerFunction := UptimeChecker
 
-.PHONY: help deps python-env build release test demo clean build-StateChangeFunction build-UptimeCheckerFunction
+.PHONY: help deps python-env build release test demo bench clean build-StateChangeFunction build-UptimeCheckerFunction
 
 help:
-	@sed -n '2,5p' Makefile | sed 's/^# *//'
+	@sed -n '2,6p' Makefile | sed 's/^# *//'
 
 deps:
 	@scripts/ensure-debian-packages.sh $(DEBIAN_PACKAGES)
@@ -59,6 +60,9 @@ test: build python-env
 
 demo: build python-env
 	@$(VENV)/bin/python scripts/demo.py
+
+bench: build python-env
+	@$(VENV)/bin/python bench/run.py
 
 clean:
 	rm -rf .build

@@ -10,10 +10,12 @@ Runtime side, as Lambda serves it:
 Test side (the test drives it):
   POST /test/invoke          queue the body as an event; headers X-Test-Trace-Id, X-Test-Deadline-Ms (raw
                              header value to send), X-Test-Omit-Request-Id: 1; answers {"requestId": ...}
+  POST /test/invoke-many     queue each event of a JSON array at once; answers {"requestIds": [...]}
   POST /test/next-status     queue an answer with {"status": n} instead of an event (500 ends a runtime)
   GET  /test/results?count=N&timeoutMs=T   waits for N answers; lists them in order
   GET  /test/init-error      the init error posted, or null
   GET  /test/stats           connections accepted (all, and those carrying Runtime API calls), next calls
+                             and the wall-clock time each arrived (results carry "answeredAt")
 Prints "PORT <n>" when listening on 127.0.0.1; exits when its stdin closes.
 """
 import argparse
@@ -38,6 +40,7 @@ class State:
         self.queue = []            # ("event", body, headers) or ("status", n)
         self.issued = {}           # request id -> event body
         self.answered = set()
+        self.next_times = []       # wall-clock time of each next call, for the benchmark's cold starts
         self.results = []          # in the order answered
         self.init_error = None
         self.next_calls = 0
@@ -96,12 +99,13 @@ class Handler(PeerHandler):
         if url.path == "/test/stats":
             with STATE.condition:
                 return self.send_json(200, {"connections": STATE.connections, "runtimeConnections": STATE.runtime_connections,
-                                           "nextCalls": STATE.next_calls})
+                                           "nextCalls": STATE.next_calls, "nextTimes": STATE.next_times})
         return self.send_json(404, {"errorType": "NotFound", "errorMessage": self.path})
 
     def next_invocation(self):
         with STATE.condition:
             STATE.next_calls += 1
+            STATE.next_times.append(time.time())
             while not STATE.queue:
                 STATE.condition.wait()
             item = STATE.queue.pop(0)
@@ -131,6 +135,15 @@ class Handler(PeerHandler):
                 STATE.queue.append(("event", request_id, body, test_headers))
                 STATE.condition.notify_all()
             return self.send_json(200, {"requestId": request_id})
+        if url.path == "/test/invoke-many":
+            # A JSON array of events, queued at once (the benchmark's warm runs: no gaps between them).
+            events = json.loads(body)
+            ids = [str(uuid.uuid4()) for _ in events]
+            with STATE.condition:
+                for request_id, event in zip(ids, events):
+                    STATE.queue.append(("event", request_id, json.dumps(event).encode(), {}))
+                STATE.condition.notify_all()
+            return self.send_json(200, {"requestIds": ids})
         if url.path == "/test/next-status":
             with STATE.condition:
                 STATE.queue.append(("status", int(json.loads(body)["status"])))
@@ -156,7 +169,7 @@ class Handler(PeerHandler):
                     return self.send_json(413, {"errorType": "RequestEntityTooLarge", "errorMessage": f"{len(body)} bytes"})
                 STATE.answered.add(request_id)
                 STATE.results.append({
-                    "requestId": request_id, "kind": kind, "body": body.decode("utf-8", "replace"),
+                    "requestId": request_id, "kind": kind, "body": body.decode("utf-8", "replace"), "answeredAt": time.time(),
                     "errorTypeHeader": self.headers.get("Lambda-Runtime-Function-Error-Type"),
                     "contentType": self.headers.get("Content-Type"),
                 })

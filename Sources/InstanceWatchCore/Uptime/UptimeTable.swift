@@ -18,6 +18,10 @@ public protocol UptimeTable {
 }
 
 public final class DynamoDBUptimeTable: UptimeTable {
+    /// Items per Scan page. A full 1 MB page of small records decodes into many times its size;
+    /// pages of this many keep the checker's peak memory flat whatever the table's size.
+    public static let pageItems = 1000
+
     private let dynamoDB: DynamoDBClient
     private let tableName: String
 
@@ -27,7 +31,7 @@ public final class DynamoDBUptimeTable: UptimeTable {
     }
 
     public func scanRecords(deadline: Date?, _ body: (_ records: [InstanceRecord], _ items: Int) -> Void) throws(AWSClientError) {
-        try dynamoDB.scanAllPages(ScanInput(tableName: tableName, projection: InstanceRecord.projection), deadline: deadline) { page in
+        try dynamoDB.scanAllPages(ScanInput(tableName: tableName, limit: Self.pageItems, projection: InstanceRecord.projection), deadline: deadline) { page in
             body(page.items.compactMap(InstanceRecord.init(item:)), page.items.count)
             return true
         }
