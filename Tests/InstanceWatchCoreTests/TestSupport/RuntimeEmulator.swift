@@ -57,8 +57,8 @@ final class RuntimeEmulator: @unchecked Sendable {
 
     func stats() throws -> (runtimeConnections: Int, nextCalls: Int) {
         let body = try control.send(HTTPRequest(method: .get, url: URL(string: "\(peer.baseURL)/test/stats")!)).body
-        let object = try JSONSerialization.jsonObject(with: body) as? [String: Int] ?? [:]
-        return (object["runtimeConnections"] ?? -1, object["nextCalls"] ?? -1)
+        let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] ?? [:]
+        return (object["runtimeConnections"] as? Int ?? -1, object["nextCalls"] as? Int ?? -1)
     }
 
     /// A runtime loop client pointed at this emulator.
