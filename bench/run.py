@@ -20,13 +20,15 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PEERS = ROOT / "Tests" / "Peers"
+sys.path.insert(0, str(PEERS))
+from peer_client import Peer, http  # noqa: E402
+
 OUT = ROOT / ".build" / "bench"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 WARM = int(os.environ.get("BENCH_WARM", "1000"))
@@ -43,41 +45,6 @@ BUDGETS = [  # (metric, limit, unit, what)
 
 def say(text=""):
     print(text, flush=True)
-
-
-class Peer:
-    def __init__(self, script, *arguments, announced=()):
-        self.process = subprocess.Popen([sys.executable, str(script), *arguments], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=PEERS)
-        self.values = {}
-        for key in ("PORT", *announced):
-            name, _, value = self.process.stdout.readline().strip().partition(" ")
-            if name != key:
-                raise RuntimeError(f"{script} did not start")
-            self.values[key] = value
-        self.url = f"http://127.0.0.1:{self.values['PORT']}"
-
-    def command(self, **command):
-        self.process.stdin.write(json.dumps(command) + "\n")
-        self.process.stdin.flush()
-        answer = json.loads(self.process.stdout.readline())
-        if "error" in answer:
-            raise RuntimeError(f"fixture {command['op']}: {answer['error']}")
-        return answer
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.stdin.close()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-
-def http(method, url, body=None, timeout=600):
-    data = json.dumps(body).encode() if body is not None else None
-    with urllib.request.urlopen(urllib.request.Request(url, method=method, data=data), timeout=timeout) as response:
-        return json.loads(response.read() or b"null")
 
 
 def cpu_seconds(pid):

@@ -9,16 +9,16 @@ and a schedule tick seven hours later finds the one left running. Then shows the
 e-mail and the Slack messages. Everything it started stops at the end, on Ctrl-C and on failure.
 """
 import json
-import os
 import signal
 import subprocess
 import sys
-import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PEERS = ROOT / "Tests" / "Peers"
+sys.path.insert(0, str(ROOT / "Tests" / "Peers"))
+from peer_client import Peer, http  # noqa: E402
+
 BUNDLES = ROOT / ".build" / "lambda"
 LOGS = ROOT / ".build" / "demo"
 REGION = "eu-west-1"
@@ -36,45 +36,6 @@ def say(text=""):
 def heading(text):
     say()
     say(f"{BOLD}== {text} {'=' * max(0, 76 - len(text))}{RESET}")
-
-
-class Peer:
-    """A test peer from Tests/Peers: prints "PORT n" (and "KEY value" lines), exits when stdin closes."""
-
-    def __init__(self, script, *arguments, announced=()):
-        self.process = subprocess.Popen(
-            [sys.executable, str(PEERS / script), *arguments], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True, cwd=PEERS)
-        self.values = {}
-        for key in ("PORT", *announced):
-            line = self.process.stdout.readline().split(" ", 1)
-            if len(line) != 2 or line[0] != key:
-                raise RuntimeError(f"{script} did not start (expected {key}, got {' '.join(line)!r})")
-            self.values[key] = line[1].strip()
-        self.url = f"http://127.0.0.1:{self.values['PORT']}"
-
-    def command(self, **command):
-        """One fixture command (moto_peer.py), answered with one JSON line."""
-        self.process.stdin.write(json.dumps(command) + "\n")
-        self.process.stdin.flush()
-        answer = json.loads(self.process.stdout.readline())
-        if "error" in answer:
-            raise RuntimeError(f"moto fixture {command['op']}: {answer['error']}")
-        return answer
-
-    def stop(self):
-        if self.process.poll() is None:
-            try:
-                self.process.stdin.close()
-                self.process.wait(timeout=5)
-            except Exception:
-                self.process.kill()
-
-
-def http(method, url, body=None):
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
 
 
 class Function:
