@@ -41,9 +41,8 @@ for library in "$dest"/lib/*.so*; do
         exit 1
     fi
 done
+chmod 644 "$dest"/lib/*
 chmod 755 "$dest/bootstrap" "$dest/lib/$loader"
-chmod 644 "$dest"/lib/*.so.* 2>/dev/null || true
-chmod 755 "$dest/lib/$loader"
 patchelf --set-interpreter "/var/task/lib/$loader" --force-rpath --set-rpath '$ORIGIN/lib' "$dest/bootstrap"
 
 if [[ -n "$zip" ]]; then

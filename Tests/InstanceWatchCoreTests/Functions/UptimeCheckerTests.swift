@@ -47,7 +47,7 @@ struct UptimeCheckerTests {
         let status: Int32
         let result: [String: Any]
         let stderr: String
-        var ids: (String) -> [String] { { key in (self.result[key] as? [String]) ?? [] } }
+        func ids(_ key: String) -> [String] { (result[key] as? [String]) ?? [] }
         func count(_ key: String) -> Int? { result[key] as? Int }
     }
 
