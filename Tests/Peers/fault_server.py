@@ -7,10 +7,18 @@ The test queues what the next requests get, then the client under test calls it:
                          {"action": "reset"}                             close the connection with a TCP RST
                          {"action": "truncate", "body": "...", "declared": n}   send a Content-Length of n, fewer bytes, close
                          {"action": "stall", "ms": n, "then": {step}}    wait, then do the step
-  POST /test/default   body: one step, answered when the queue is empty (default: 200 "{}")
+                         {"action": "forward"}                            pass the request on to --upstream
+                         {"action": "forward", "then": "reset"}           pass it on, then reset instead of answering
+                       a step with "when": "text" applies only to a request whose method, path, X-Amz-Target
+                       header or body contains the text (UpdateItem, Action=Publish, /response); the first
+                       step that applies is taken, the others wait their turn
+  POST /test/default   body: one step, answered when no queued step applies (default: 200 "{}", or
+                       "forward" with --upstream)
   GET  /test/requests  every request received (method, path, headers, body), in order
 Every other request is an attempt of the client under test. Prints "PORT <n>"; exits when stdin closes.
 """
+import argparse
+import http.client
 import json
 import socket
 import struct
@@ -23,6 +31,8 @@ LOCK = threading.Lock()
 QUEUE = []
 DEFAULT = {"status": 200, "body": "{}"}
 REQUESTS = []
+UPSTREAM = None   # (host, port) with --upstream: a proxy that misbehaves only when told to
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "proxy-connection", "te", "upgrade"}
 
 
 class Handler(PeerHandler):
@@ -55,18 +65,42 @@ class Handler(PeerHandler):
         return self.attempt(body)
 
     def attempt(self, body):
+        text = body.decode("utf-8", "replace")
+        described = " ".join([self.command, self.path, self.headers.get("X-Amz-Target", ""), text])
         with LOCK:
             REQUESTS.append({"method": self.command, "path": self.path,
-                             "headers": {k.lower(): v for k, v in self.headers.items()},
-                             "body": body.decode("utf-8", "replace")})
-            step = QUEUE.pop(0) if QUEUE else DEFAULT
-        self.perform(step)
+                             "headers": {k.lower(): v for k, v in self.headers.items()}, "body": text})
+            index = next((i for i, queued in enumerate(QUEUE) if queued.get("when", "") in described), None)
+            step = QUEUE.pop(index) if index is not None else DEFAULT
+        self.perform(step, body)
 
-    def perform(self, step):
+    def forward(self, body, drop_answer=False):
+        """Passes the request on unchanged, Host header included, so a SigV4 signature still verifies."""
+        connection = http.client.HTTPConnection(*UPSTREAM, timeout=None)
+        try:
+            connection.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+            for name, value in self.headers.items():
+                if name.lower() not in HOP_BY_HOP:
+                    connection.putheader(name, value)
+            connection.putheader("Content-Length", str(len(body)))
+            connection.endheaders(body)
+            response = connection.getresponse()
+            data = response.read()
+            headers = {name: value for name, value in response.getheaders()
+                       if name.lower() not in HOP_BY_HOP | {"server", "date"}}
+        finally:
+            connection.close()
+        if drop_answer:
+            return self.perform({"action": "reset"})
+        self.answer(response.status, data, headers)
+
+    def perform(self, step, body=b""):
         action = step.get("action")
         if action == "stall":
             time.sleep(step["ms"] / 1000)
-            return self.perform(step.get("then", DEFAULT))
+            return self.perform(step.get("then", DEFAULT), body)
+        if action == "forward":
+            return self.forward(body, drop_answer=step.get("then") == "reset")
         if action == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
@@ -86,6 +120,14 @@ class Handler(PeerHandler):
 
 
 def main():
+    global DEFAULT, UPSTREAM
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--upstream", help="host:port to forward to: the default step becomes forward")
+    args = parser.parse_args()
+    if args.upstream:
+        host, port = args.upstream.rsplit(":", 1)
+        UPSTREAM = (host, int(port))
+        DEFAULT = {"action": "forward"}
     serve(LoopbackServer(Handler))
 
 

@@ -12,7 +12,8 @@ Test side (the test drives it):
                              header value to send), X-Test-Omit-Request-Id: 1; answers {"requestId": ...}
   POST /test/invoke-many     queue each event of a JSON array at once; answers {"requestIds": [...]}
   POST /test/next-status     queue an answer with {"status": n} instead of an event (500 ends a runtime)
-  GET  /test/results?count=N&timeoutMs=T   waits for N answers; lists them in order
+  GET  /test/results?count=N&timeoutMs=T   waits for N answers; lists them in order, each with the deadline
+                             it was issued with (the raw header value) and when it was answered
   GET  /test/init-error      the init error posted, or null
   GET  /test/stats           connections accepted (all, and those carrying Runtime API calls), next calls
                              and the wall-clock time each arrived (results carry "answeredAt")
@@ -38,7 +39,7 @@ class State:
         self.function_arn = function_arn
         self.condition = threading.Condition()
         self.queue = []            # ("event", body, headers) or ("status", n)
-        self.issued = {}           # request id -> event body
+        self.issued = {}           # request id -> the deadline header it was issued with
         self.answered = set()
         self.next_times = []       # wall-clock time of each next call, for the benchmark's cold starts
         self.results = []          # in the order answered
@@ -112,8 +113,8 @@ class Handler(PeerHandler):
             if item[0] == "status":
                 return self.send_json(item[1], {"errorType": "TestStatus", "errorMessage": f"status {item[1]} queued by the test"})
             _, request_id, body, test_headers = item
-            STATE.issued[request_id] = body
-        deadline = test_headers.get("X-Test-Deadline-Ms") or str(int(time.time() * 1000) + STATE.timeout_ms)
+            deadline = test_headers.get("X-Test-Deadline-Ms") or str(int(time.time() * 1000) + STATE.timeout_ms)
+            STATE.issued[request_id] = deadline
         headers = {
             "Content-Type": "application/json",
             "Lambda-Runtime-Deadline-Ms": deadline,
@@ -170,6 +171,7 @@ class Handler(PeerHandler):
                 STATE.answered.add(request_id)
                 STATE.results.append({
                     "requestId": request_id, "kind": kind, "body": body.decode("utf-8", "replace"), "answeredAt": time.time(),
+                    "deadline": STATE.issued[request_id],
                     "errorTypeHeader": self.headers.get("Lambda-Runtime-Function-Error-Type"),
                     "contentType": self.headers.get("Content-Type"),
                 })

@@ -23,6 +23,15 @@ public struct LambdaContext: Sendable {
 
     public var deadline: Date { Date(timeIntervalSince1970: Double(deadlineEpochMilliseconds) / 1000) }
 
+    /// Kept back from Lambda's deadline so that, when the work runs out of time, the runtime can still
+    /// report the error: Lambda would otherwise stop the process mid-retry and the reason would be lost.
+    public static let reportingReserve = Duration.milliseconds(500)
+
+    /// The deadline handlers give their outbound calls: Lambda's, less `reportingReserve`.
+    public var workDeadline: Date {
+        deadline.addingTimeInterval(-Double(Self.reportingReserve.totalMilliseconds) / 1000)
+    }
+
     /// Time left before the deadline (zero once it has passed); retries and timeouts are cut to fit it.
     public func remainingTime(now: Date = Date()) -> Duration {
         let milliseconds = deadlineEpochMilliseconds - Int64((now.timeIntervalSince1970 * 1000).rounded(.down))

@@ -24,13 +24,23 @@ public enum RuntimeAPIError: Error, Equatable, CustomStringConvertible {
 }
 
 /// The four Runtime API calls over one HTTP client (one kept-alive connection to the Runtime API).
+///
+/// An answer (response, error report, init error) whose connection fails is sent again: an answer
+/// lost on the way is an invocation Lambda can only time out. If the lost attempt had arrived after
+/// all, the Runtime API refuses the repeat with 403, which is then taken as delivered.
 public final class RuntimeAPIClient {
+    /// Attempts at delivering one answer, and the pause after each failed one.
+    public static let answerAttempts = 3
+    public static let answerRetryDelay = Duration.milliseconds(20)
+
     public let endpoint: RuntimeAPIEndpoint
     private let http: any HTTPClient
+    private let sleep: (Duration) -> Void
 
-    public init(endpoint: RuntimeAPIEndpoint, http: any HTTPClient) {
+    public init(endpoint: RuntimeAPIEndpoint, http: any HTTPClient, sleep: @escaping (Duration) -> Void = sleepThread) {
         self.endpoint = endpoint
         self.http = http
+        self.sleep = sleep
     }
 
     public func next() throws(RuntimeAPIError) -> Invocation {
@@ -43,15 +53,31 @@ public final class RuntimeAPIClient {
     }
 
     public func respond(_ request: InvocationResponseRequest) throws(RuntimeAPIError) {
-        _ = try send(request.httpRequest(endpoint), operation: "the response to \(request.requestId)")
+        try deliver(request.httpRequest(endpoint), operation: "the response to \(request.requestId)")
     }
 
     public func reportError(_ request: InvocationErrorRequest) throws(RuntimeAPIError) {
-        _ = try send(request.httpRequest(endpoint), operation: "the error report for \(request.requestId)")
+        try deliver(request.httpRequest(endpoint), operation: "the error report for \(request.requestId)")
     }
 
     public func reportInitializationError(_ request: InitializationErrorRequest) throws(RuntimeAPIError) {
-        _ = try send(request.httpRequest(endpoint), operation: "init/error")
+        try deliver(request.httpRequest(endpoint), operation: "init/error")
+    }
+
+    /// Sends an answer, again after a transport failure (see the type's comment).
+    private func deliver(_ request: HTTPRequest, operation: String) throws(RuntimeAPIError) {
+        var attempt = 1
+        while true {
+            do {
+                _ = try send(request, operation: operation)
+                return
+            } catch .rejected(_, let status, _) where status == 403 && attempt > 1 {
+                return
+            } catch .transport(_, let error) where error.isTransient && attempt < Self.answerAttempts {
+                sleep(Self.answerRetryDelay * attempt)
+                attempt += 1
+            }
+        }
     }
 
     private func send(_ request: HTTPRequest, operation: String) throws(RuntimeAPIError) -> HTTPResponse {

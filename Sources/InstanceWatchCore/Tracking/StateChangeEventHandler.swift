@@ -33,7 +33,7 @@ public struct StateChangeEventHandler: LambdaHandler {
     public func handle(_ event: Data, context: LambdaContext) throws -> StateChangeResult {
         switch try EC2Event.parse(event) {
         case .stateChange(let change):
-            let action = try recorder.record(change, deadline: context.deadline)
+            let action = try recorder.record(change, deadline: context.workDeadline)
             context.logger.info("\(change.instanceId) \(change.state.rawValue) at \(change.time.extendedISO8601): \(action.rawValue)")
             return StateChangeResult(action: action, instanceId: change.instanceId, state: change.state.rawValue, eventTime: change.time.extendedISO8601)
         case .spotInterruptionWarning(let warning):
@@ -51,7 +51,7 @@ public struct StateChangeEventHandler: LambdaHandler {
             context.logger.warning("\(detailType) for \(warning.instanceId), but no Slack webhook is configured: nobody is told")
             return StateChangeResult(action: .ignored, instanceId: warning.instanceId, detailType: detailType, reason: "no Slack webhook configured")
         }
-        let lookUpDeadline = min(context.deadline, Date().addingTimeInterval(Double(Self.lookUpBudget.components.seconds)))
+        let lookUpDeadline = min(context.workDeadline, Date().addingTimeInterval(Double(Self.lookUpBudget.components.seconds)))
         let lookUp: InterruptionAlert.LookUp
         do {
             if let instance = try instances.instance(id: warning.instanceId, deadline: lookUpDeadline) {
@@ -64,7 +64,7 @@ public struct StateChangeEventHandler: LambdaHandler {
             context.logger.warning("look-up of \(warning.instanceId) failed, alerting with the event's details: \(error)")
             lookUp = .failed(reason: Self.shortReason(error))
         }
-        try slack.post(InterruptionAlert.message(kind: kind, warning: warning, lookUp: lookUp, channel: slackChannel), deadline: context.deadline)
+        try slack.post(InterruptionAlert.message(kind: kind, warning: warning, lookUp: lookUp, channel: slackChannel), deadline: context.workDeadline)
         context.logger.info("\(detailType) for \(warning.instanceId) posted to Slack")
         return StateChangeResult(action: .slackNotified, instanceId: warning.instanceId, eventTime: warning.time.extendedISO8601, detailType: detailType)
     }

@@ -47,7 +47,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         // EC2 first: which instances run says which records matter besides those the table calls running.
         let runningInEC2: [EC2Instance]?
         do {
-            runningInEC2 = try inventory.runningInstances(deadline: context.deadline)
+            runningInEC2 = try inventory.runningInstances(deadline: context.workDeadline)
         } catch {
             runningInEC2 = nil
             result.problems.append("EC2 DescribeInstances failed (\(error)): Name tags, tag overrides and repairs are skipped this run")
@@ -55,7 +55,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         let runningIds = Set(runningInEC2?.map(\.id) ?? [])
         var records: [InstanceRecord] = []
         var scanned = 0
-        try table.scanRecords(deadline: context.deadline) { page, items in
+        try table.scanRecords(deadline: context.workDeadline) { page, items in
             scanned += items
             records += page.filter { UptimeCheckPlan.isRelevant($0, runningInEC2: runningIds) }
         }
@@ -65,7 +65,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         if let runningInEC2 {
             let ids = UptimeCheckPlan.idsToLookUp(records: records, runningInEC2: runningIds, region: region)
             do {
-                view = EC2View(running: runningInEC2, others: ids.isEmpty ? [] : try inventory.instances(ids: ids, deadline: context.deadline))
+                view = EC2View(running: runningInEC2, others: ids.isEmpty ? [] : try inventory.instances(ids: ids, deadline: context.workDeadline))
             } catch {
                 view = EC2View(running: runningInEC2, others: nil)
                 result.problems.append("EC2 DescribeInstances of \(ids.count) stale-looking record(s) failed (\(error)): they are taken as the table has them")
@@ -80,7 +80,7 @@ public struct UptimeCheckHandler: LambdaHandler {
 
         for repair in plan.repairs {
             do {
-                if try recorder.record(repair.change, deadline: context.deadline) != .staleIgnored {
+                if try recorder.record(repair.change, deadline: context.workDeadline) != .staleIgnored {
                     result.repairs.append("\(repair.change.instanceId): \(repair.reason)")
                     logger.info("repaired \(repair.change.instanceId): \(repair.reason)")
                 }
@@ -93,7 +93,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         result.overdue = plan.overdue.count
         result.overdueInstanceIds = plan.overdue.map(\.id)
 
-        let delivery = notify(plan.overdue, now: now, deadline: context.deadline)
+        let delivery = notify(plan.overdue, now: now, deadline: context.workDeadline)
         result.notifiedInstanceIds = delivery.notified
         result.notified = delivery.notified.count
         result.notifiedRecently = delivery.notifiedRecently
@@ -163,7 +163,7 @@ public struct UptimeCheckHandler: LambdaHandler {
                     failed(entry.id == "digest" ? allIds : [entry.id], "SNS did not take the alert: \(reason)")
                 }
             } catch {
-                failed(allIds, "SNS alert\(entries.count == 1 ? "" : "s") for \(allIds.count) instance(s) not published: \(error)")
+                failed(allIds, "SNS alert\(entries.count == 1 ? "" : "s") for \(Self.listed(allIds)) not published: \(error)")
             }
         }
         if let slack = channels.slack {
@@ -180,7 +180,7 @@ public struct UptimeCheckHandler: LambdaHandler {
                 do {
                     try slack.post(UptimeAlert.digest(due, now: now, channel: configuration.slackChannel), deadline: sendDeadline)
                 } catch {
-                    failed(allIds, "Slack digest of \(allIds.count) instance(s) not delivered: \(error)")
+                    failed(allIds, "Slack digest of \(Self.listed(allIds)) not delivered: \(error)")
                 }
             }
         }
@@ -194,5 +194,10 @@ public struct UptimeCheckHandler: LambdaHandler {
         }
         delivery.notified = allIds.filter { !undelivered.contains($0) }
         return delivery
+    }
+
+    /// Ids for an error message: which instances an operator should look at, without a page of them.
+    static func listed(_ ids: [String]) -> String {
+        ids.prefix(5).joined(separator: ", ") + (ids.count > 5 ? " and \(ids.count - 5) more" : "")
     }
 }

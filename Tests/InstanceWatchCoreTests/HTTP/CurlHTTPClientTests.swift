@@ -154,11 +154,4 @@ struct CurlHTTPClientTests {
             return true
         }
     }
-
-    private func freePortNobodyListensOn() throws -> Int {
-        let server = try LocalPeer(script: "http_test_server.py")
-        let port = server.port
-        server.stop()
-        return port
-    }
 }

@@ -49,4 +49,43 @@ struct RuntimeAPIClientTests {
             return true
         }
     }
+
+    /// Answers each request with the next scripted outcome, and counts them.
+    final class ScriptedHTTP: HTTPClient {
+        var outcomes: [Result<HTTPResponse, HTTPClientError>]
+        var sent = 0
+        init(_ outcomes: [Result<HTTPResponse, HTTPClientError>]) { self.outcomes = outcomes }
+        func send(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
+            sent += 1
+            return try outcomes.removeFirst().get()
+        }
+    }
+
+    static let lost = HTTPClientError.connectionLost(host: "127.0.0.1", detail: "Connection reset by peer")
+    static let answer = InvocationResponseRequest(requestId: "r1", payload: Data("{}".utf8))
+
+    @Test("an answer whose connection is lost is sent again, up to answerAttempts times, then the loss is thrown")
+    func answerRetried() throws {
+        let twiceLost = ScriptedHTTP([.failure(Self.lost), .failure(Self.lost), .success(HTTPResponse(status: 202))])
+        try RuntimeAPIClient(endpoint: RuntimeAPIEndpoint(hostAndPort: "127.0.0.1:9001")!, http: twiceLost, sleep: { _ in }).respond(Self.answer)
+        #expect(twiceLost.sent == 3)
+
+        let alwaysLost = ScriptedHTTP(Array(repeating: .failure(Self.lost), count: RuntimeAPIClient.answerAttempts + 1))
+        #expect(throws: RuntimeAPIError.transport(operation: "the response to r1", Self.lost)) {
+            try RuntimeAPIClient(endpoint: RuntimeAPIEndpoint(hostAndPort: "127.0.0.1:9001")!, http: alwaysLost, sleep: { _ in }).respond(Self.answer)
+        }
+        #expect(alwaysLost.sent == RuntimeAPIClient.answerAttempts)
+    }
+
+    @Test("a 403 to a repeated answer means the lost one arrived: delivered; a 403 to a first answer is a refusal")
+    func repeatRefusedAsAnswered() throws {
+        let arrived = ScriptedHTTP([.failure(Self.lost), .success(HTTPResponse(status: 403))])
+        try RuntimeAPIClient(endpoint: RuntimeAPIEndpoint(hostAndPort: "127.0.0.1:9001")!, http: arrived, sleep: { _ in }).respond(Self.answer)
+        #expect(arrived.sent == 2)
+
+        let refused = ScriptedHTTP([.success(HTTPResponse(status: 403))])
+        #expect(throws: RuntimeAPIError.self) {
+            try RuntimeAPIClient(endpoint: RuntimeAPIEndpoint(hostAndPort: "127.0.0.1:9001")!, http: refused, sleep: { _ in }).respond(Self.answer)
+        }
+    }
 }

@@ -2,12 +2,13 @@ import Foundation
 @testable import InstanceWatchCore
 
 /// The fault-injecting server (`Tests/Peers/fault_server.py`): scripted answers, recorded attempts.
+/// Given an upstream (`host:port`), it is a proxy that passes everything on except the faults scripted.
 final class FaultServer: @unchecked Sendable {
     let peer: LocalPeer
     private let control = CurlHTTPClient()
 
-    init() throws {
-        peer = try LocalPeer(script: "fault_server.py")
+    init(upstream: String? = nil) throws {
+        peer = try LocalPeer(script: "fault_server.py", arguments: upstream.map { ["--upstream", $0] } ?? [])
     }
 
     var endpoint: String { peer.baseURL }

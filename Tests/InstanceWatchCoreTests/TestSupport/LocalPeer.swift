@@ -81,6 +81,14 @@ final class LocalPeer: @unchecked Sendable {
     }
 }
 
+/// A loopback port that was just free and has nobody listening: connecting to it is refused.
+func freePortNobodyListensOn() throws -> Int {
+    let server = try LocalPeer(script: "http_test_server.py")
+    let port = server.port
+    server.stop()
+    return port
+}
+
 /// Reads lines from a pipe one byte at a time, so nothing after the line is consumed.
 struct LineReader {
     let handle: FileHandle

@@ -49,6 +49,8 @@ final class MotoServer: @unchecked Sendable {
     private static let privateRegions = Mutex([
         "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-central-1", "eu-north-1", "eu-west-2", "eu-west-3",
         "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-northeast-2", "ap-south-1", "sa-east-1",
+        "eu-south-1", "eu-south-2", "eu-central-2", "me-south-1", "me-central-1", "af-south-1", "ap-east-1",
+        "ap-northeast-3", "ap-southeast-3", "ap-south-2", "il-central-1", "ca-west-1",
     ])
 
     static func privateRegion() -> String {

@@ -21,6 +21,12 @@ final class RuntimeEmulator: @unchecked Sendable {
         let body: String
         let errorTypeHeader: String?
         let contentType: String?
+        let deadline: String
+        /// Seconds since the epoch, by the emulator's clock.
+        let answeredAt: Double
+
+        /// Whether the answer arrived before the deadline the invocation was issued with.
+        var answeredInTime: Bool { Double(deadline).map { answeredAt * 1000 < $0 } ?? true }
 
         var json: [String: Any] {
             (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]) ?? [:]
@@ -64,5 +70,28 @@ final class RuntimeEmulator: @unchecked Sendable {
     /// A runtime loop client pointed at this emulator.
     func apiClient(http: any HTTPClient = CurlHTTPClient()) -> RuntimeAPIClient {
         RuntimeAPIClient(endpoint: RuntimeAPIEndpoint(hostAndPort: hostAndPort)!, http: http)
+    }
+}
+
+extension RuntimeEmulator {
+    /// What one function process did with the events queued for it.
+    struct Served {
+        let status: Int32
+        let stderr: String
+        let requestIds: [String]
+        let results: [Result]
+
+        /// The answer to the `index`th event queued.
+        func result(_ index: Int) -> Result? { results.first { $0.requestId == requestIds[index] } }
+    }
+
+    /// Queues `events`, then a 500 that ends the loop after them, and runs the executable `product`
+    /// as Lambda would (the bootstrap, `AWS_LAMBDA_RUNTIME_API` pointing here) until it exits.
+    func serve(_ product: String, events: [String], environment: [String: String]) throws -> Served {
+        let ids = try events.map { try invoke($0) }
+        try answerNext(withStatus: 500)
+        let run = try runCommand(TestPaths.debugExecutable(product), [],
+                                 environment: environment.merging(["PATH": "/usr/bin:/bin", "AWS_LAMBDA_RUNTIME_API": hostAndPort]) { $1 })
+        return Served(status: run.status, stderr: run.stderr, requestIds: ids, results: try results(waitingFor: 0))
     }
 }
