@@ -10,7 +10,8 @@ Runtime side, as Lambda serves it:
 Test side (the test drives it):
   POST /test/invoke          queue the body as an event; headers X-Test-Trace-Id, X-Test-Deadline-Ms (raw
                              header value to send), X-Test-Omit-Request-Id: 1; answers {"requestId": ...}
-  POST /test/invoke-many     queue each event of a JSON array at once; answers {"requestIds": [...]}
+  POST /test/invoke-many     queue each event of a JSON array at once; answers {"requestIds": [...]};
+                             ?encoding=base64: the array holds each event's raw bytes in base64
   POST /test/next-status     queue an answer with {"status": n} instead of an event (500 ends a runtime)
   GET  /test/results?count=N&timeoutMs=T   waits for N answers; lists them in order, each with the deadline
                              it was issued with (the raw header value) and when it was answered
@@ -20,6 +21,7 @@ Test side (the test drives it):
 Prints "PORT <n>" when listening on 127.0.0.1; exits when its stdin closes.
 """
 import argparse
+import base64
 import json
 import threading
 import time
@@ -137,12 +139,14 @@ class Handler(PeerHandler):
                 STATE.condition.notify_all()
             return self.send_json(200, {"requestId": request_id})
         if url.path == "/test/invoke-many":
-            # A JSON array of events, queued at once (the benchmark's warm runs: no gaps between them).
-            events = json.loads(body)
+            # A JSON array of events, queued at once (the benchmark's warm runs: no gaps between them);
+            # with ?encoding=base64, of base64 strings, each event's raw bytes (the fuzz test's non-JSON).
+            raw = parse_qs(url.query).get("encoding") == ["base64"]
+            events = [base64.b64decode(item) for item in json.loads(body)] if raw else [json.dumps(e).encode() for e in json.loads(body)]
             ids = [str(uuid.uuid4()) for _ in events]
             with STATE.condition:
                 for request_id, event in zip(ids, events):
-                    STATE.queue.append(("event", request_id, json.dumps(event).encode(), {}))
+                    STATE.queue.append(("event", request_id, event, {}))
                 STATE.condition.notify_all()
             return self.send_json(200, {"requestIds": ids})
         if url.path == "/test/next-status":

@@ -47,17 +47,19 @@ public enum EC2Event: Sendable, Equatable {
         case stateChangeType:
             let detail: StateChangeDetail = try decodeDetail(data)
             guard let state = InstanceState(rawValue: detail.state) else {
-                throw MalformedEvent(field: "detail.state", problem: "\"\(detail.state.prefix(64))\" is not an EC2 instance state")
+                throw MalformedEvent(field: "detail.state", problem: "\"\(detail.state.clipped())\" is not an EC2 instance state")
             }
             return .stateChange(StateChange(
                 instanceId: try validInstanceId(detail.instanceId), state: state, time: try envelope.eventTime(),
-                account: envelope.account, region: envelope.region
+                account: try envelope.checkedAccount(), region: try envelope.checkedRegion()
             ))
         case spotInterruptionType, rebalanceType:
             let detail: InterruptionDetail = try decodeDetail(data)
             let warning = InterruptionWarning(
-                instanceId: try validInstanceId(detail.instanceId), action: detail.instanceAction, time: try envelope.eventTime(),
-                account: envelope.account, region: envelope.region
+                // The warning must go out within its two minutes: an account or region of the wrong
+                // shape (a sample's "<account_number>") is left out of the message, not a reason to fail.
+                instanceId: try validInstanceId(detail.instanceId), action: detail.instanceAction?.clipped(), time: try envelope.eventTime(),
+                account: (try? envelope.checkedAccount()) ?? "", region: (try? envelope.checkedRegion()) ?? ""
             )
             return envelope.detailType == spotInterruptionType ? .spotInterruptionWarning(warning) : .rebalanceRecommendation(warning)
         default:
@@ -97,7 +99,7 @@ public enum EC2Event: Sendable, Equatable {
         guard id.hasPrefix("i-"), hex.count == 8 || hex.count == 17,
               hex.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) })
         else {
-            throw MalformedEvent(field: "detail.instance-id", problem: "\"\(id.prefix(64))\" is not an EC2 instance id")
+            throw MalformedEvent(field: "detail.instance-id", problem: "\"\(id.clipped())\" is not an EC2 instance id")
         }
         return id
     }

@@ -37,11 +37,40 @@ public struct EventBridgeEvent: Sendable, Decodable {
         }
     }
 
+    /// `account`, when present, as twelve digits: it is written to the table with the instance.
+    public func checkedAccount() throws(MalformedEvent) -> String {
+        guard account.isEmpty || Self.isAccountId(account) else {
+            throw MalformedEvent(field: "account", problem: "\"\(account.clipped())\" is not a 12-digit AWS account id")
+        }
+        return account
+    }
+
+    /// `region`, when present, shaped like an AWS region (`eu-west-1`): it goes into console links.
+    public func checkedRegion() throws(MalformedEvent) -> String {
+        guard region.isEmpty || Self.isRegionName(region) else {
+            throw MalformedEvent(field: "region", problem: "\"\(region.clipped())\" is not an AWS region name")
+        }
+        return region
+    }
+
+    static func isAccountId(_ text: String) -> Bool {
+        text.utf8.count == 12 && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    }
+
+    /// Lower-case words joined by dashes, ending in a number: `us-east-1`, `us-gov-west-1`, `eu-central-2`.
+    static func isRegionName(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.utf8.count <= 32, parts.count >= 3, let number = parts.last, (1...2).contains(number.utf8.count),
+              number.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return false }
+        return parts.dropLast().allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) } }
+    }
+
     /// `time` as a timestamp; a handler that needs it calls this and gets an error naming `time`.
     public func eventTime() throws(MalformedEvent) -> UTCDateTime {
         guard !time.isEmpty else { throw MalformedEvent(field: "time", problem: "is missing") }
         guard let parsed = UTCDateTime.parse(time) else {
-            throw MalformedEvent(field: "time", problem: "\"\(time.prefix(64))\" is not an ISO 8601 timestamp")
+            throw MalformedEvent(field: "time", problem: "\"\(time.clipped())\" is not an ISO 8601 timestamp")
         }
         return parsed
     }

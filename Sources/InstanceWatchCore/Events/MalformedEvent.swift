@@ -24,9 +24,9 @@ public struct MalformedEvent: LambdaReportableError, Equatable, CustomStringConv
         case .keyNotFound(let key, let context):
             self.init(field: path(context.codingPath, key), problem: "is missing")
         case .valueNotFound(let type, let context):
-            self.init(field: path(context.codingPath), problem: "is null where a \(Self.typeName(type)) is expected")
+            self.init(field: path(context.codingPath), problem: "is null where \(Self.described(type)) is expected")
         case .typeMismatch(let type, let context):
-            self.init(field: path(context.codingPath), problem: "is not a \(Self.typeName(type))")
+            self.init(field: path(context.codingPath), problem: "is not \(Self.described(type))")
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
             self.init(field: "", problem: "is not valid JSON")
         case .dataCorrupted(let context):
@@ -36,12 +36,14 @@ public struct MalformedEvent: LambdaReportableError, Equatable, CustomStringConv
         }
     }
 
-    private static func typeName(_ type: Any.Type) -> String {
+    /// The JSON kind a decoder expected, as a message says it.
+    private static func described(_ type: Any.Type) -> String {
         switch type {
-        case is String.Type: return "string"
-        case is [String].Type, is [Any].Type: return "list"
-        case is Int.Type, is Double.Type: return "number"
-        default: return type == [String: String].self || type == [String: Any].self ? "object" : String(describing: type).lowercased()
+        case is String.Type: return "a string"
+        case is [String].Type, is [Any].Type: return "a list"
+        case is Int.Type, is Double.Type: return "a number"
+        case is [String: String].Type, is [String: Any].Type: return "a JSON object"
+        default: return "a \(String(describing: type).lowercased())"
         }
     }
 }

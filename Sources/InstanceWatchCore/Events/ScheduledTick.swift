@@ -29,10 +29,11 @@ public struct ScheduledTick: Sendable, Equatable {
         } catch {
             throw MalformedEvent(field: "", problem: "cannot be decoded: \(error)")
         }
-        let account = payload.account.flatMap { $0.isEmpty ? nil : $0 }
+        // Only a real account id is written to the records a check adds; a template's is ignored.
+        let account = payload.account.flatMap { EventBridgeEvent.isAccountId($0) ? $0 : nil }
         guard let text = payload.time, !text.isEmpty else { return ScheduledTick(time: nil, account: account) }
         guard let time = UTCDateTime.parse(text) else {
-            throw MalformedEvent(field: "time", problem: "\"\(text.prefix(64))\" is not an ISO 8601 timestamp")
+            throw MalformedEvent(field: "time", problem: "\"\(text.clipped())\" is not an ISO 8601 timestamp")
         }
         return ScheduledTick(time: time, account: account)
     }

@@ -9,4 +9,11 @@ extension StringProtocol {
         }
         return String(self[first...last])
     }
+
+    /// At most `limit` characters, with "…" when cut: what an event says, echoed into a message,
+    /// a log line or a result, stays small however large the event was.
+    public func clipped(to limit: Int = 64) -> String {
+        let head = prefix(limit + 1)
+        return head.count <= limit ? String(head) : String(head.prefix(limit)) + "…"
+    }
 }

@@ -41,8 +41,8 @@ public struct StateChangeEventHandler: LambdaHandler {
         case .rebalanceRecommendation(let warning):
             return try alert(.rebalanceRecommendation, warning, detailType: EC2Event.rebalanceType, context: context)
         case .other(let source, let detailType):
-            context.logger.info("ignored an event this function does not handle: \(source) / \(detailType)")
-            return StateChangeResult(action: .ignored, detailType: detailType, reason: "not an event this function handles (\(source))")
+            context.logger.info("ignored an event this function does not handle: \(source.clipped()) / \(detailType.clipped())")
+            return StateChangeResult(action: .ignored, detailType: detailType.clipped(), reason: "not an event this function handles (\(source.clipped()))")
         }
     }
 

@@ -87,4 +87,25 @@ struct EC2EventTests {
         #expect(try EC2Event.parse(Data(#"{"source":"aws.s3","detail-type":"Object Created","detail":{}}"#.utf8)) == .other(source: "aws.s3", detailType: "Object Created"))
         #expect(try EC2Event.parse(Data(#"{"source":"aws.ec2","detail-type":"EC2 AMI State Change","detail":{}}"#.utf8)) == .other(source: "aws.ec2", detailType: "EC2 AMI State Change"))
     }
+
+    @Test("a state change's account and region go into the table: a wrong shape is an error naming the field")
+    func accountAndRegionOfStateChanges() {
+        let good = String(decoding: stateChange("running"), as: UTF8.self)
+        #expect(throws: MalformedEvent(field: "account", problem: "\"<account_number>\" is not a 12-digit AWS account id")) {
+            try EC2Event.parse(Data(good.replacing("123456789012", with: "<account_number>").utf8))
+        }
+        #expect {
+            try EC2Event.parse(Data(good.replacing("\"eu-west-1\"", with: "\"eu-west-1#x\"").utf8))
+        } throws: { ($0 as? MalformedEvent)?.field == "region" }
+        #expect(EventBridgeEvent.isRegionName("us-gov-west-1") && EventBridgeEvent.isRegionName("ap-southeast-4"))
+        #expect(!EventBridgeEvent.isRegionName("EU-west-1") && !EventBridgeEvent.isRegionName("eu-west") && !EventBridgeEvent.isRegionName("eu--1"))
+    }
+
+    @Test("a Spot warning with an account of the wrong shape still goes out, without the account")
+    func lenientWarnings() throws {
+        guard case .spotInterruptionWarning(let warning) = try EC2Event.parse(fixture("ec2-spot-interruption-warning.nth.json")) else {
+            Issue.record("not a Spot warning"); return
+        }
+        #expect(warning.account == "" && warning.region == "us-east-1")
+    }
 }

@@ -17,7 +17,7 @@ struct ScheduledTickTests {
         #expect(try ScheduledTick.parse(Data("{}".utf8)).time == nil)
         #expect(throws: MalformedEvent(field: "time", problem: "\"soon\" is not an ISO 8601 timestamp")) { try ScheduledTick.parse(Data(#"{"time":"soon"}"#.utf8)) }
         #expect(throws: MalformedEvent(field: "time", problem: "is not a string")) { try ScheduledTick.parse(Data(#"{"time":3}"#.utf8)) }
-        #expect(throws: MalformedEvent(field: "", problem: "is not a object")) { try ScheduledTick.parse(Data("[1]".utf8)) }
+        #expect(throws: MalformedEvent(field: "", problem: "is not a JSON object")) { try ScheduledTick.parse(Data("[1]".utf8)) }
         #expect(throws: MalformedEvent(field: "", problem: "is not valid JSON")) { try ScheduledTick.parse(Data("tick".utf8)) }
     }
 }

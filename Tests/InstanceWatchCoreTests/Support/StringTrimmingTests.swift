@@ -10,4 +10,11 @@ struct StringTrimmingTests {
         #expect("\r\n".trimmingWhitespace() == "")
         #expect("a b".trimmingWhitespace() == "a b")
     }
+
+    @Test("clipping keeps short text whole and cuts long text to the limit, marked with an ellipsis")
+    func clips() {
+        #expect("running".clipped() == "running")
+        #expect(String(repeating: "x", count: 64).clipped() == String(repeating: "x", count: 64))
+        #expect(String(repeating: "🦄", count: 1_000).clipped(to: 3) == "🦄🦄🦄…")
+    }
 }

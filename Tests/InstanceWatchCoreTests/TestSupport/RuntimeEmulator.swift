@@ -4,7 +4,7 @@ import Foundation
 /// The Runtime API emulator (`Tests/Peers/runtime_api_emulator.py`) and its test-side calls.
 final class RuntimeEmulator: @unchecked Sendable {
     let peer: LocalPeer
-    private let control = CurlHTTPClient()
+    fileprivate let control = CurlHTTPClient()
 
     init(timeoutMilliseconds: Int = 30_000, maximumResponseBytes: Int? = nil) throws {
         var arguments = ["--timeout-ms", String(timeoutMilliseconds)]
@@ -85,13 +85,24 @@ extension RuntimeEmulator {
         func result(_ index: Int) -> Result? { results.first { $0.requestId == requestIds[index] } }
     }
 
+    /// Queues events as they are, bytes that need not be JSON or UTF-8, at once; their request ids.
+    func invokeMany(_ events: [Data]) throws -> [String] {
+        let body = try JSONSerialization.data(withJSONObject: events.map { $0.base64EncodedString() })
+        let response = try control.send(HTTPRequest(method: .post, url: URL(string: "\(peer.baseURL)/test/invoke-many?encoding=base64")!, body: body))
+        return (try JSONSerialization.jsonObject(with: response.body) as? [String: [String]])?["requestIds"] ?? []
+    }
+
     /// Queues `events`, then a 500 that ends the loop after them, and runs the executable `product`
     /// as Lambda would (the bootstrap, `AWS_LAMBDA_RUNTIME_API` pointing here) until it exits.
     func serve(_ product: String, events: [String], environment: [String: String]) throws -> Served {
-        let ids = try events.map { try invoke($0) }
+        try serve(product, rawEvents: events.map { Data($0.utf8) }, environment: environment)
+    }
+
+    func serve(_ product: String, rawEvents: [Data], environment: [String: String]) throws -> Served {
+        let ids = try invokeMany(rawEvents)
         try answerNext(withStatus: 500)
         let run = try runCommand(TestPaths.debugExecutable(product), [],
                                  environment: environment.merging(["PATH": "/usr/bin:/bin", "AWS_LAMBDA_RUNTIME_API": hostAndPort]) { $1 })
-        return Served(status: run.status, stderr: run.stderr, requestIds: ids, results: try results(waitingFor: 0))
+        return Served(status: run.status, stderr: run.stderr, requestIds: ids, results: try results(waitingFor: ids.count, timeoutMilliseconds: 1_000))
     }
 }

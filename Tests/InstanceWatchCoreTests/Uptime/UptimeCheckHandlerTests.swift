@@ -122,7 +122,7 @@ struct UptimeCheckHandlerTests {
             try handler { $0.notifyInterval = 3600; $0.notifyMode = .digest }.handle(Data(Self.tick.utf8), context: context)
         }
         #expect(publisher.published.map(\.id) == ["digest"])
-        #expect(error.description.contains("Slack digest of 2 instance(s) not delivered"))
+        #expect(error.description.contains("Slack digest of i-a, i-b not delivered"))
         #expect(table.released == ["i-a", "i-b"])
         #expect(error.result.notified == 0)
     }
