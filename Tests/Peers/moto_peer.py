@@ -17,6 +17,10 @@ every running instance of its region takes a region of its own.
   {"op": "run_instances", "count": n, "tags": {...}, "spot": bool}  -> {"ids": [...], "launch_times": [...]}
   {"op": "stop_instances" | "terminate_instances", "ids": [...]}
   {"op": "put_parameter", "name": ..., "value": ..., "type": "SecureString"}
+  {"op": "assume_role", "name": ..., "actions": [...]}   a role allowed exactly these actions, assumed:
+                                                        -> {"access_key_id", "secret_access_key", "session_token"}
+     moto enforces a role's actions, not its resources (it matches every request against Resource "*"),
+     so the role's policy names the actions on "*".
 Exits when stdin closes.
 """
 import json
@@ -61,7 +65,7 @@ def main():
         if region not in regions:
             session = dict(endpoint_url=url, region_name=region,
                            aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
-            clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm")}
+            clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm", "iam", "sts")}
             clients["dynamodb-resource"] = boto3.resource("dynamodb", **session)
             regions[region] = clients
         return regions[region]
@@ -140,6 +144,15 @@ def run(command, clients, url):
         clients["ssm"].put_parameter(Name=command["name"], Value=command["value"],
                                      Type=command.get("type", "SecureString"), Overwrite=True)
         return {}
+    if op == "assume_role":
+        trust = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/instance-watch-test"}, "Action": "sts:AssumeRole"}]}
+        role = clients["iam"].create_role(RoleName=command["name"], AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+        clients["iam"].put_role_policy(RoleName=command["name"], PolicyName="exactly-these", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": command["actions"], "Resource": "*"}]}))
+        credentials = clients["sts"].assume_role(RoleArn=role["Arn"], RoleSessionName="instance-watch-test")["Credentials"]
+        return {"access_key_id": credentials["AccessKeyId"], "secret_access_key": credentials["SecretAccessKey"],
+                "session_token": credentials["SessionToken"]}
     raise ValueError(f"unknown op {op}")
 
 

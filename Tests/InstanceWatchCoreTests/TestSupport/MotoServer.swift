@@ -39,6 +39,18 @@ final class MotoServer: @unchecked Sendable {
         return AWSClient(environment: try AWSEnvironment.fromEnvironment(variables), http: http)
     }
 
+    /// Temporary credentials (with a session token) of a new role allowed exactly `actions`, as
+    /// environment variables. moto checks the actions of every call made with them.
+    func roleEnvironment(actions: [String], region: String? = nil) throws -> [String: String] {
+        let answer = try fixture(["op": "assume_role", "name": Self.uniqueName("role"), "actions": actions])
+        guard let id = answer["access_key_id"] as? String, let secret = answer["secret_access_key"] as? String,
+              let token = answer["session_token"] as? String
+        else { throw LocalPeer.PeerError.commandFailed("assume_role answered \(answer)") }
+        return environmentVariables(region: region ?? self.region).merging([
+            "AWS_ACCESS_KEY_ID": id, "AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": token,
+        ]) { $1 }
+    }
+
     @discardableResult
     func fixture(_ command: [String: Any]) throws -> [String: Any] {
         try peer.command(command)
