@@ -24,7 +24,7 @@ LOGS = ROOT / ".build" / "demo"
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
 TABLE = "instance_operating_time_table"
-WEBHOOK_PARAMETER = "instance-watch/slack-webhook"
+WEBHOOK_PARAMETER = "/instance-watch/slack-webhook"
 
 BOLD, DIM, RESET = ("\033[1m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("", "", "")
 

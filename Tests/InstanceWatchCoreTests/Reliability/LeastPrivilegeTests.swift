@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+@testable import InstanceWatchCore
+
+/// One IAM statement of a role, as the template states it.
+struct PolicyStatement {
+    let actions: [String]
+    let resources: [Any]
+
+    /// A role's statements from the template's JSON; both branches of a conditional one.
+    static func of(role: [String: Any]) -> [PolicyStatement] {
+        let policies = ((role["Properties"] as? [String: Any])?["Policies"] as? [[String: Any]]) ?? []
+        return policies.flatMap { (($0["PolicyDocument"] as? [String: Any])?["Statement"] as? [Any]) ?? [] }
+            .flatMap { statement -> [[String: Any]] in
+                if let branches = (statement as? [String: Any])?["Fn::If"] as? [Any] { return branches.dropFirst().compactMap { $0 as? [String: Any] } }
+                return (statement as? [String: Any]).map { [$0] } ?? []
+            }
+            .filter { $0["Action"] != nil }  // the other branch of an Fn::If is {"Ref": "AWS::NoValue"}
+            .map { statement in
+                PolicyStatement(actions: (statement["Action"] as? [String]) ?? [(statement["Action"] as? String) ?? ""],
+                                resources: (statement["Resource"] as? [Any]) ?? [statement["Resource"] as Any])
+            }
+    }
+
+    /// What is wrong with a role that makes the calls `used`: a wildcard action, a resource wildcard
+    /// where the API does not need one (only ec2:DescribeInstances takes no resource), a missing
+    /// permission, and a permission nothing uses (`lambdaSide` are those Lambda itself uses).
+    static func problems(_ statements: [PolicyStatement], used: Set<String>, lambdaSide: Set<String>) -> [String] {
+        var problems: [String] = []
+        var granted = Set<String>()
+        for statement in statements {
+            granted.formUnion(statement.actions)
+            for action in statement.actions where action.contains("*") { problems.append("wildcard action \(action)") }
+            if statement.resources.contains(where: { ($0 as? String)?.contains("*") == true }) && statement.actions != ["ec2:DescribeInstances"] {
+                problems.append("wildcard resource for \(statement.actions.joined(separator: ", "))")
+            }
+        }
+        for action in used.subtracting(granted).sorted() { problems.append("missing permission \(action)") }
+        for action in granted.subtracting(used).subtracting(lambdaSide).sorted() { problems.append("unused permission \(action)") }
+        return problems
+    }
+}
+
+/// The template's roles against the AWS calls each function really makes: each function runs its
+/// scenarios under a moto role allowed exactly its template role's actions (moto enforces actions,
+/// not resources), through a proxy that records every call. The calls seen must be the actions
+/// granted, no more and no fewer; and each granted action, taken away, must break the run.
+@Suite("Least privilege: the template's roles against the calls the code makes")
+struct LeastPrivilegeTests {
+    /// Used by Lambda on the function's behalf, not by the code: its logs, and the failed-event destination.
+    static let lambdaSide: Set<String> = ["logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage"]
+
+    let moto: MotoServer
+    init() throws { moto = try MotoServer.get() }
+
+    static func statements(ofFunction function: String) throws -> [PolicyStatement] {
+        let resources = try TemplateTests.resources()
+        let properties = try #require(resources[function]?["Properties"] as? [String: Any])
+        let roleName = try #require(((properties["Role"] as? [String: Any])?["Fn::GetAtt"] as? [String])?.first, "\(function) names its role")
+        return PolicyStatement.of(role: try #require(resources[roleName]))
+    }
+
+    /// The IAM action a recorded request needs: the service from its signature's scope, the operation
+    /// from X-Amz-Target or the query's Action. SNS PublishBatch is authorised by sns:Publish.
+    static func iamAction(_ attempt: FaultServer.Attempt) -> String? {
+        let authorization = attempt.headers["authorization"] ?? ""
+        guard let scope = authorization.split(separator: "Credential=").last?.split(separator: ",").first?.split(separator: "/"), scope.count >= 5 else { return nil }
+        let service = String(scope[3])
+        let operation: String
+        if let target = attempt.headers["x-amz-target"], let dot = target.lastIndex(of: ".") {
+            operation = String(target[target.index(after: dot)...])
+        } else if let action = attempt.body.split(separator: "&").first(where: { $0.hasPrefix("Action=") }) {
+            operation = String(action.dropFirst("Action=".count))
+        } else {
+            return nil
+        }
+        return operation == "PublishBatch" && service == "sns" ? "sns:Publish" : "\(service):\(operation)"
+    }
+
+    /// moto names PublishBatch's permission sns:PublishBatch, where IAM uses sns:Publish.
+    static func motoActions(_ actions: Set<String>) -> [String] {
+        (actions.contains("sns:Publish") ? actions.union(["sns:PublishBatch"]) : actions).sorted()
+    }
+
+    struct Run {
+        let served: RuntimeEmulator.Served
+        let initError: RuntimeEmulator.InitError?
+        let used: Set<String>
+        var everything: String { ([served.stderr, initError?.body ?? ""] + served.results.map(\.body)).joined(separator: "\n") }
+        var deniedSomewhere: Bool { ["AccessDenied", "UnauthorizedOperation", "not authorized"].contains { everything.contains($0) } }
+    }
+
+    /// A scenario's events and settings, made afresh for each run (a table of its own), so that a
+    /// run without an action meets the same calls as the run with all of them.
+    typealias Scenario = () throws -> (events: [String], settings: [String: String])
+
+    func run(_ product: String, actions: Set<String>, region: String, scenario: Scenario) throws -> Run {
+        let (events, settings) = try scenario()
+        let proxy = try FaultServer(upstream: "127.0.0.1:\(moto.peer.port)")
+        let sink = try FaultServer()
+        try sink.setDefault(["status": 200, "body": "ok"])
+        let parameter = "/instance-watch/" + MotoServer.uniqueName("webhook")
+        try moto.fixture(["op": "put_parameter", "name": parameter, "value": "\(sink.endpoint)/services/T0/B0/X", "type": "SecureString", "region": region])
+        let environment = try moto.roleEnvironment(actions: Self.motoActions(actions), region: region).merging([
+            "AWS_ENDPOINT_URL": proxy.endpoint, "SLACK_WEBHOOK_PARAMETER": parameter,
+        ]) { $1 }.merging(settings) { $1 }
+        let emulator = try RuntimeEmulator(timeoutMilliseconds: 10_000)
+        let served = try emulator.serve(product, events: events, environment: environment)
+        return Run(served: served, initError: try emulator.initError(), used: Set(try proxy.attempts().compactMap(Self.iamAction)))
+    }
+
+    /// Runs the scenarios with the role's actions, checks the comparison, then takes each action away.
+    func audit(function: String, product: String, region: String, scenario: Scenario) throws {
+        let statements = try Self.statements(ofFunction: function)
+        let granted = Set(statements.flatMap(\.actions))
+        let full = try run(product, actions: granted, region: region, scenario: scenario)
+        #expect(full.initError == nil && !full.served.results.isEmpty && full.served.results.allSatisfy { $0.kind == "response" },
+                "\(function) runs with exactly its role's actions\n\(full.everything.suffix(3_000))")
+        #expect(!full.deniedSomewhere, "\(full.everything.suffix(3_000))")
+        #expect(PolicyStatement.problems(statements, used: full.used, lambdaSide: Self.lambdaSide).isEmpty,
+                "\(function): \(PolicyStatement.problems(statements, used: full.used, lambdaSide: Self.lambdaSide)); calls seen: \(full.used.sorted())")
+        print("least-privilege \(function): calls seen \(full.used.sorted())")
+        for action in full.used.sorted() {
+            let without = try run(product, actions: granted.subtracting([action]), region: region, scenario: scenario)
+            #expect(without.deniedSomewhere, "\(function) without \(action) should meet a denial: \(without.everything.suffix(1_500))")
+        }
+    }
+
+    @Test("the checker finds a wildcard action, a needless resource wildcard, a missing and an unused permission")
+    func checkerCanFail() {
+        let bad = [
+            PolicyStatement(actions: ["dynamodb:*"], resources: ["arn:aws:dynamodb:eu-west-1:123456789012:table/t"]),
+            PolicyStatement(actions: ["sns:Publish"], resources: ["*"]),
+            PolicyStatement(actions: ["ec2:DescribeInstances"], resources: ["*"]),
+            PolicyStatement(actions: ["ec2:TerminateInstances"], resources: ["arn:aws:ec2:*:*:instance/*"]),
+        ]
+        let problems = PolicyStatement.problems(bad, used: ["sns:Publish", "ec2:DescribeInstances", "ssm:GetParameter"], lambdaSide: Self.lambdaSide)
+        #expect(problems.contains("wildcard action dynamodb:*"))
+        #expect(problems.contains("wildcard resource for sns:Publish"))
+        #expect(!problems.contains("wildcard resource for ec2:DescribeInstances"))
+        #expect(problems.contains("missing permission ssm:GetParameter"))
+        #expect(problems.contains("unused permission ec2:TerminateInstances"))
+    }
+
+    @Test("StateChangeFunction: UpdateItem, DescribeInstances and GetParameter, each needed, nothing else")
+    func stateChangeFunction() throws {
+        let id = try #require((try moto.fixture(["op": "run_instances", "count": 1, "tags": ["Name": "iam-test"], "spot": true])["ids"] as? [String])?.first)
+        let sample = { (name: String) in
+            try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("events/\(name)"), encoding: .utf8).replacing("i-0123456789abcdef0", with: id)
+        }
+        try audit(function: "StateChangeFunction", product: "StateChangeHandler", region: moto.region) {
+            let table = MotoServer.uniqueName("iam")
+            try moto.fixture(["op": "create_table", "name": table, "key": "instance_id"])
+            return ([try sample("state-change-running.json"), try sample("spot-interruption-warning.json")], ["TABLE_NAME": table])
+        }
+    }
+
+    @Test("UptimeCheckerFunction: Scan, UpdateItem, DescribeInstances, Publish and GetParameter, each needed, nothing else")
+    func uptimeCheckerFunction() throws {
+        let region = MotoServer.privateRegion()
+        let topicArn = try #require(try moto.fixture(["op": "create_topic", "name": MotoServer.uniqueName("alerts"), "region": region])["arn"] as? String)
+        let launched = try moto.fixture(["op": "run_instances", "count": 1, "tags": [:] as [String: String], "region": region])
+        let launchTime = try #require((launched["launch_times"] as? [String])?.first.flatMap(UTCDateTime.parse))
+        let tick = #"{"version":"0","id":"t","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"\#(UTCDateTime(epochSeconds: launchTime.epochSeconds + 7 * 3600).extendedISO8601)","region":"\#(region)","resources":[],"detail":{}}"#
+        try audit(function: "UptimeCheckerFunction", product: "UptimeChecker", region: region) {
+            // The instance is missing from the table (a repair: UpdateItem) and overdue (a claim, an
+            // e-mail, a Slack post); a record of an instance EC2 no longer knows is looked up by id.
+            let table = MotoServer.uniqueName("iam")
+            try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
+            try moto.fixture(["op": "put_items", "table": table, "region": region, "items": [[
+                "instance_id": "i-0ffffffffffffffff", "state": "running", "start_time": "2026-11-21T01:00:00Z", "stop_time": "",
+                "last_event_time": "2026-11-21T01:00:00Z", "region": region, "account": "123456789012",
+            ]]])
+            return ([tick], ["TABLE_NAME": table, "TOPIC_ARN": topicArn, "NOTIFY_INTERVAL": "1h"])
+        }
+    }
+}
