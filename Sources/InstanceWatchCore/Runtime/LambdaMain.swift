@@ -119,11 +119,10 @@ enum LocalInvocation {
             close(descriptor)
         }
         let handler: Handler
-        do {
-            handler = try initialize()
-        } catch {
-            let report = LambdaErrorReport(initializationError: error)
-            logger.critical("initialisation failed: \(report.errorMessage)")
+        switch LambdaRuntime.initialize(initialize, logger: logger) {
+        case .success(let initialized):
+            handler = initialized
+        case .failure(let report):
             writeStandardOutput(String(decoding: report.jsonBody(), as: UTF8.self) + "\n")
             return 1
         }

@@ -31,11 +31,10 @@ public final class LambdaRuntime {
 
     public func run<Handler: LambdaHandler>(initialize: () throws -> Handler) -> Exit {
         let handler: Handler
-        do {
-            handler = try initialize()
-        } catch {
-            let report = LambdaErrorReport(initializationError: error)
-            logger.critical("initialisation failed: \(report.errorMessage)")
+        switch Self.initialize(initialize, logger: logger) {
+        case .success(let initialized):
+            handler = initialized
+        case .failure(let report):
             do {
                 try api.reportInitializationError(InitializationErrorRequest(report: report))
             } catch {
@@ -80,6 +79,17 @@ public final class LambdaRuntime {
                 continue
             }
             if let exit = process(invocation, with: handler) { return exit }
+        }
+    }
+
+    /// Runs a function's initialisation; a failure becomes the report either mode delivers, logged once.
+    static func initialize<Handler>(_ initialize: () throws -> Handler, logger: Logger) -> Result<Handler, LambdaErrorReport> {
+        do {
+            return .success(try initialize())
+        } catch {
+            let report = LambdaErrorReport(initializationError: error)
+            logger.critical("initialisation failed: \(report.errorMessage)")
+            return .failure(report)
         }
     }
 

@@ -9,7 +9,6 @@ struct StateChangeHandlerTests {
     let moto: MotoServer
     let sink: FaultServer
     let table: String
-    let events = TestPaths.repositoryRoot.appendingPathComponent("events")
 
     init() throws {
         moto = try MotoServer.get()
@@ -38,19 +37,11 @@ struct StateChangeHandlerTests {
     }
 
     func sample(_ name: String, instanceId: String? = nil) throws -> Data {
-        var text = try String(contentsOf: events.appendingPathComponent(name), encoding: .utf8)
-        if let instanceId { text = text.replacing("i-0123456789abcdef0", with: instanceId) }
-        return Data(text.utf8)
+        Data(try TestEvents.sample(name, instanceId: instanceId).utf8)
     }
 
     func record(_ id: String) throws -> DynamoDBItem? {
-        let dynamo = DynamoDBClient(aws: try moto.awsClient())
-        var found: DynamoDBItem?
-        try dynamo.scanAllPages(ScanInput(tableName: table)) { page in
-            found = found ?? page.items.first { $0["instance_id"]?.stringValue == id }
-            return true
-        }
-        return found
+        try moto.item(table: table, id: id)
     }
 
     @Test("each state transition of the samples, then a late running that stays ended")
@@ -80,7 +71,7 @@ struct StateChangeHandlerTests {
     @Test("a Spot warning posts one message with the instance's Name and private IP from EC2")
     func spotWarning() throws {
         let name = MotoServer.uniqueName("batch-worker")
-        let id = try #require((try moto.fixture(["op": "run_instances", "count": 1, "tags": ["Name": name], "spot": true])["ids"] as? [String])?.first)
+        let id = try moto.launch(tags: ["Name": name], spot: true).id
         let run = try invoke(try sample("spot-interruption-warning.json", instanceId: id))
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.result["action"] as? String == "slack-notified")
@@ -127,7 +118,7 @@ struct StateChangeHandlerTests {
 
     @Test("the malformed Powertools event is an error naming the missing field")
     func malformed() throws {
-        let event = try Data(contentsOf: TestPaths.shared.appendingPathComponent("events/ec2-state-change-terminated.powertools-MALFORMED.json"))
+        let event = Data(try TestEvents.malformed().utf8)
         let run = try invoke(event)
         #expect(run.status == 1)
         #expect(run.result["errorType"] as? String == "MalformedEvent")
@@ -154,7 +145,7 @@ struct StateChangeHandlerTests {
     func runtimeMode() throws {
         let emulator = try RuntimeEmulator()
         let running = try emulator.invoke(String(decoding: try sample("state-change-running.json", instanceId: "i-0aaaaaaaaaaaaaaa9"), as: UTF8.self))
-        let malformed = try emulator.invoke(String(decoding: try Data(contentsOf: TestPaths.shared.appendingPathComponent("events/ec2-state-change-terminated.powertools-MALFORMED.json")), as: UTF8.self))
+        let malformed = try emulator.invoke(try TestEvents.malformed())
         let unrelated = try emulator.invoke(String(decoding: try sample("unrelated-s3-object-created.json"), as: UTF8.self))
         try emulator.answerNext(withStatus: 500)
         let environment = moto.environmentVariables.merging([

@@ -31,12 +31,8 @@ struct UptimeCheckerTests {
         return answer
     }
 
-    /// Launches one instance; its id and LaunchTime as moto reports them.
     func launch(tags: [String: String] = [:]) throws -> (id: String, launched: UTCDateTime) {
-        let answer = try fixture(["op": "run_instances", "count": 1, "tags": tags])
-        let id = try #require((answer["ids"] as? [String])?.first)
-        let launched = try #require((answer["launch_times"] as? [String])?.first.flatMap(UTCDateTime.parse))
-        return (id, launched)
+        try moto.launch(region: region, tags: tags)
     }
 
     func put(_ items: [[String: String]], padding: Int = 0) throws {
@@ -57,8 +53,8 @@ struct UptimeCheckerTests {
             "SLACK_WEBHOOK_URL": "\(sink.endpoint)/services/T000/B000/SECRET-MARKER",
         ]) { $1 }
         environment.merge(settings) { $1 }
-        let event = #"{"version":"0","id":"t","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"\#(time.extendedISO8601)","region":"\#(region)","resources":[],"detail":{}}"#
-        let run = try runCommand(TestPaths.debugExecutable("UptimeChecker"), ["--event", "-"], environment: environment, input: Data(event.utf8))
+        let run = try runCommand(TestPaths.debugExecutable("UptimeChecker"), ["--event", "-"], environment: environment,
+                                 input: Data(TestEvents.tick(at: time, region: region).utf8))
         let result = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]) ?? [:]
         #expect(!run.stdout.contains("SECRET-MARKER") && !run.stderr.contains("SECRET-MARKER"), "the webhook URL leaked")
         return Run(status: run.status, result: result, stderr: run.stderr)

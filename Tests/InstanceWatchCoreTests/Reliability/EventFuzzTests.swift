@@ -131,10 +131,7 @@ struct EventFuzzTests {
     static let seed: UInt64 = 20_261_121
 
     func samples(_ names: [String]) throws -> [FuzzJSON] {
-        try names.map { name in
-            let data = try Data(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("events/\(name)"))
-            return FuzzJSON(try JSONSerialization.jsonObject(with: data))
-        }
+        try names.map { FuzzJSON(try JSONSerialization.jsonObject(with: Data(try TestEvents.sample($0).utf8))) }
     }
 
     /// Checks each answer to a fuzzed event: bounded, and an error only ever a MalformedEvent that

@@ -34,7 +34,6 @@ enum Fault: String, CaseIterable, Sendable {
 @Suite("Fault injection: each dependency failing, through the real loop")
 struct FaultInjectionTests {
     let moto: MotoServer
-    let events = TestPaths.repositoryRoot.appendingPathComponent("events")
     static let unrelatedEvent = #"{"version":"0","id":"u","detail-type":"Object Created","source":"aws.s3","account":"123456789012","time":"2026-11-21T08:00:00Z","region":"eu-west-1","resources":[],"detail":{}}"#
 
     init() throws {
@@ -72,21 +71,8 @@ struct FaultInjectionTests {
         try proxy.attempts().filter { ($0.headers["x-amz-target"] ?? "").contains(text) || $0.body.contains(text) }.count
     }
 
-    func sample(_ name: String, instanceId: String) throws -> String {
-        try String(contentsOf: events.appendingPathComponent(name), encoding: .utf8).replacing("i-0123456789abcdef0", with: instanceId)
-    }
-
     static func randomInstanceId() -> String {
         "i-0" + String((0..<16).map { _ in "0123456789abcdef".randomElement()! })
-    }
-
-    func stateRecord(table: String, id: String, region: String? = nil) throws -> DynamoDBItem? {
-        var found: DynamoDBItem?
-        try DynamoDBClient(aws: moto.awsClient(region: region)).scanAllPages(ScanInput(tableName: table)) { page in
-            found = found ?? page.items.first { $0["instance_id"]?.stringValue == id }
-            return true
-        }
-        return found
     }
 
     /// What every run must show, whatever the fault: each event answered, before its deadline, by a
@@ -106,20 +92,20 @@ struct FaultInjectionTests {
         let (proxy, endpoint) = try faultyMoto(fault, when: "UpdateItem", throttle: Self.dynamoDBThrottle)
         let id = Self.randomInstanceId()
         let emulator = try RuntimeEmulator(timeoutMilliseconds: 4_000)
-        let served = try emulator.serve("StateChangeHandler", events: [try sample("state-change-running.json", instanceId: id), Self.unrelatedEvent],
+        let served = try emulator.serve("StateChangeHandler", events: [try TestEvents.sample("state-change-running.json", instanceId: id), Self.unrelatedEvent],
                                         environment: moto.environmentVariables.merging(["TABLE_NAME": table, "AWS_ENDPOINT_URL_DYNAMODB": endpoint]) { $1 })
         expectServedInTime(served, fault)
         let first = try #require(served.result(0))
         if fault.passes {
             #expect(first.kind == "response" && first.json["action"] as? String == "recorded-start", "\(first.body)")
-            #expect(try stateRecord(table: table, id: id)?["state"] == .s("running"))
+            #expect(try moto.item(table: table, id: id)?["state"] == .s("running"))
             #expect(try attempts(proxy, containing: "UpdateItem") == fault.steps(when: "", throttle: [:]).count + 1, "retried until it went through")
         } else {
             #expect(first.kind == "error", "\(first.body)")
             #expect(first.errorTypeHeader?.hasPrefix("Function.DynamoDB.") == true, "\(first.errorTypeHeader ?? "none")")
             let message = first.json["errorMessage"] as? String ?? ""
             #expect(message.contains("DynamoDB UpdateItem"), "the error names the dependency and the call: \(message)")
-            #expect(try stateRecord(table: table, id: id) == nil, "a write that failed is not reported as recorded, and was not made")
+            #expect(try moto.item(table: table, id: id) == nil, "a write that failed is not reported as recorded, and was not made")
         }
         #expect(served.result(1)?.json["action"] as? String == "ignored", "the next event is served")
     }
@@ -130,11 +116,9 @@ struct FaultInjectionTests {
         let table = MotoServer.uniqueName("faults")
         try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
         let topicArn = try #require(try moto.fixture(["op": "create_topic", "name": MotoServer.uniqueName("alerts"), "region": region])["arn"] as? String)
-        let launched = try moto.fixture(["op": "run_instances", "count": 1, "tags": [:] as [String: String], "region": region])
-        let id = try #require((launched["ids"] as? [String])?.first)
-        let launchTime = try #require((launched["launch_times"] as? [String])?.first.flatMap(UTCDateTime.parse))
+        let (id, launchTime) = try moto.launch(region: region)
         let (proxy, endpoint) = try faultyMoto(fault, when: "Action=PublishBatch", throttle: Self.snsThrottle)
-        let tick = #"{"version":"0","id":"t","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"\#(UTCDateTime(epochSeconds: launchTime.epochSeconds + 7 * 3600).extendedISO8601)","region":"\#(region)","resources":[],"detail":{}}"#
+        let tick = TestEvents.tick(at: UTCDateTime(epochSeconds: launchTime.epochSeconds + 7 * 3600), region: region)
         let emulator = try RuntimeEmulator(timeoutMilliseconds: 6_000)
         let environment = moto.environmentVariables(region: region).merging([
             "TABLE_NAME": table, "TOPIC_ARN": topicArn, "NOTIFY_INTERVAL": "1h", "AWS_ENDPOINT_URL_SNS": endpoint,
@@ -159,7 +143,7 @@ struct FaultInjectionTests {
                 #expect(mails.count == 1)
             } else {
                 #expect(second.kind == "error" && mails.isEmpty)
-                #expect(try stateRecord(table: table, id: id, region: region)?["last_notified_at"] == nil,
+                #expect(try moto.item(table: table, id: id, region: region)?["last_notified_at"] == nil,
                         "an alert that was not sent is not marked as sent: the claim was given back")
             }
         }
@@ -168,13 +152,13 @@ struct FaultInjectionTests {
     @Test("EC2: a Spot warning's look-up is retried; when EC2 stays down the warning still goes out, with what the event says", arguments: Fault.allCases)
     func ec2LookUp(_ fault: Fault) throws {
         let name = MotoServer.uniqueName("spot-worker")
-        let id = try #require((try moto.fixture(["op": "run_instances", "count": 1, "tags": ["Name": name], "spot": true])["ids"] as? [String])?.first)
+        let id = try moto.launch(tags: ["Name": name], spot: true).id
         let (proxy, endpoint) = try faultyMoto(fault, when: "Action=DescribeInstances", throttle: Self.ec2Throttle)
         let sink = try FaultServer()
         try sink.setDefault(["status": 200, "body": "ok"])
         // The look-up has 5 s at most (StateChangeEventHandler.lookUpBudget); the deadline leaves time to post after it.
         let emulator = try RuntimeEmulator(timeoutMilliseconds: 8_000)
-        let served = try emulator.serve("StateChangeHandler", events: [try sample("spot-interruption-warning.json", instanceId: id), Self.unrelatedEvent],
+        let served = try emulator.serve("StateChangeHandler", events: [try TestEvents.sample("spot-interruption-warning.json", instanceId: id), Self.unrelatedEvent],
                                         environment: moto.environmentVariables.merging([
                                             "AWS_ENDPOINT_URL_EC2": endpoint, "SLACK_WEBHOOK_URL": "\(sink.endpoint)/services/T0/B0/X",
                                         ]) { $1 })
@@ -206,7 +190,7 @@ struct FaultInjectionTests {
             "last_event_time": "2026-11-21T01:00:00Z", "region": region, "account": "123456789012",
         ]]])
         let (ec2Proxy, endpoint) = try faultyMoto(.throttledThroughout, when: "Action=DescribeInstances", throttle: Self.ec2Throttle)
-        let tick = #"{"version":"0","id":"t","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"2026-11-21T09:00:00Z","region":"\#(region)","resources":[],"detail":{}}"#
+        let tick = TestEvents.tick(at: UTCDateTime.parse("2026-11-21T09:00:00Z")!, region: region)
         let served = try RuntimeEmulator(timeoutMilliseconds: 6_000).serve("UptimeChecker", events: [tick], environment: moto.environmentVariables(region: region).merging([
             "TABLE_NAME": table, "AWS_ENDPOINT_URL_EC2": endpoint, "SLACK_WEBHOOK_URL": "\(sink.endpoint)/services/T0/B0/X",
         ]) { $1 })
@@ -228,7 +212,7 @@ struct FaultInjectionTests {
         let (proxy, endpoint) = try faultyMoto(fault, when: "GetParameter", throttle: Self.ssmThrottle)
         let emulator = try RuntimeEmulator()
         let started = Date()
-        let served = try emulator.serve("StateChangeHandler", events: [try sample("rebalance-recommendation.json", instanceId: Self.randomInstanceId())],
+        let served = try emulator.serve("StateChangeHandler", events: [try TestEvents.sample("rebalance-recommendation.json", instanceId: Self.randomInstanceId())],
                                         environment: moto.environmentVariables.merging([
                                             "SLACK_WEBHOOK_PARAMETER": parameter, "AWS_ENDPOINT_URL_SSM": endpoint,
                                         ]) { $1 })
@@ -256,7 +240,7 @@ struct FaultInjectionTests {
         let webhook = fault == .connectionRefused ? "http://127.0.0.1:\(try freePortNobodyListensOn())/services/T0/B0/SECRET" : "\(sink.endpoint)/services/T0/B0/SECRET"
         // Three 429s with Retry-After: 1 take 3 s of the deadline.
         let emulator = try RuntimeEmulator(timeoutMilliseconds: 5_000)
-        let served = try emulator.serve("StateChangeHandler", events: [try sample("rebalance-recommendation.json", instanceId: Self.randomInstanceId()), Self.unrelatedEvent],
+        let served = try emulator.serve("StateChangeHandler", events: [try TestEvents.sample("rebalance-recommendation.json", instanceId: Self.randomInstanceId()), Self.unrelatedEvent],
                                         environment: moto.environmentVariables.merging(["SLACK_WEBHOOK_URL": webhook]) { $1 })
         expectServedInTime(served, fault)
         let first = try #require(served.result(0))
@@ -297,8 +281,7 @@ struct FaultInjectionTests {
         let emulator = try RuntimeEmulator()
         let proxy = try FaultServer(upstream: emulator.hostAndPort)
         try proxy.script(fault.steps)
-        let malformed = try String(contentsOf: TestPaths.shared.appendingPathComponent("events/ec2-state-change-terminated.powertools-MALFORMED.json"), encoding: .utf8)
-        let ids = try [Self.unrelatedEvent, malformed, Self.unrelatedEvent].map { try emulator.invoke($0) }
+        let ids = try [Self.unrelatedEvent, TestEvents.malformed(), Self.unrelatedEvent].map { try emulator.invoke($0) }
         try emulator.answerNext(withStatus: 500)
         let run = try runCommand(TestPaths.debugExecutable("StateChangeHandler"), [], environment: moto.environmentVariables.merging([
             "PATH": "/usr/bin:/bin", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:\(proxy.peer.port)",

@@ -144,14 +144,12 @@ struct LeastPrivilegeTests {
 
     @Test("StateChangeFunction: UpdateItem, DescribeInstances and GetParameter, each needed, nothing else")
     func stateChangeFunction() throws {
-        let id = try #require((try moto.fixture(["op": "run_instances", "count": 1, "tags": ["Name": "iam-test"], "spot": true])["ids"] as? [String])?.first)
-        let sample = { (name: String) in
-            try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("events/\(name)"), encoding: .utf8).replacing("i-0123456789abcdef0", with: id)
-        }
+        let id = try moto.launch(tags: ["Name": "iam-test"], spot: true).id
         try audit(function: "StateChangeFunction", product: "StateChangeHandler", region: moto.region) {
             let table = MotoServer.uniqueName("iam")
             try moto.fixture(["op": "create_table", "name": table, "key": "instance_id"])
-            return ([try sample("state-change-running.json"), try sample("spot-interruption-warning.json")], ["TABLE_NAME": table])
+            return ([try TestEvents.sample("state-change-running.json", instanceId: id), try TestEvents.sample("spot-interruption-warning.json", instanceId: id)],
+                    ["TABLE_NAME": table])
         }
     }
 
@@ -159,9 +157,8 @@ struct LeastPrivilegeTests {
     func uptimeCheckerFunction() throws {
         let region = MotoServer.privateRegion()
         let topicArn = try #require(try moto.fixture(["op": "create_topic", "name": MotoServer.uniqueName("alerts"), "region": region])["arn"] as? String)
-        let launched = try moto.fixture(["op": "run_instances", "count": 1, "tags": [:] as [String: String], "region": region])
-        let launchTime = try #require((launched["launch_times"] as? [String])?.first.flatMap(UTCDateTime.parse))
-        let tick = #"{"version":"0","id":"t","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"\#(UTCDateTime(epochSeconds: launchTime.epochSeconds + 7 * 3600).extendedISO8601)","region":"\#(region)","resources":[],"detail":{}}"#
+        let launchTime = try moto.launch(region: region).launched
+        let tick = TestEvents.tick(at: UTCDateTime(epochSeconds: launchTime.epochSeconds + 7 * 3600), region: region)
         try audit(function: "UptimeCheckerFunction", product: "UptimeChecker", region: region) {
             // The instance is missing from the table (a repair: UpdateItem) and overdue (a claim, an
             // e-mail, a Slack post); a record of an instance EC2 no longer knows is looked up by id.

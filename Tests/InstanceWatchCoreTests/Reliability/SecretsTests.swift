@@ -61,11 +61,6 @@ struct SecretsTests {
         return (served, exposure, try proxy.attempts(), try sink.attempts())
     }
 
-    func sample(_ name: String, instanceId: String = "i-0123456789abcdef0") throws -> String {
-        try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("events/\(name)"), encoding: .utf8)
-            .replacing("i-0123456789abcdef0", with: instanceId)
-    }
-
     var markers: [String] { [Self.webhookMarker, Self.secretKeyMarker, role["AWS_SECRET_ACCESS_KEY"]!, role["AWS_SESSION_TOKEN"]!] }
 
     @Test("StateChangeHandler: recorded, posted, malformed, Slack down, Slack refusing, DynamoDB throttled, a wrong key, a bad webhook URL")
@@ -73,8 +68,7 @@ struct SecretsTests {
         let table = MotoServer.uniqueName("secrets")
         try moto.fixture(["op": "create_table", "name": table, "key": "instance_id"])
         let settings = ["TABLE_NAME": table]
-        let malformed = try String(contentsOf: TestPaths.shared.appendingPathComponent("events/ec2-state-change-terminated.powertools-MALFORMED.json"), encoding: .utf8)
-        let everyEvent = [try sample("state-change-running.json"), try sample("spot-interruption-warning.json"), malformed]
+        let everyEvent = [try TestEvents.sample("state-change-running.json"), try TestEvents.sample("spot-interruption-warning.json"), try TestEvents.malformed()]
 
         let success = try run("StateChangeHandler", events: everyEvent, settings: settings)
         #expect(success.served.results.map(\.kind) == ["response", "response", "error"], "\(success.served.stderr)")
@@ -82,21 +76,21 @@ struct SecretsTests {
         #expect(success.awsAttempts.contains { $0.headers["x-amz-security-token"] == role["AWS_SESSION_TOKEN"] }, "the token was sent")
         success.exposure.expectNone(of: markers, "successes")
 
-        let slackDown = try run("StateChangeHandler", events: [try sample("rebalance-recommendation.json")], slackAnswer: ["status": 503, "body": "down"], settings: settings)
+        let slackDown = try run("StateChangeHandler", events: [try TestEvents.sample("rebalance-recommendation.json")], slackAnswer: ["status": 503, "body": "down"], settings: settings)
         #expect(slackDown.served.result(0)?.errorTypeHeader == "Function.SlackDeliveryFailed")
         slackDown.exposure.expectNone(of: markers, "Slack down")
 
-        let slackRefusing = try run("StateChangeHandler", events: [try sample("rebalance-recommendation.json")],
+        let slackRefusing = try run("StateChangeHandler", events: [try TestEvents.sample("rebalance-recommendation.json")],
                                     slackAnswer: ["status": 404, "body": "no_service"], settings: settings)
         #expect(slackRefusing.served.result(0)?.body.contains("no_service") == true)
         slackRefusing.exposure.expectNone(of: markers, "Slack refusing")
 
         let throttle: [String: Any] = ["when": "UpdateItem", "status": 400, "body": #"{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"slow down"}"#]
-        let throttled = try run("StateChangeHandler", events: [try sample("state-change-stopped.json")], faults: Array(repeating: throttle, count: 10), settings: settings)
+        let throttled = try run("StateChangeHandler", events: [try TestEvents.sample("state-change-stopped.json")], faults: Array(repeating: throttle, count: 10), settings: settings)
         #expect(throttled.served.result(0)?.errorTypeHeader == "Function.DynamoDB.ThrottlingException")
         throttled.exposure.expectNone(of: markers, "DynamoDB throttled")
 
-        let wrongKey = try run("StateChangeHandler", events: [try sample("state-change-stopped.json")], secret: Self.secretKeyMarker, settings: settings)
+        let wrongKey = try run("StateChangeHandler", events: [try TestEvents.sample("state-change-stopped.json")], secret: Self.secretKeyMarker, settings: settings)
         #expect(wrongKey.served.result(0)?.kind == "error", "moto refuses a signature made with the wrong key")
         #expect(wrongKey.awsAttempts.contains { ($0.headers["authorization"] ?? "").contains("Signature=") }, "the key was used to sign")
         wrongKey.exposure.expectNone(of: markers, "a wrong secret key")
@@ -112,7 +106,7 @@ struct SecretsTests {
         let sink = try FaultServer()
         try sink.setDefault(["status": 503, "body": "down"])
         try moto.fixture(["op": "put_parameter", "name": parameter, "value": "\(sink.endpoint)/services/T9/B9/\(Self.webhookMarker)", "type": "SecureString"])
-        let served = try run("StateChangeHandler", events: [try sample("rebalance-recommendation.json")],
+        let served = try run("StateChangeHandler", events: [try TestEvents.sample("rebalance-recommendation.json")],
                              settings: ["SLACK_WEBHOOK_URL": "", "SLACK_WEBHOOK_PARAMETER": parameter])
         // The sink the SSM value points at answers 503: the error path, with the secret from SSM.
         #expect(served.served.result(0)?.errorTypeHeader == "Function.SlackDeliveryFailed", "\(served.served.stderr)")
@@ -126,9 +120,8 @@ struct SecretsTests {
         let table = MotoServer.uniqueName("secrets")
         try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
         let topicArn = try #require(try moto.fixture(["op": "create_topic", "name": MotoServer.uniqueName("alerts"), "region": region])["arn"] as? String)
-        let launched = try moto.fixture(["op": "run_instances", "count": 1, "tags": ["Name": "secret-test"], "region": region])
-        let launchTime = try #require((launched["launch_times"] as? [String])?.first.flatMap(UTCDateTime.parse))
-        let tick = #"{"version":"0","id":"t","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"\#(UTCDateTime(epochSeconds: launchTime.epochSeconds + 7 * 3600).extendedISO8601)","region":"\#(region)","resources":[],"detail":{}}"#
+        let launchTime = try moto.launch(region: region, tags: ["Name": "secret-test"]).launched
+        let tick = TestEvents.tick(at: UTCDateTime(epochSeconds: launchTime.epochSeconds + 7 * 3600), region: region)
         let settings = ["TABLE_NAME": table, "TOPIC_ARN": topicArn]
 
         let success = try run("UptimeChecker", events: [tick], region: region, settings: settings)

@@ -51,6 +51,24 @@ final class MotoServer: @unchecked Sendable {
         ]) { $1 }
     }
 
+    /// Launches one instance; its id and LaunchTime as moto reports them.
+    func launch(region: String? = nil, tags: [String: String] = [:], spot: Bool = false) throws -> (id: String, launched: UTCDateTime) {
+        let answer = try fixture(["op": "run_instances", "count": 1, "tags": tags, "spot": spot, "region": region ?? self.region])
+        guard let id = (answer["ids"] as? [String])?.first, let launched = (answer["launch_times"] as? [String])?.first.flatMap(UTCDateTime.parse)
+        else { throw LocalPeer.PeerError.commandFailed("run_instances answered \(answer)") }
+        return (id, launched)
+    }
+
+    /// The table's item for `id`, read with a scan (as the functions' own client reads).
+    func item(table: String, id: String, region: String? = nil) throws -> DynamoDBItem? {
+        var found: DynamoDBItem?
+        try DynamoDBClient(aws: awsClient(region: region)).scanAllPages(ScanInput(tableName: table)) { page in
+            found = found ?? page.items.first { $0["instance_id"]?.stringValue == id }
+            return true
+        }
+        return found
+    }
+
     @discardableResult
     func fixture(_ command: [String: Any]) throws -> [String: Any] {
         try peer.command(command)

@@ -1,0 +1,26 @@
+import Foundation
+@testable import InstanceWatchCore
+
+/// The events tests send: the repository's samples (`events/`), the design's malformed one, and
+/// schedule ticks.
+enum TestEvents {
+    static let samples = TestPaths.repositoryRoot.appendingPathComponent("events")
+    /// The instance id every sample names.
+    static let sampleInstanceId = "i-0123456789abcdef0"
+
+    /// A sample from `events/`, about `instanceId` when given.
+    static func sample(_ name: String, instanceId: String? = nil) throws -> String {
+        let text = try String(contentsOf: samples.appendingPathComponent(name), encoding: .utf8)
+        return instanceId.map { text.replacing(sampleInstanceId, with: $0) } ?? text
+    }
+
+    /// `../shared/events/ec2-state-change-terminated.powertools-MALFORMED.json`: no `detail.instance-id`.
+    static func malformed() throws -> String {
+        try String(contentsOf: TestPaths.shared.appendingPathComponent("events/ec2-state-change-terminated.powertools-MALFORMED.json"), encoding: .utf8)
+    }
+
+    /// The UptimeChecker's schedule event, ticking at `time` in `region`.
+    static func tick(at time: UTCDateTime, region: String) -> String {
+        #"{"version":"0","id":"t","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"\#(time.extendedISO8601)","region":"\#(region)","resources":[],"detail":{}}"#
+    }
+}
