@@ -54,7 +54,7 @@ build-StateChangeFunction build-UptimeCheckerFunction: build-%: deps
 	scripts/bundle-lambda.sh .build/release/$(PRODUCT_OF_$*) "$(ARTIFACTS_DIR)"
 
 test: build python-env
-	@echo "==> running the test suite: SigV4 suites from ../shared; local HTTP, TLS, Runtime API and fault peers;"
+	@echo "==> running the test suite: SigV4 suites from Tests/Fixtures; local HTTP, TLS, Runtime API and fault peers;"
 	@echo "    moto's server with signature checking, started and stopped by the tests; the release link check"
 	INSTANCE_WATCH_PYTHON=$(VENV)/bin/python $(SWIFT) test
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A Lambda Runtime API emulator for the tests (../shared/specs/lambda-runtime-api.yaml, 2018-06-01).
+"""A Lambda Runtime API emulator for the tests (the Lambda Runtime API, OpenAPI 1.0.3, version 2018-06-01).
 
 Runtime side, as Lambda serves it:
   GET  /2018-06-01/runtime/invocation/next            long-polls until an event is queued; request id,

@@ -1,7 +1,7 @@
 import Foundation
 @testable import InstanceWatchCore
 
-/// The events tests send: the repository's samples (`events/`), the design's malformed one, and
+/// The events tests send: the repository's samples (`events/`), the public malformed one, and
 /// schedule ticks.
 enum TestEvents {
     static let samples = TestPaths.repositoryRoot.appendingPathComponent("events")
@@ -14,9 +14,9 @@ enum TestEvents {
         return instanceId.map { text.replacing(sampleInstanceId, with: $0) } ?? text
     }
 
-    /// `../shared/events/ec2-state-change-terminated.powertools-MALFORMED.json`: no `detail.instance-id`.
+    /// Powertools' sample, which names the instance `detail.instance_id`: no `detail.instance-id`.
     static func malformed() throws -> String {
-        try String(contentsOf: TestPaths.shared.appendingPathComponent("events/ec2-state-change-terminated.powertools-MALFORMED.json"), encoding: .utf8)
+        try String(contentsOf: TestPaths.fixtures.appendingPathComponent("events/ec2-state-change-terminated.powertools-MALFORMED.json"), encoding: .utf8)
     }
 
     /// The UptimeChecker's schedule event, ticking at `time` in `region`.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where the tests find the repository, the shared fixtures beside it, and built binaries.
+/// Where the tests find the repository, the test data kept in it, and built binaries.
 enum TestPaths {
     static let repositoryRoot: URL = {
         // Tests/InstanceWatchCoreTests/TestSupport/TestPaths.swift → the repository root.
@@ -8,13 +8,9 @@ enum TestPaths {
             .deletingLastPathComponent().deletingLastPathComponent()
     }()
 
-    /// `../shared`, as in CI; `INSTANCE_WATCH_SHARED` points elsewhere.
-    static let shared: URL = {
-        if let override = ProcessInfo.processInfo.environment["INSTANCE_WATCH_SHARED"] {
-            return URL(fileURLWithPath: override)
-        }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    }()
+    /// Test data from elsewhere (AWS's SigV4 suites, public sample events), with its sources and
+    /// licences in its README.
+    static let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures")
 
     static let peers = repositoryRoot.appendingPathComponent("Tests/Peers")
 

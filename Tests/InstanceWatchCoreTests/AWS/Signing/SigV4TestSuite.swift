@@ -1,9 +1,10 @@
 import Foundation
 @testable import InstanceWatchCore
 
-/// Reads AWS's SigV4 test suite in place from `../shared/sigv4-test-suite` (never copied into the repo).
+/// Reads AWS's SigV4 test suites in place from `Tests/Fixtures/sigv4-test-suite` (sources and
+/// licences in `Tests/Fixtures/README.md`).
 enum SigV4TestSuite {
-    static let root = TestPaths.shared.appendingPathComponent("sigv4-test-suite")
+    static let root = TestPaths.fixtures.appendingPathComponent("sigv4-test-suite")
     static let suiteCredentials = AWSCredentials(
         accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
     )
