@@ -10,12 +10,16 @@ public struct LambdaContext: Sendable {
     public let traceId: String?
     /// Carries `requestId` as metadata, so every line a handler logs names its invocation.
     public let logger: Logger
+    /// This invocation's figures, written as one metrics line when it ends.
+    public let metrics: InvocationMetrics
 
-    public init(requestId: String, deadlineEpochMilliseconds: Int64, invokedFunctionArn: String, traceId: String?, logger: Logger) {
+    public init(requestId: String, deadlineEpochMilliseconds: Int64, invokedFunctionArn: String, traceId: String?, logger: Logger,
+                metrics: InvocationMetrics = InvocationMetrics(names: [])) {
         self.requestId = requestId
         self.deadlineEpochMilliseconds = deadlineEpochMilliseconds
         self.invokedFunctionArn = invokedFunctionArn
         self.traceId = traceId
+        self.metrics = metrics
         var logger = logger
         logger[metadataKey: "requestId"] = .string(requestId)
         self.logger = logger

@@ -4,7 +4,14 @@ import FoundationEssentials
 /// A thrown error becomes the invocation's error; the loop goes on to the next invocation.
 public protocol LambdaHandler {
     associatedtype Output: Encodable
+    /// The CloudWatch metrics (Embedded Metric Format) every invocation reports, zero when untouched;
+    /// the handler adds to them through `context.metrics`.
+    static var metricNames: [String] { get }
     func handle(_ event: Data, context: LambdaContext) throws -> Output
+}
+
+extension LambdaHandler {
+    public static var metricNames: [String] { [] }
 }
 
 /// An error that names its own Lambda `errorType` (e.g. `MalformedEvent`); others use their Swift type name.

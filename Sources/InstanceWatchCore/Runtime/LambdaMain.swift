@@ -37,7 +37,9 @@ public enum LambdaMain {
                 exit(1)
             }
             let http = CurlHTTPClient(configuration: .fromEnvironment(environment))
-            let runtime = LambdaRuntime(api: RuntimeAPIClient(endpoint: endpoint, http: http), logger: logger)
+            // Metrics go to stdout, as CloudWatch's Embedded Metric Format documents for Lambda.
+            let metrics = MetricsEmitter(functionName: functionName(function, environment), sink: .fileDescriptor(1))
+            let runtime = LambdaRuntime(api: RuntimeAPIClient(endpoint: endpoint, http: http), logger: logger, metrics: metrics)
             let reason = runtime.run { try initialize(environment, logger) }
             logger.info("runtime loop ended: \(reason)")
             exit(1)
@@ -50,8 +52,15 @@ public enum LambdaMain {
             writeStandardError("\(function.name): \(message)\n")
             exit(2)
         case .some(.success(let source)):
-            exit(LocalInvocation.run(source: source, logger: logger) { try initialize(environment, logger) })
+            // Locally stdout holds the result alone; the metrics line goes with the logs.
+            let metrics = MetricsEmitter(functionName: functionName(function, environment), sink: .standardError)
+            exit(LocalInvocation.run(source: source, logger: logger, metrics: metrics) { try initialize(environment, logger) })
         }
+    }
+
+    /// Lambda's name for the function, which the metrics' dimension and the template's alarms use.
+    static func functionName(_ function: FunctionDescription, _ environment: [String: String]) -> String {
+        environment["AWS_LAMBDA_FUNCTION_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? function.name
     }
 
     static func help(_ function: FunctionDescription) -> String {
@@ -103,7 +112,8 @@ enum LocalInvocation {
         init(_ description: String) { self.description = description }
     }
 
-    static func run<Handler: LambdaHandler>(source: Source, logger: Logger, initialize: () throws -> Handler) -> Int32 {
+    static func run<Handler: LambdaHandler>(source: Source, logger: Logger, metrics: MetricsEmitter? = nil,
+                                            initialize: () throws -> Handler) -> Int32 {
         let event: Data
         switch source {
         case .standardInput:
@@ -129,9 +139,11 @@ enum LocalInvocation {
         let nowMilliseconds = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         let context = LambdaContext(
             requestId: "local-" + randomHex(16), deadlineEpochMilliseconds: nowMilliseconds + deadline.totalMilliseconds,
-            invokedFunctionArn: "", traceId: nil, logger: logger
+            invokedFunctionArn: "", traceId: nil, logger: logger, metrics: InvocationMetrics(names: Handler.metricNames)
         )
-        switch LambdaRuntime.invoke(handler, event: event, context: context) {
+        let outcome = LambdaRuntime.invoke(handler, event: event, context: context)
+        metrics?.emit(context.metrics)
+        switch outcome {
         case .success(let payload):
             writeStandardOutput(String(decoding: payload, as: UTF8.self) + "\n")
             return 0

@@ -21,11 +21,14 @@ public final class LambdaRuntime {
 
     private let api: RuntimeAPIClient
     private let logger: Logger
+    private let metrics: MetricsEmitter?
     private let setTraceId: (String?) -> Void
 
-    public init(api: RuntimeAPIClient, logger: Logger, setTraceId: @escaping (String?) -> Void = LambdaRuntime.setTraceIdEnvironment) {
+    public init(api: RuntimeAPIClient, logger: Logger, metrics: MetricsEmitter? = nil,
+                setTraceId: @escaping (String?) -> Void = LambdaRuntime.setTraceIdEnvironment) {
         self.api = api
         self.logger = logger
+        self.metrics = metrics
         self.setTraceId = setTraceId
     }
 
@@ -98,9 +101,12 @@ public final class LambdaRuntime {
         setTraceId(invocation.traceId)
         let context = LambdaContext(
             requestId: invocation.requestId, deadlineEpochMilliseconds: invocation.deadlineEpochMilliseconds,
-            invokedFunctionArn: invocation.invokedFunctionArn, traceId: invocation.traceId, logger: logger
+            invokedFunctionArn: invocation.invokedFunctionArn, traceId: invocation.traceId, logger: logger,
+            metrics: InvocationMetrics(names: Handler.metricNames)
         )
         let outcome = Self.invoke(handler, event: invocation.event, context: context)
+        // Before the answer: once Lambda has it, the environment may be frozen until the next event.
+        metrics?.emit(context.metrics)
         do throws(RuntimeAPIError) {
             switch outcome {
             case .success(let payload):

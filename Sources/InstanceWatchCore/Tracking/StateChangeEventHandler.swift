@@ -18,6 +18,16 @@ public struct StateChangeEventHandler: LambdaHandler {
     /// The most of the two-minute warning spent looking the instance up; the alert goes out regardless.
     public static let lookUpBudget = Duration.seconds(5)
 
+    /// What each invocation reports to CloudWatch (README, "Metrics").
+    public enum Metric {
+        public static let stateChangesRecorded = "StateChangesRecorded"
+        public static let staleEvents = "StaleEvents"
+        public static let interruptionWarnings = "InterruptionWarnings"
+        public static let slackFailures = "SlackFailures"
+    }
+
+    public static let metricNames = [Metric.stateChangesRecorded, Metric.staleEvents, Metric.interruptionWarnings, Metric.slackFailures]
+
     let recorder: any InstanceStateRecording
     let instances: any InstanceLookingUp
     let slack: (any SlackPosting)?
@@ -34,6 +44,11 @@ public struct StateChangeEventHandler: LambdaHandler {
         switch try EC2Event.parse(event) {
         case .stateChange(let change):
             let action = try recorder.record(change, deadline: context.workDeadline)
+            switch action {
+            case .recordedStart, .recordedStop, .recordedTermination: context.metrics.count(Metric.stateChangesRecorded)
+            case .staleIgnored: context.metrics.count(Metric.staleEvents)
+            case .slackNotified, .ignored: break
+            }
             context.logger.info("\(change.instanceId) \(change.state.rawValue) at \(change.time.extendedISO8601): \(action.rawValue)")
             return StateChangeResult(action: action, instanceId: change.instanceId, state: change.state.rawValue, eventTime: change.time.extendedISO8601)
         case .spotInterruptionWarning(let warning):
@@ -47,6 +62,7 @@ public struct StateChangeEventHandler: LambdaHandler {
     }
 
     private func alert(_ kind: InterruptionAlert.Kind, _ warning: EC2Event.InterruptionWarning, detailType: String, context: LambdaContext) throws -> StateChangeResult {
+        context.metrics.count(Metric.interruptionWarnings)
         guard let slack else {
             context.logger.warning("\(detailType) for \(warning.instanceId), but no Slack webhook is configured: nobody is told")
             return StateChangeResult(action: .ignored, instanceId: warning.instanceId, detailType: detailType, reason: "no Slack webhook configured")
@@ -64,7 +80,12 @@ public struct StateChangeEventHandler: LambdaHandler {
             context.logger.warning("look-up of \(warning.instanceId) failed, alerting with the event's details: \(error)")
             lookUp = .failed(reason: Self.shortReason(error))
         }
-        try slack.post(InterruptionAlert.message(kind: kind, warning: warning, lookUp: lookUp, channel: slackChannel), deadline: context.workDeadline)
+        do {
+            try slack.post(InterruptionAlert.message(kind: kind, warning: warning, lookUp: lookUp, channel: slackChannel), deadline: context.workDeadline)
+        } catch {
+            context.metrics.count(Metric.slackFailures)
+            throw error
+        }
         context.logger.info("\(detailType) for \(warning.instanceId) posted to Slack")
         return StateChangeResult(action: .slackNotified, instanceId: warning.instanceId, eventTime: warning.time.extendedISO8601, detailType: detailType)
     }

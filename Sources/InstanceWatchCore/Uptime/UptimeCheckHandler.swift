@@ -8,6 +8,24 @@ public struct UptimeCheckHandler: LambdaHandler {
     /// Kept back from the deadline so the claims of alerts that failed can still be given back.
     public static let releaseReserve = 2.0
 
+    /// What each run reports to CloudWatch (README, "Metrics"). `ChecksCompleted` is the heartbeat:
+    /// 1 for a run that did everything, 0 otherwise; the template alarms when it stays below 1.
+    public enum Metric {
+        public static let recordsScanned = "RecordsScanned"
+        public static let instancesRunning = "InstancesRunning"
+        public static let instancesOverdue = "InstancesOverdue"
+        public static let alertsSent = "AlertsSent"
+        public static let alertFailures = "AlertFailures"
+        public static let recordsRepaired = "RecordsRepaired"
+        public static let instancesStopped = "InstancesStopped"
+        public static let checksCompleted = "ChecksCompleted"
+    }
+
+    public static let metricNames = [
+        Metric.recordsScanned, Metric.instancesRunning, Metric.instancesOverdue, Metric.alertsSent, Metric.alertFailures,
+        Metric.recordsRepaired, Metric.instancesStopped, Metric.checksCompleted,
+    ]
+
     public struct Channels {
         public var sns: (publisher: any TopicPublishing, topicArn: String)?
         public var slack: (any SlackPosting)?
@@ -103,14 +121,29 @@ public struct UptimeCheckHandler: LambdaHandler {
             check of \(result.checkedAt): \(result.scanned) records, \(result.running) running, \(result.overdue) overdue, \
             \(result.notified) notified, \(result.notifiedRecently.count) alerted within NOTIFY_INTERVAL, \(result.repaired) repaired
             """)
+        Self.report(result, alertFailures: delivery.undelivered, completed: failures.isEmpty, to: context.metrics)
         guard failures.isEmpty else { throw UptimeCheckIncomplete(result: result, failures: failures) }
         return result
+    }
+
+    /// The run's figures for CloudWatch. A run that throws before this (the table unreadable, a
+    /// malformed tick) reports zeros, `ChecksCompleted` among them.
+    static func report(_ result: UptimeCheckResult, alertFailures: Int, completed: Bool, to metrics: InvocationMetrics) {
+        metrics.set(Metric.recordsScanned, to: result.scanned)
+        metrics.set(Metric.instancesRunning, to: result.running)
+        metrics.set(Metric.instancesOverdue, to: result.overdue)
+        metrics.set(Metric.alertsSent, to: result.notified)
+        metrics.set(Metric.alertFailures, to: alertFailures)
+        metrics.set(Metric.recordsRepaired, to: result.repaired)
+        metrics.set(Metric.checksCompleted, to: completed ? 1 : 0)
     }
 
     struct Delivery {
         var notified: [String] = []
         var notifiedRecently: [String] = []
         var failures: [String] = []
+        /// Overdue instances some channel did not take (or whose claim could not be made).
+        var undelivered = 0
     }
 
     /// Claims (with an interval), sends through every channel, and gives back the claims of alerts
@@ -138,6 +171,7 @@ public struct UptimeCheckHandler: LambdaHandler {
                 }
             } catch {
                 delivery.failures.append("claiming the alert for \(instance.id) failed: \(error)")
+                delivery.undelivered += 1
             }
         }
         guard !due.isEmpty else { return delivery }
@@ -193,6 +227,7 @@ public struct UptimeCheckHandler: LambdaHandler {
             }
         }
         delivery.notified = allIds.filter { !undelivered.contains($0) }
+        delivery.undelivered += undelivered.count
         return delivery
     }
 

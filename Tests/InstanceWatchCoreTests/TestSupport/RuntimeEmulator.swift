@@ -77,6 +77,7 @@ extension RuntimeEmulator {
     /// What one function process did with the events queued for it.
     struct Served {
         let status: Int32
+        let stdout: String
         let stderr: String
         let requestIds: [String]
         let results: [Result]
@@ -103,6 +104,6 @@ extension RuntimeEmulator {
         try answerNext(withStatus: 500)
         let run = try runCommand(TestPaths.debugExecutable(product), [],
                                  environment: environment.merging(["PATH": "/usr/bin:/bin", "AWS_LAMBDA_RUNTIME_API": hostAndPort]) { $1 })
-        return Served(status: run.status, stderr: run.stderr, requestIds: ids, results: try results(waitingFor: ids.count, timeoutMilliseconds: 1_000))
+        return Served(status: run.status, stdout: run.stdout, stderr: run.stderr, requestIds: ids, results: try results(waitingFor: ids.count, timeoutMilliseconds: 1_000))
     }
 }

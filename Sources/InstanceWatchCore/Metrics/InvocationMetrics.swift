@@ -1,0 +1,39 @@
+import Synchronization
+
+/// The figures one invocation adds up, written afterwards as one Embedded Metric Format line.
+/// Every metric the function declares starts at zero, so a quiet invocation still reports its
+/// zeros: CloudWatch then sees "nothing happened" rather than "no data", which alarms tell apart.
+public final class InvocationMetrics: Sendable {
+    private let values: Mutex<[String: Double]>
+    /// The function's metric names, in the order the line lists them.
+    public let names: [String]
+
+    public init(names: [String]) {
+        self.names = names
+        values = Mutex(Dictionary(names.map { ($0, 0) }) { first, _ in first })
+    }
+
+    /// Adds to a declared metric; a name the function did not declare is a programming error.
+    public func count(_ name: String, by amount: Int = 1) {
+        values.withLock { values in
+            precondition(values[name] != nil, "metric \(name) is not declared")
+            values[name, default: 0] += Double(amount)
+        }
+    }
+
+    public func set(_ name: String, to value: Int) {
+        values.withLock { values in
+            precondition(values[name] != nil, "metric \(name) is not declared")
+            values[name] = Double(value)
+        }
+    }
+
+    public subscript(name: String) -> Double? {
+        values.withLock { $0[name] }
+    }
+
+    /// Each declared metric with its value, in declaration order.
+    public var snapshot: [(name: String, value: Double)] {
+        values.withLock { values in names.map { ($0, values[$0] ?? 0) } }
+    }
+}
