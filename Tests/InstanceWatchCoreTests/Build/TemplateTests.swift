@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import InstanceWatchCore
 
 /// `template.yaml` through the tools a user deploys with: cfn-lint, `sam validate --lint` and
 /// `sam build` (offline, no Docker), from the virtual environment `make test` prepares; and its
@@ -7,7 +8,7 @@ import Testing
 @Suite("SAM template")
 struct TemplateTests {
     static let template = TestPaths.repositoryRoot.appendingPathComponent("template.yaml").path
-    static let tools = URL(fileURLWithPath: TestPaths.python).deletingLastPathComponent()
+    static let tools = TestPaths.tools
     /// This process's environment (sam build runs make and swift) with the tools first on PATH and
     /// no telemetry: the tools must work without a network.
     static let environment = ProcessInfo.processInfo.environment.merging([
@@ -22,7 +23,7 @@ struct TemplateTests {
 
     /// The template as JSON (intrinsics in long form), read by cfn-lint's decoder.
     static func json() throws -> [String: Any] {
-        let run = try runCommand(TestPaths.python, [TestPaths.peers.appendingPathComponent("template_json.py").path, template])
+        let run = try runCommand(try tool("python"), [TestPaths.peers.appendingPathComponent("template_json.py").path, template])
         try #require(run.status == 0, "\(run.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
     }
@@ -102,6 +103,49 @@ struct TemplateTests {
             #expect(!statements.isEmpty)
             let problems = PolicyStatement.problems(statements, used: Set(statements.flatMap(\.actions)), lambdaSide: [])
             #expect(problems.isEmpty, "\(name): \(problems)")
+        }
+    }
+
+    @Test("three alarms on the watcher itself, to the operations topic (the alert topic by default); a missing heartbeat alarms")
+    func alarms() throws {
+        let resources = try Self.resources()
+        let alarms = resources.filter { $0.value["Type"] as? String == "AWS::CloudWatch::Alarm" }
+        #expect(Set(alarms.keys) == ["FunctionErrorsAlarm", "DeadLetterAlarm", "HeartbeatAlarm"])
+        let operationsTopic: [String: Any] = ["Fn::If": ["HasOperationsTopic", ["Ref": "OperationsTopicArn"], ["Ref": "AlertTopic"]]]
+        for (name, alarm) in alarms {
+            let properties = try #require(alarm["Properties"] as? [String: Any])
+            for actions in ["AlarmActions", "OKActions"] {
+                let targets = try #require(properties[actions] as? [Any], "\(name) has no \(actions)")
+                #expect(targets.count == 1 && NSDictionary(dictionary: targets[0] as? [String: Any] ?? [:]).isEqual(to: operationsTopic),
+                        "\(name).\(actions) goes to the operations topic: \(targets)")
+            }
+        }
+        let errors = try #require(alarms["FunctionErrorsAlarm"]?["Properties"] as? [String: Any])
+        let watched = (errors["Metrics"] as? [[String: Any]] ?? []).compactMap { query -> String? in
+            let metric = (query["MetricStat"] as? [String: Any])?["Metric"] as? [String: Any]
+            guard metric?["MetricName"] as? String == "Errors", metric?["Namespace"] as? String == "AWS/Lambda" else { return nil }
+            return ((metric?["Dimensions"] as? [[String: Any]])?.first?["Value"] as? [String: Any])?["Ref"] as? String
+        }
+        #expect(Set(watched) == ["StateChangeFunction", "UptimeCheckerFunction"], "errors of either function")
+
+        let deadLetters = try #require(alarms["DeadLetterAlarm"]?["Properties"] as? [String: Any])
+        #expect(deadLetters["MetricName"] as? String == "ApproximateNumberOfMessagesVisible" && deadLetters["Threshold"] as? Int == 1)
+        #expect(((deadLetters["Dimensions"] as? [[String: Any]])?.first?["Value"] as? [String: Any])?["Fn::GetAtt"] as? [String] == ["DeadLetterQueue", "QueueName"])
+
+        let heartbeat = try #require(alarms["HeartbeatAlarm"]?["Properties"] as? [String: Any])
+        #expect(heartbeat["Namespace"] as? String == "InstanceWatch" && heartbeat["MetricName"] as? String == UptimeCheckHandler.Metric.checksCompleted)
+        #expect(heartbeat["TreatMissingData"] as? String == "breaching", "no heartbeat at all is an alarm, not silence")
+        #expect(heartbeat["EvaluationPeriods"] as? Int == 2 && heartbeat["ComparisonOperator"] as? String == "LessThanThreshold")
+        // The alarm's period and the schedule come from the same mapping entry.
+        let period = try #require(heartbeat["Period"] as? [String: Any])
+        #expect((period["Fn::FindInMap"] as? [Any])?.first as? String == "CheckIntervals")
+        let intervals = try #require((try Self.json()["Mappings"] as? [String: Any])?["CheckIntervals"] as? [String: [String: Any]])
+        for (minutes, entry) in intervals {
+            #expect(entry["Seconds"] as? Int == Int(minutes)! * 60, "\(minutes) minutes")
+            let schedule = try #require(entry["Schedule"] as? String)
+            let parts = schedule.dropFirst("rate(".count).dropLast().split(separator: " ")
+            let unit: Int = switch parts.last { case "minute", "minutes": 60; case "hour", "hours": 3600; default: 86_400 }
+            #expect(Int(parts[0])! * unit == Int(minutes)! * 60, "\(schedule) is every \(minutes) minutes")
         }
     }
 }
