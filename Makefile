@@ -19,16 +19,20 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 # The template test runs `sam build` from inside `swift test`, which holds .build's lock while it
 # runs (not building); it sets this to --ignore-lock. Nobody else needs it.
 SWIFT_LOCK_FLAGS ?=
-# The test peers (moto's server for DynamoDB, SNS, EC2 and SSM) run in this environment.
+# The test peers (moto's server for DynamoDB, SNS, EC2, SSM and STS) run in this environment, which
+# sees the system's packages: where moto is installed already, nothing is downloaded.
 VENV := $(CURDIR)/.build/venv
-# moto for the local AWS endpoint; the SAM CLI and cfn-lint to check and build the template.
-PYTHON_REQUIREMENTS := moto[server]==5.2.1 aws-sam-cli==1.170.0 cfn-lint
+PEER_REQUIREMENTS := moto[server]==5.2.1
+# The tools that check and build the template, pinned, in an environment of their own so that their
+# dependencies never clash with the system's (make demo does not need them).
+TOOLS_VENV := $(CURDIR)/.build/tools
+TOOL_REQUIREMENTS := aws-sam-cli==1.170.0 cfn-lint==1.58.0
 LAMBDA_DIR := .build/lambda
 # The template's functions and the products they run.
 PRODUCT_OF_StateChangeFunction := StateChangeHandler
 PRODUCT_OF_UptimeCheckerFunction := UptimeChecker
 
-.PHONY: help deps python-env build release test demo bench clean build-StateChangeFunction build-UptimeCheckerFunction
+.PHONY: help deps python-env tools-env build release test demo bench clean build-StateChangeFunction build-UptimeCheckerFunction
 
 help:
 	@sed -n '2,6p' Makefile | sed 's/^# *//'
@@ -37,7 +41,10 @@ deps:
 	@scripts/ensure-debian-packages.sh $(DEBIAN_PACKAGES)
 
 python-env: deps
-	@scripts/ensure-python-env.sh $(VENV) $(PYTHON_REQUIREMENTS)
+	@scripts/ensure-python-env.sh $(VENV) --system-site-packages "import moto.server, flask, boto3; assert moto.__version__ == '5.2.1'" $(PEER_REQUIREMENTS)
+
+tools-env: deps
+	@scripts/ensure-python-env.sh $(TOOLS_VENV) --isolated "import samcli, cfnlint" $(TOOL_REQUIREMENTS)
 
 release: deps
 	@echo "==> building release binaries ($(PRODUCTS)) with the Swift runtime linked statically"
@@ -53,10 +60,10 @@ build-StateChangeFunction build-UptimeCheckerFunction: build-%: deps
 	$(SWIFT) build $(RELEASE_FLAGS) $(SWIFT_LOCK_FLAGS) --product $(PRODUCT_OF_$*)
 	scripts/bundle-lambda.sh .build/release/$(PRODUCT_OF_$*) "$(ARTIFACTS_DIR)"
 
-test: build python-env
+test: build python-env tools-env
 	@echo "==> running the test suite: SigV4 suites from Tests/Fixtures; local HTTP, TLS, Runtime API and fault peers;"
 	@echo "    moto's server with signature checking, started and stopped by the tests; the release link check"
-	INSTANCE_WATCH_PYTHON=$(VENV)/bin/python $(SWIFT) test
+	INSTANCE_WATCH_PYTHON=$(VENV)/bin/python INSTANCE_WATCH_TOOLS=$(TOOLS_VENV)/bin $(SWIFT) test
 
 demo: build python-env
 	@$(VENV)/bin/python scripts/demo.py

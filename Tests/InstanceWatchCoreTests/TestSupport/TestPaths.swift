@@ -17,6 +17,11 @@ enum TestPaths {
     /// The Python that runs the peers: `make test` points this at its virtual environment (moto, boto3).
     static let python = ProcessInfo.processInfo.environment["INSTANCE_WATCH_PYTHON"] ?? "python3"
 
+    /// Where the template tools are (the SAM CLI, cfn-lint and their Python): `make test` installs
+    /// them into an environment of their own and points this at its `bin`.
+    static let tools = URL(fileURLWithPath: ProcessInfo.processInfo.environment["INSTANCE_WATCH_TOOLS"]
+        ?? repositoryRoot.appendingPathComponent(".build/tools/bin").path)
+
     /// The debug build of an executable product, which `swift test` builds with the tests.
     static func debugExecutable(_ product: String) -> String {
         repositoryRoot.appendingPathComponent(".build/debug/\(product)").path
