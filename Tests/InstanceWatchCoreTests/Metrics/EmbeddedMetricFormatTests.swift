@@ -31,14 +31,16 @@ struct EmbeddedMetricFormatTests {
         #expect(line.contains(#""Timestamp":1764633600250"#) && line.contains(#""A":3,"#))
     }
 
-    @Test("undeclared metrics are refused; declared ones start at zero")
+    @Test("declared metrics start at zero and add up; undeclared ones are never reported")
     func invocationMetrics() {
         let metrics = InvocationMetrics(names: ["A", "B"])
         metrics.count("A")
         metrics.count("A", by: 2)
         #expect(metrics.snapshot.map(\.name) == ["A", "B"] && metrics.snapshot.map(\.value) == [3, 0])
         metrics.set("B", to: 7)
-        #expect(metrics["B"] == 7 && metrics["C"] == nil)
+        metrics.count("C")
+        metrics.set("D", to: 1)
+        #expect(metrics["B"] == 7 && metrics["C"] == nil && metrics.snapshot.count == 2)
     }
 }
 
