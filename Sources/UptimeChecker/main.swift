@@ -11,10 +11,18 @@ LambdaMain.run(function) { environment, _ in
     let aws = try AWSClient.fromEnvironment(environment)
     let webhook = try configuration.slackWebhook.map { try SlackWebhook.resolve($0, ssm: SSMClient(aws: aws)) }
     let dynamoDB = DynamoDBClient(aws: aws)
+    // Every account and region watched: its own with its own credentials, the others through the member role.
+    let fleet = EC2Fleet(
+        access: OrganizationAccess(
+            home: aws.environment,
+            members: configuration.memberRoleName.map { MemberCredentials(roleName: $0, sessionName: "instance-watch-uptime-checker") }
+        ),
+        concurrency: configuration.checkConcurrency, httpConfiguration: .fromEnvironment(environment)
+    )
     return UptimeCheckHandler(
         table: DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: configuration.tableName),
         recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: configuration.tableName),
-        inventory: EC2Client(aws: aws),
+        fleet: fleet,
         channels: .init(
             sns: configuration.topicArn.map { (publisher: SNSClient(aws: aws), topicArn: $0) },
             slack: webhook.map { SlackWebhookClient(webhookURL: $0, http: CurlHTTPClient(configuration: .fromEnvironment(environment))) }

@@ -11,7 +11,8 @@ The test queues what the next requests get, then the client under test calls it:
                          {"action": "forward", "then": "reset"}           pass it on, then reset instead of answering
                        a step with "when": "text" applies only to a request whose method, path, X-Amz-Target
                        header or body contains the text (UpdateItem, Action=Publish, /response); the first
-                       step that applies is taken, the others wait their turn
+                       step that applies is taken, the others wait their turn; a step with "always": true
+                       stays queued and answers every request it applies to (an account that is always refused)
   POST /test/default   body: one step, answered when no queued step applies (default: 200 "{}", or
                        "forward" with --upstream)
   GET  /test/requests  every request received (method, path, headers, body), in order
@@ -71,7 +72,10 @@ class Handler(PeerHandler):
             REQUESTS.append({"method": self.command, "path": self.path,
                              "headers": {k.lower(): v for k, v in self.headers.items()}, "body": text})
             index = next((i for i, queued in enumerate(QUEUE) if queued.get("when", "") in described), None)
-            step = QUEUE.pop(index) if index is not None else DEFAULT
+            if index is None:
+                step = DEFAULT
+            else:
+                step = QUEUE[index] if QUEUE[index].get("always") else QUEUE.pop(index)
         self.perform(step, body)
 
     def forward(self, body, drop_answer=False):

@@ -16,6 +16,11 @@ every running instance of its region takes a region of its own.
   {"op": "sns_messages", "topic": arn}                              messages moto has "sent" (to that topic)
   {"op": "run_instances", "count": n, "tags": {...}, "spot": bool}  -> {"ids": [...], "launch_times": [...]}
   {"op": "stop_instances" | "terminate_instances", "ids": [...]}
+     these three take an optional "account": the instances then live in that (member) account, made
+     with credentials of a fixture role assumed there (moto acts in the account a role ARN names)
+  {"op": "member_role", "account": ..., "name": ..., "actions": [...]}   a role in a member account
+                                                        allowed exactly these actions (made in moto's
+                                                        IAM backend directly: there is nobody to sign as yet)
   {"op": "put_parameter", "name": ..., "value": ..., "type": "SecureString"}
   {"op": "assume_role", "name": ..., "actions": [...]}   a role allowed exactly these actions, assumed:
                                                         -> {"access_key_id", "secret_access_key", "session_token"}
@@ -33,6 +38,7 @@ os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "true")
 
 import boto3  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
+from moto.iam.models import iam_backends  # noqa: E402
 from moto.sns.models import sns_backends  # noqa: E402
 
 REGION = "eu-west-1"
@@ -60,26 +66,58 @@ def main():
     print(f"SECRET_ACCESS_KEY {key['SecretAccessKey']}", flush=True)
 
     regions = {}
+    member_keys = {}
 
-    def clients_for(region):
-        if region not in regions:
-            session = dict(endpoint_url=url, region_name=region,
-                           aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    def clients_for(region, account=None):
+        if (region, account) not in regions:
+            credentials = dict(aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+            if account is not None:
+                credentials = member_keys.get(account) or member_credentials(account)
+                member_keys[account] = credentials
+            session = dict(endpoint_url=url, region_name=region, **credentials)
             clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm", "iam", "sts")}
             clients["dynamodb-resource"] = boto3.resource("dynamodb", **session)
-            regions[region] = clients
-        return regions[region]
+            regions[(region, account)] = clients
+        return regions[(region, account)]
+
+    def member_credentials(account):
+        """Credentials acting in a member account: a fixture role allowed everything there, assumed."""
+        put_member_role(account, "instance-watch-fixture-admin", ["*"])
+        sts = clients_for(REGION)["sts"]
+        answer = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/instance-watch-fixture-admin",
+                                 RoleSessionName="fixture")["Credentials"]
+        return dict(aws_access_key_id=answer["AccessKeyId"], aws_secret_access_key=answer["SecretAccessKey"],
+                    aws_session_token=answer["SessionToken"])
 
     for line in sys.stdin:
         if not line.strip():
             continue
         command = json.loads(line)
         try:
-            answer = run(command, clients_for(command.get("region", REGION)), url)
+            if command["op"] == "member_role":
+                put_member_role(command["account"], command["name"], command["actions"])
+                answer = {"arn": f"arn:aws:iam::{command['account']}:role/{command['name']}"}
+            else:
+                answer = run(command, clients_for(command.get("region", REGION), command.get("account")), url)
         except Exception as error:  # the test sees the failure as a JSON answer
             answer = {"error": f"{type(error).__name__}: {error}"}
         print(json.dumps(answer), flush=True)
     server.stop()
+
+
+def put_member_role(account, name, actions):
+    """A role in another account, allowed exactly `actions` (replacing what it had). Its trust policy
+    names the central test user; moto does not check trust across accounts, the member template does."""
+    backend = iam_backends[account]["aws"]
+    try:
+        backend.get_role(name)
+    except Exception:
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                 "Principal": {"AWS": "arn:aws:iam::123456789012:root"}}]}
+        backend.create_role(role_name=name, assume_role_policy_document=json.dumps(trust), path="/",
+                            permissions_boundary=None, description="instance-watch test", tags=[], max_session_duration="3600")
+    backend.put_role_policy(name, "exactly-these", json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}))
 
 
 def run(command, clients, url):

@@ -9,7 +9,8 @@ import FoundationEssentials
 public final class AWSClient {
     public let environment: AWSEnvironment
     public let retryPolicy: RetryPolicy
-    private let http: any HTTPClient
+    /// The handle every call goes through; other clients made on this thread may share it.
+    public let http: any HTTPClient
     private let clock: () -> Date
     private let sleep: (Duration) -> Void
     private let randomFraction: () -> Double

@@ -38,6 +38,23 @@ public struct AWSEnvironment: Sendable {
         return AWSEnvironment(credentials: credentials, region: region, endpointOverrides: overrides)
     }
 
+    /// The same endpoints, with other credentials and region: how a function acts in another
+    /// account (a member role's credentials) or region.
+    public func with(credentials: AWSCredentials? = nil, region: String? = nil) -> AWSEnvironment {
+        AWSEnvironment(credentials: credentials ?? self.credentials, region: region ?? self.region, endpointOverrides: endpointOverrides)
+    }
+
+    /// The AWS partition the region belongs to, for ARNs: `aws`, `aws-cn`, `aws-us-gov`.
+    public var partition: String { Self.partition(ofRegion: region) }
+
+    public static func partition(ofRegion region: String) -> String {
+        if region.hasPrefix("cn-") { return "aws-cn" }
+        if region.hasPrefix("us-gov-") { return "aws-us-gov" }
+        if region.hasPrefix("us-iso-") { return "aws-iso" }
+        if region.hasPrefix("us-isob-") { return "aws-iso-b" }
+        return "aws"
+    }
+
     /// The URL requests to `service` go to: an override from the environment, else the public regional endpoint.
     public func endpoint(for service: AWSService) -> URL {
         if let override = endpointOverrides[service] { return override }
@@ -49,7 +66,7 @@ public struct AWSEnvironment: Sendable {
         SigV4Signer(credentials: credentials, region: region, service: service.signingName)
     }
 
-    private static func isPlausibleRegion(_ region: String) -> Bool {
+    static func isPlausibleRegion(_ region: String) -> Bool {
         !region.isEmpty && region.utf8.allSatisfy { byte in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: "-")

@@ -5,6 +5,7 @@ public enum AWSService: String, Sendable, CaseIterable {
     case sns
     case ec2
     case ssm
+    case sts
 
     public var signingName: String { rawValue }
 
@@ -17,6 +18,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .sns: return "SNS"
         case .ec2: return "EC2"
         case .ssm: return "SSM"
+        case .sts: return "STS"
         }
     }
 }

@@ -32,6 +32,15 @@ public struct FunctionConfiguration: Sendable, Equatable {
     /// At most one alert per instance per this many seconds; 0 alerts on every run.
     public var notifyInterval = 0
     public var notifyMode = NotifyMode.each
+    /// Organisation-wide: the role both functions assume in other accounts; nil = single account.
+    public var memberRoleName: String?
+    /// Accounts the checker reconciles besides its own and those its table names.
+    public var watchedAccounts: [String] = []
+    /// Regions the checker reconciles in every account, besides its own and those its table names.
+    public var watchedRegions: [String] = []
+    /// How many (account, region) pairs the checker reconciles at once.
+    public var checkConcurrency = defaultCheckConcurrency
+    public static let defaultCheckConcurrency = 8
 
     public init() {}
 
@@ -45,8 +54,12 @@ public struct FunctionConfiguration: Sendable, Equatable {
         ("UPTIME_THRESHOLD", "how long an instance may run before alerts: 90m, 6h, 2d (default 6h)"),
         ("NOTIFY_INTERVAL", "at most one alert per instance per interval; 0 = every run (default 0)"),
         ("NOTIFY_MODE", "each (one message per instance) or digest (one per run) (default each)"),
+        ("MEMBER_ROLE_NAME", "organisation-wide: the role assumed in other accounts (arn:<partition>:iam::<account>:role/<name>); unset = single account"),
+        ("WATCHED_ACCOUNTS", "comma-separated account ids the checker reconciles besides its own and those its table names"),
+        ("WATCHED_REGIONS", "comma-separated regions the checker reconciles in every account, besides its own and those its table names"),
+        ("CHECK_CONCURRENCY", "how many account/region pairs the checker reconciles at once, 1 to 64 (default \(defaultCheckConcurrency))"),
         ("AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN", "as in the AWS SDKs"),
-        ("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _SNS, _EC2, _SSM", "endpoint overrides, as in the AWS SDKs"),
+        ("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _SNS, _EC2, _SSM, _STS", "endpoint overrides, as in the AWS SDKs"),
         ("AWS_LAMBDA_LOG_FORMAT, AWS_LAMBDA_LOG_LEVEL", "Text or JSON log lines; TRACE, DEBUG, INFO, WARN, ERROR, FATAL"),
         ("SSL_CERT_FILE", "CA bundle for TLS (default: Amazon Linux's or Debian's)"),
     ]
@@ -100,7 +113,49 @@ public struct FunctionConfiguration: Sendable, Equatable {
             }
             configuration.notifyMode = parsed
         }
+        if let role = value("MEMBER_ROLE_NAME") {
+            guard isValidRoleName(role) else {
+                throw .invalidValue(variable: "MEMBER_ROLE_NAME", value: role, expected: "an IAM role name (1 to 64 characters of A-Z a-z 0-9 + = , . @ _ -), not an ARN")
+            }
+            configuration.memberRoleName = role
+        }
+        if let accounts = value("WATCHED_ACCOUNTS") {
+            let list = Self.list(accounts)
+            if let bad = list.first(where: { !AccountRegion.isAccountId($0) }) {
+                throw .invalidValue(variable: "WATCHED_ACCOUNTS", value: String(bad.prefix(40)), expected: "comma-separated 12-digit account ids")
+            }
+            configuration.watchedAccounts = list
+        }
+        if let regions = value("WATCHED_REGIONS") {
+            let list = Self.list(regions)
+            if let bad = list.first(where: { !AWSEnvironment.isPlausibleRegion($0) }) {
+                throw .invalidValue(variable: "WATCHED_REGIONS", value: String(bad.prefix(40)), expected: "comma-separated region names such as eu-west-1,us-east-1")
+            }
+            configuration.watchedRegions = list
+        }
+        if !configuration.watchedAccounts.isEmpty && configuration.memberRoleName == nil {
+            throw .missingVariable("MEMBER_ROLE_NAME", hint: "WATCHED_ACCOUNTS names other accounts; set MEMBER_ROLE_NAME to the role to assume in them")
+        }
+        if let concurrency = value("CHECK_CONCURRENCY") {
+            guard let count = Int(concurrency), (1...64).contains(count) else {
+                throw .invalidValue(variable: "CHECK_CONCURRENCY", value: concurrency, expected: "a whole number from 1 to 64")
+            }
+            configuration.checkConcurrency = count
+        }
         return configuration
+    }
+
+    /// `a, b,,c` → `[a, b, c]`, without repeats, in the order given.
+    static func list(_ text: String) -> [String] {
+        var seen = Set<String>()
+        return text.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty && seen.insert($0).inserted }
+    }
+
+    private static func isValidRoleName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count) && name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || "+=,.@_-".utf8.contains(byte)
+        }
     }
 
     /// The UptimeChecker exists to tell someone: with neither SNS nor Slack it would go quiet.

@@ -70,7 +70,9 @@ public struct StateChangeEventHandler: LambdaHandler {
         let lookUpDeadline = min(context.workDeadline, Date().addingTimeInterval(Double(Self.lookUpBudget.components.seconds)))
         let lookUp: InterruptionAlert.LookUp
         do {
-            if let instance = try instances.instance(id: warning.instanceId, deadline: lookUpDeadline) {
+            let account = warning.account.isEmpty ? nil : warning.account
+            if let instance = try instances.instance(id: warning.instanceId, account: account, region: warning.region,
+                                                     ownAccountHint: Self.account(ofFunctionArn: context.invokedFunctionArn), deadline: lookUpDeadline) {
                 lookUp = .found(instance)
             } else {
                 lookUp = .failed(reason: "EC2 does not know the instance")
@@ -90,7 +92,19 @@ public struct StateChangeEventHandler: LambdaHandler {
         return StateChangeResult(action: .slackNotified, instanceId: warning.instanceId, eventTime: warning.time.extendedISO8601, detailType: detailType)
     }
 
+    /// `arn:aws:lambda:eu-west-1:123456789012:function:name` → `123456789012`.
+    static func account(ofFunctionArn arn: String) -> String? {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 5, AccountRegion.isAccountId(String(parts[4])) else { return nil }
+        return String(parts[4])
+    }
+
     static func shortReason(_ error: any Error) -> String {
+        if let access = error as? MemberAccessError {
+            // Say which role, so whoever reads the alert knows what to deploy or fix.
+            if case .assumeRoleFailed(let roleArn, _) = access { return "\(access.shortReason) for \(roleArn)" }
+            return access.shortReason
+        }
         switch error as? AWSClientError {
         case .service(let serviceError, _): return serviceError.code
         case .deadlineExceeded: return "timed out"

@@ -38,17 +38,20 @@ public struct UptimeCheckHandler: LambdaHandler {
 
     let table: any UptimeTable
     let recorder: any InstanceStateRecording
-    let inventory: any InstanceInventory
+    let fleet: any FleetInventory
     let channels: Channels
     let configuration: FunctionConfiguration
     let region: String
     let clock: () -> Date
 
-    public init(table: any UptimeTable, recorder: any InstanceStateRecording, inventory: any InstanceInventory, channels: Channels,
+    /// - Parameters:
+    ///   - fleet: EC2 in every account and region the check watches (`EC2Fleet`).
+    ///   - region: the function's own region.
+    public init(table: any UptimeTable, recorder: any InstanceStateRecording, fleet: any FleetInventory, channels: Channels,
                 configuration: FunctionConfiguration, region: String, clock: @escaping () -> Date = { Date() }) {
         self.table = table
         self.recorder = recorder
-        self.inventory = inventory
+        self.fleet = fleet
         self.channels = channels
         self.configuration = configuration
         self.region = region
@@ -62,37 +65,14 @@ public struct UptimeCheckHandler: LambdaHandler {
         var result = UptimeCheckResult(checkedAt: now.extendedISO8601)
         var failures: [String] = []
 
-        // EC2 first: which instances run says which records matter besides those the table calls running.
-        let runningInEC2: [EC2Instance]?
-        do {
-            runningInEC2 = try inventory.runningInstances(deadline: context.workDeadline)
-        } catch {
-            runningInEC2 = nil
-            result.problems.append("EC2 DescribeInstances failed (\(error)): Name tags, tag overrides and repairs are skipped this run")
-        }
-        let runningIds = Set(runningInEC2?.map(\.id) ?? [])
-        var records: [InstanceRecord] = []
-        var scanned = 0
-        try table.scanRecords(deadline: context.workDeadline) { page, items in
-            scanned += items
-            records += page.filter { UptimeCheckPlan.isRelevant($0, runningInEC2: runningIds) }
-        }
-        result.scanned = scanned
-
-        var view: EC2View?
-        if let runningInEC2 {
-            let ids = UptimeCheckPlan.idsToLookUp(records: records, runningInEC2: runningIds, region: region)
-            do {
-                view = EC2View(running: runningInEC2, others: ids.isEmpty ? [] : try inventory.instances(ids: ids, deadline: context.workDeadline))
-            } catch {
-                view = EC2View(running: runningInEC2, others: nil)
-                result.problems.append("EC2 DescribeInstances of \(ids.count) stale-looking record(s) failed (\(error)): they are taken as the table has them")
-            }
-        }
-
-        let plan = UptimeCheckPlan.make(
-            records: records, ec2: view, now: now, threshold: configuration.uptimeThreshold, region: region, account: tick.account
+        let snapshot = try FleetSnapshot.read(
+            table: table, fleet: fleet, configuration: configuration, homeRegion: region, tickAccount: tick.account, deadline: context.workDeadline
         )
+        result.scanned = snapshot.scanned
+        result.checked = snapshot.checked.map(\.description)
+        result.problems = snapshot.problems
+
+        let plan = UptimeCheckPlan.make(snapshot: snapshot, now: now, threshold: configuration.uptimeThreshold, homeRegion: region)
         result.problems += plan.problems
         for problem in result.problems { logger.warning("\(problem)") }
 

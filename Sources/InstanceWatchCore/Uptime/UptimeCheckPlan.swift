@@ -183,6 +183,25 @@ public struct UptimeCheckPlan: Sendable, Equatable {
         return plan
     }
 
+    /// The decisions for a whole fleet: each pair judged with its own EC2 view, then one overdue
+    /// list across all of them, longest-running first.
+    public static func make(snapshot: FleetSnapshot, now: UTCDateTime, threshold: Int, homeRegion: String) -> UptimeCheckPlan {
+        var plan = UptimeCheckPlan()
+        var parts = snapshot.parts.map { part in
+            make(records: part.records, ec2: part.view, now: now, threshold: threshold, region: part.pair.region, account: part.pair.account)
+        }
+        if !snapshot.unplaced.isEmpty {
+            parts.append(make(records: snapshot.unplaced, ec2: nil, now: now, threshold: threshold, region: homeRegion, account: snapshot.ownAccount))
+        }
+        for part in parts {
+            plan.repairs += part.repairs
+            plan.running += part.running
+            plan.problems += part.problems
+        }
+        plan.overdue = overdue(plan.running, now: now)
+        return plan
+    }
+
     static func overdue(_ running: [RunningInstance], now: UTCDateTime) -> [RunningInstance] {
         running.filter { UptimePolicy.isOverdue(runningSince: $0.since, now: now, limit: $0.limit) }
             .sorted { ($0.uptimeSeconds(at: now), $1.id) > ($1.uptimeSeconds(at: now), $0.id) }

@@ -4,6 +4,9 @@ public struct UptimeCheckResult: Encodable, Sendable, Equatable {
     public var checkedAt: String
     /// Items in the table, every page.
     public var scanned = 0
+    /// The account/region pairs reconciled with EC2 (`111122223333/eu-west-1`); a pair that could not
+    /// be is named in `problems`, and its records were judged from the table alone.
+    public var checked: [String] = []
     /// Instances running, after reconciliation with EC2.
     public var running = 0
     public var overdue = 0

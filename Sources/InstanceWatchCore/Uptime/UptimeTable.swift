@@ -12,6 +12,8 @@ public protocol UptimeTable {
     /// Every record, one page at a time (memory stays at one page); `body` gets the page's records
     /// and how many items the page held.
     func scanRecords(deadline: Date?, _ body: (_ records: [InstanceRecord], _ items: Int) -> Void) throws(AWSClientError)
+    /// The records of `ids` that exist (reading only those, not the table).
+    func records(ids: [String], deadline: Date?) throws(AWSClientError) -> [InstanceRecord]
     /// Claims the alert for `now`; nil when the instance is not due (or has no record).
     func claimNotification(instanceId: String, now: UTCDateTime, interval: Int, deadline: Date?) throws(AWSClientError) -> NotificationClaim?
     func releaseNotification(_ claim: NotificationClaim, deadline: Date?) throws(AWSClientError)
@@ -35,6 +37,12 @@ public final class DynamoDBUptimeTable: UptimeTable {
             body(page.items.compactMap(InstanceRecord.init(item:)), page.items.count)
             return true
         }
+    }
+
+    public func records(ids: [String], deadline: Date?) throws(AWSClientError) -> [InstanceRecord] {
+        guard !ids.isEmpty else { return [] }
+        return try dynamoDB.batchGetItems(tableName: tableName, keys: ids.map { ["instance_id": .s($0)] }, projection: InstanceRecord.projection, deadline: deadline)
+            .compactMap(InstanceRecord.init(item:))
     }
 
     public func claimNotification(instanceId: String, now: UTCDateTime, interval: Int, deadline: Date?) throws(AWSClientError) -> NotificationClaim? {

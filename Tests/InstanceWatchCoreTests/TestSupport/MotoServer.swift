@@ -30,12 +30,15 @@ final class MotoServer: @unchecked Sendable {
          "AWS_REGION": region, "AWS_ENDPOINT_URL": endpoint]
     }
 
-    func awsClient(credentials: AWSCredentials? = nil, region: String? = nil, http: any HTTPClient = CurlHTTPClient()) throws -> AWSClient {
+    func awsClient(credentials: AWSCredentials? = nil, region: String? = nil, endpoint: String? = nil,
+                   http: any HTTPClient = CurlHTTPClient()) throws -> AWSClient {
         var variables = environmentVariables(region: region ?? self.region)
         if let credentials {
             variables["AWS_ACCESS_KEY_ID"] = credentials.accessKeyId
             variables["AWS_SECRET_ACCESS_KEY"] = credentials.secretAccessKey
+            variables["AWS_SESSION_TOKEN"] = credentials.sessionToken
         }
+        if let endpoint { variables["AWS_ENDPOINT_URL"] = endpoint }
         return AWSClient(environment: try AWSEnvironment.fromEnvironment(variables), http: http)
     }
 
@@ -51,12 +54,27 @@ final class MotoServer: @unchecked Sendable {
         ]) { $1 }
     }
 
-    /// Launches one instance; its id and LaunchTime as moto reports them.
-    func launch(region: String? = nil, tags: [String: String] = [:], spot: Bool = false) throws -> (id: String, launched: UTCDateTime) {
-        let answer = try fixture(["op": "run_instances", "count": 1, "tags": tags, "spot": spot, "region": region ?? self.region])
+    /// Launches one instance (in a member `account` when given: moto acts in the account of the role
+    /// the fixture assumes there); its id and LaunchTime as moto reports them.
+    func launch(region: String? = nil, account: String? = nil, tags: [String: String] = [:], spot: Bool = false,
+                type: String = "t3.micro") throws -> (id: String, launched: UTCDateTime) {
+        var command: [String: Any] = ["op": "run_instances", "count": 1, "tags": tags, "spot": spot, "region": region ?? self.region, "type": type]
+        if let account { command["account"] = account }
+        let answer = try fixture(command)
         guard let id = (answer["ids"] as? [String])?.first, let launched = (answer["launch_times"] as? [String])?.first.flatMap(UTCDateTime.parse)
         else { throw LocalPeer.PeerError.commandFailed("run_instances answered \(answer)") }
         return (id, launched)
+    }
+
+    /// A role in a member account allowed exactly `actions` (moto checks them on every call made
+    /// with the role's credentials).
+    func memberRole(account: String, name: String, actions: [String]) throws {
+        try fixture(["op": "member_role", "account": account, "name": name, "actions": actions])
+    }
+
+    /// An account id no other test uses: moto keeps each account's resources apart.
+    static func uniqueAccount() -> String {
+        "9" + String(UInt64.random(in: 0..<100_000_000_000)).leftPadded(to: 11)
     }
 
     /// The table's item for `id`, read with a scan (as the functions' own client reads).
@@ -93,5 +111,11 @@ final class MotoServer: @unchecked Sendable {
     /// A name no other test uses, for tables and topics.
     static func uniqueName(_ prefix: String) -> String {
         "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+}
+
+extension String {
+    func leftPadded(to length: Int, with character: Character = "0") -> String {
+        count >= length ? self : String(repeating: character, count: length - count) + self
     }
 }

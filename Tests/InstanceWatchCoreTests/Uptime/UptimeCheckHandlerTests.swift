@@ -18,6 +18,9 @@ struct UptimeCheckHandlerTests {
         func scanRecords(deadline: Date?, _ body: ([InstanceRecord], Int) -> Void) throws(AWSClientError) {
             body(records, records.count)
         }
+        func records(ids: [String], deadline: Date?) throws(AWSClientError) -> [InstanceRecord] {
+            records.filter { ids.contains($0.instanceId) }
+        }
         func claimNotification(instanceId: String, now: UTCDateTime, interval: Int, deadline: Date?) throws(AWSClientError) -> NotificationClaim? {
             claims.append(instanceId)
             return NotificationClaim(instanceId: instanceId, claimedAt: now, previous: nil)
@@ -44,6 +47,21 @@ struct UptimeCheckHandlerTests {
             return running
         }
         func instances(ids: [String], deadline: Date?) throws(AWSClientError) -> [EC2Instance] { [] }
+    }
+
+    /// Every pair's EC2 is a fake inventory; a pair without one cannot be reached (no member role).
+    final class FakeFleet: FleetInventory {
+        var inventories: [AccountRegion: FakeInventory]
+        init(_ inventories: [AccountRegion: FakeInventory]) { self.inventories = inventories }
+        func ownAccount(hint: String?, deadline: Date?) throws(AWSClientError) -> String { hint ?? "123456789012" }
+        func forEachPair<Output: Sendable>(
+            _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
+            _ work: @Sendable (AccountRegion, Result<any InstanceInventory, MemberAccessError>) -> Output
+        ) -> [Output] {
+            pairs.map { pair in
+                work(pair, inventories[pair].map { .success($0) } ?? .failure(.noMemberRole(account: pair.account)))
+            }
+        }
     }
 
     final class FakePublisher: TopicPublishing {
@@ -85,7 +103,7 @@ struct UptimeCheckHandlerTests {
         configuration.topicArn = "arn:aws:sns:eu-west-1:123456789012:alerts"
         settings(&configuration)
         return UptimeCheckHandler(
-            table: table, recorder: recorder, inventory: inventory,
+            table: table, recorder: recorder, fleet: FakeFleet([AccountRegion(account: "123456789012", region: "eu-west-1"): inventory]),
             channels: .init(sns: (publisher: publisher, topicArn: "arn:aws:sns:eu-west-1:123456789012:alerts"), slack: slack),
             configuration: configuration, region: "eu-west-1", clock: { UTCDateTime(year: 2026, month: 11, day: 21, hour: 9).date }
         )
@@ -99,7 +117,8 @@ struct UptimeCheckHandlerTests {
         inventory.failure = .deadlineExceeded(service: .ec2, operation: "DescribeInstances", attempts: 3, lastError: "timed out")
         let result = try handler().handle(Data(Self.tick.utf8), context: context)
         #expect(result.notifiedInstanceIds == ["i-a", "i-b"])
-        #expect(result.problems.contains { $0.hasPrefix("EC2 DescribeInstances failed") })
+        #expect(result.problems.contains { $0.hasPrefix("123456789012/eu-west-1: EC2 DescribeInstances failed") }, "\(result.problems)")
+        #expect(result.checked.isEmpty)
         #expect(publisher.published.allSatisfy { $0.message.body.contains("(unknown)") })
     }
 

@@ -47,6 +47,37 @@ public final class DynamoDBClient {
         }
     }
 
+    /// BatchGetItem takes at most this many keys a call.
+    public static let batchGetKeysPerCall = 100
+
+    /// The items of `keys` that exist, in no particular order, in calls of at most 100 keys. Keys
+    /// DynamoDB leaves unprocessed are asked for again after a pause that doubles, a bounded number
+    /// of times; what is still unread then is an error rather than a silent gap.
+    public func batchGetItems(tableName: String, keys: [DynamoDBItem], projection: Expression? = nil, deadline: Date? = nil,
+                              sleep: (Duration) -> Void = sleepThread) throws(AWSClientError) -> [DynamoDBItem] {
+        var items: [DynamoDBItem] = []
+        var start = 0
+        while start < keys.count {
+            var pending = Array(keys[start..<min(start + Self.batchGetKeysPerCall, keys.count)])
+            start += pending.count
+            var pause = Duration.milliseconds(50)
+            for attempt in 1... {
+                let output: BatchGetItemOutput = try call("BatchGetItem", BatchGetItemInput(requestItems: [
+                    tableName: KeysAndAttributes(keys: pending, projection: projection),
+                ]), deadline)
+                items += output.responses[tableName] ?? []
+                pending = output.unprocessedKeys[tableName]?.keys ?? []
+                if pending.isEmpty { break }
+                guard attempt < 5 else {
+                    throw .invalidRequest(service: .dynamoDB, operation: "BatchGetItem", reason: "\(pending.count) keys still unprocessed after \(attempt) attempts")
+                }
+                sleep(pause)
+                pause *= 2
+            }
+        }
+        return items
+    }
+
     private func call<Input: Encodable, Output: Decodable>(_ operation: String, _ input: Input, _ deadline: Date?) throws(AWSClientError) -> Output {
         try aws.callJSON(.dynamoDB, targetPrefix: "DynamoDB_20120810", jsonVersion: "1.0", operation: operation, input: input, deadline: deadline)
     }

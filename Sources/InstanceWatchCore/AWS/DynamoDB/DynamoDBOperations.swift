@@ -171,3 +171,44 @@ public struct ScanOutput: Decodable, Sendable, Equatable {
         lastEvaluatedKey = try container.decodeIfPresent(DynamoDBItem.self, forKey: .lastEvaluatedKey)
     }
 }
+
+/// The keys to read from one table in a BatchGetItem, and which attributes.
+public struct KeysAndAttributes: Codable, Sendable, Equatable {
+    public var keys: [DynamoDBItem]
+    public var projectionExpression: String?
+    public var expressionAttributeNames: [String: String]?
+
+    public init(keys: [DynamoDBItem], projection: Expression? = nil) {
+        self.keys = keys
+        self.projectionExpression = projection?.text
+        self.expressionAttributeNames = projection.flatMap { $0.names.isEmpty ? nil : $0.names }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case keys = "Keys", projectionExpression = "ProjectionExpression", expressionAttributeNames = "ExpressionAttributeNames"
+    }
+}
+
+public struct BatchGetItemInput: Encodable, Sendable {
+    public var requestItems: [String: KeysAndAttributes]
+
+    enum CodingKeys: String, CodingKey {
+        case requestItems = "RequestItems"
+    }
+}
+
+public struct BatchGetItemOutput: Decodable, Sendable {
+    public let responses: [String: [DynamoDBItem]]
+    /// What DynamoDB did not read this time (throughput, size): to be asked for again.
+    public let unprocessedKeys: [String: KeysAndAttributes]
+
+    enum CodingKeys: String, CodingKey {
+        case responses = "Responses", unprocessedKeys = "UnprocessedKeys"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        responses = try container.decodeIfPresent([String: [DynamoDBItem]].self, forKey: .responses) ?? [:]
+        unprocessedKeys = try container.decodeIfPresent([String: KeysAndAttributes].self, forKey: .unprocessedKeys) ?? [:]
+    }
+}

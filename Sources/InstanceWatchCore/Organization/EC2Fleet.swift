@@ -1,0 +1,45 @@
+import FoundationEssentials
+
+/// EC2 across every account and region the checker watches.
+public protocol FleetInventory {
+    /// The function's own account: `hint` (the tick's account) when it is one, else asked of STS.
+    func ownAccount(hint: String?, deadline: Date?) throws(AWSClientError) -> String
+    /// Runs `work` for every pair, several pairs at once; each call gets the pair's EC2, or why it
+    /// cannot be reached. The outputs come back in the pairs' order.
+    func forEachPair<Output: Sendable>(
+        _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
+        _ work: @Sendable (AccountRegion, Result<any InstanceInventory, MemberAccessError>) -> Output
+    ) -> [Output]
+}
+
+/// The fleet as AWS has it: a bounded pool of threads, each with its own libcurl handle, reaching
+/// every pair through `OrganizationAccess` (own credentials at home, the member role elsewhere).
+public final class EC2Fleet: FleetInventory {
+    private let access: OrganizationAccess
+    private let concurrency: Int
+    private let httpConfiguration: CurlHTTPClient.Configuration
+
+    public init(access: OrganizationAccess, concurrency: Int, httpConfiguration: CurlHTTPClient.Configuration) {
+        self.access = access
+        self.concurrency = concurrency
+        self.httpConfiguration = httpConfiguration
+    }
+
+    public func ownAccount(hint: String?, deadline: Date?) throws(AWSClientError) -> String {
+        try access.ownAccount(hint: hint, http: CurlHTTPClient(configuration: httpConfiguration), deadline: deadline)
+    }
+
+    public func forEachPair<Output: Sendable>(
+        _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
+        _ work: @Sendable (AccountRegion, Result<any InstanceInventory, MemberAccessError>) -> Output
+    ) -> [Output] {
+        let access = self.access
+        let configuration = httpConfiguration
+        return WorkerPool.map(pairs, workers: concurrency, makeState: { CurlHTTPClient(configuration: configuration) }) { http, pair in
+            let inventory = Result { () throws(MemberAccessError) -> any InstanceInventory in
+                EC2Client(aws: try access.client(for: pair, ownAccount: ownAccount, http: http, deadline: deadline))
+            }
+            return work(pair, inventory)
+        }
+    }
+}

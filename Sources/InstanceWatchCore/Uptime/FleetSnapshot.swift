@@ -1,0 +1,176 @@
+import FoundationEssentials
+
+/// What the table and EC2 say at one tick, pair by pair: each (account, region) with its records
+/// and EC2's view of it (nil where EC2 could not be asked: those records are judged from the table
+/// alone). Read in four steps, so that memory holds only the records that matter, never the table:
+///
+/// 1. EC2's running instances in the pairs known beforehand (own and watched), several at once;
+/// 2. the table, page by page, keeping the records that say running or that EC2 reports running,
+///    and noting every pair a record names;
+/// 3. in every pair that needs it, several at once: the running instances of pairs only the table
+///    named, and the current state of records that say running but were not listed;
+/// 4. the records of instances running in those newly named pairs, read by key (BatchGetItem).
+public struct FleetSnapshot: Sendable {
+    public struct Part: Sendable {
+        public var pair: AccountRegion
+        public var records: [InstanceRecord]
+        public var view: EC2View?
+    }
+
+    public var parts: [Part] = []
+    /// Records whose account or region cannot be read: judged from the table alone.
+    public var unplaced: [InstanceRecord] = []
+    /// Items in the table, every page.
+    public var scanned = 0
+    /// Pairs whose EC2 answered.
+    public var checked: [AccountRegion] = []
+    /// Pairs that could not be reconciled, and why; things a person should look at.
+    public var problems: [String] = []
+    /// The function's own account, when known.
+    public var ownAccount: String?
+
+    /// What one pair's EC2 said, or why it could not say.
+    struct Look: Sendable {
+        var running: Result<[EC2Instance], PairFailure>
+        /// nil when there was nothing to look up.
+        var others: Result<[EC2Instance], PairFailure>?
+    }
+
+    struct PairFailure: Error, Sendable, CustomStringConvertible {
+        let description: String
+    }
+
+    public static func read(table: any UptimeTable, fleet: any FleetInventory, configuration: FunctionConfiguration,
+                            homeRegion: String, tickAccount: String?, deadline: Date) throws(AWSClientError) -> FleetSnapshot {
+        var snapshot = FleetSnapshot()
+        let own: String
+        do {
+            own = try fleet.ownAccount(hint: tickAccount, deadline: deadline)
+        } catch {
+            // Without knowing whose instances are whose, no pair can be reconciled safely.
+            snapshot.problems.append("could not learn this function's own account (STS GetCallerIdentity failed: \(error)): every record is judged from the table alone")
+            try table.scanRecords(deadline: deadline) { page, items in
+                snapshot.scanned += items
+                snapshot.unplaced += page.filter(\.saysRunning)
+            }
+            return snapshot
+        }
+        snapshot.ownAccount = own
+
+        // 1. EC2 first in the pairs known beforehand: which instances run there says which records matter.
+        let known = WatchedPairs.known(ownAccount: own, homeRegion: homeRegion,
+                                       watchedAccounts: configuration.watchedAccounts, watchedRegions: configuration.watchedRegions)
+        let firstLooks = fleet.forEachPair(known, ownAccount: own, deadline: deadline) { _, access in
+            Result { () throws(PairFailure) -> [EC2Instance] in try Self.running(access, deadline: deadline) }
+        }
+        var running = Dictionary(uniqueKeysWithValues: zip(known, firstLooks))
+        let runningIds = Set(firstLooks.flatMap { (try? $0.get())?.map(\.id) ?? [] })
+
+        // 2. The table: the records that matter, and every pair it names.
+        var tablePairs = Set<AccountRegion>()
+        var kept: [InstanceRecord] = []
+        try table.scanRecords(deadline: deadline) { page, items in
+            snapshot.scanned += items
+            for record in page {
+                if let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) { tablePairs.insert(pair) }
+                if UptimeCheckPlan.isRelevant(record, runningInEC2: runningIds) { kept.append(record) }
+            }
+        }
+        var byPair: [AccountRegion: [InstanceRecord]] = [:]
+        for record in kept {
+            guard let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) else {
+                snapshot.unplaced.append(record)
+                snapshot.problems.append("\(record.instanceId): its account \"\((record.account ?? "").prefix(20))\" or region \"\((record.region ?? "").prefix(20))\" is not one; judged from the table alone")
+                continue
+            }
+            byPair[pair, default: []].append(record)
+        }
+
+        // 3. Pairs only the table named need their running instances; any pair may have records that
+        //    say running but were not listed running, whose current state is asked for by id.
+        let knownSet = Set(known)
+        let allPairs = known + tablePairs.subtracting(knownSet).sorted()
+        let recordsByPair = byPair
+        let firstRunning = running
+        let needingWork = allPairs.filter { pair in
+            guard let first = firstRunning[pair] else { return true }
+            guard case .success(let instances) = first else { return false }
+            return !Self.staleIds(recordsByPair[pair] ?? [], running: instances, region: pair.region).isEmpty
+        }
+        let looks = fleet.forEachPair(needingWork, ownAccount: own, deadline: deadline) { pair, access in
+            let listed = firstRunning[pair] ?? Result { () throws(PairFailure) -> [EC2Instance] in try Self.running(access, deadline: deadline) }
+            guard case .success(let instances) = listed else { return Look(running: listed, others: nil) }
+            let ids = Self.staleIds(recordsByPair[pair] ?? [], running: instances, region: pair.region)
+            guard !ids.isEmpty else { return Look(running: listed, others: nil) }
+            let others = Result { () throws(PairFailure) -> [EC2Instance] in
+                do {
+                    return try access.get().instances(ids: ids, deadline: deadline)
+                } catch {
+                    throw PairFailure(description: "\(error)")
+                }
+            }
+            return Look(running: listed, others: others)
+        }
+        var others: [AccountRegion: Result<[EC2Instance], PairFailure>] = [:]
+        for (pair, look) in zip(needingWork, looks) {
+            running[pair] = look.running
+            if let found = look.others { others[pair] = found }
+        }
+
+        // 4. An instance running in a pair only the table named may have a record that does not say
+        //    running (a missed start): read those few records by key.
+        let keptIds = Set(kept.map(\.instanceId))
+        let unrecorded = allPairs.filter { !knownSet.contains($0) }
+            .flatMap { (try? running[$0]?.get())?.map(\.id) ?? [] }
+            .filter { !keptIds.contains($0) }
+        if !unrecorded.isEmpty {
+            do {
+                for record in try table.records(ids: unrecorded, deadline: deadline) {
+                    guard let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) else { continue }
+                    byPair[pair, default: []].append(record)
+                }
+            } catch {
+                snapshot.problems.append("reading the records of \(unrecorded.count) instance(s) running in newly seen accounts or regions failed (\(error)): they are taken as missing from the table")
+            }
+        }
+
+        for pair in allPairs {
+            let records = byPair[pair] ?? []
+            switch running[pair] {
+            case .success(let instances)?:
+                snapshot.checked.append(pair)
+                var view = EC2View(running: instances, others: [])
+                switch others[pair] {
+                case .failure(let failure)?:
+                    view.others = nil
+                    snapshot.problems.append("\(pair): EC2 DescribeInstances of \(Self.staleIds(records, running: instances, region: pair.region).count) stale-looking record(s) failed (\(failure)): they are taken as the table has them")
+                case .success(let found)?:
+                    view = EC2View(running: instances, others: found)
+                case nil:
+                    break
+                }
+                snapshot.parts.append(Part(pair: pair, records: records, view: view))
+            case .failure(let failure)?:
+                snapshot.problems.append("\(pair): \(failure): Name tags, tag overrides and repairs are skipped there this run; its records are judged from the table alone")
+                snapshot.parts.append(Part(pair: pair, records: records, view: nil))
+            case nil:
+                snapshot.parts.append(Part(pair: pair, records: records, view: nil))
+            }
+        }
+        return snapshot
+    }
+
+    static func running(_ access: Result<any InstanceInventory, MemberAccessError>, deadline: Date) throws(PairFailure) -> [EC2Instance] {
+        do {
+            return try access.get().runningInstances(deadline: deadline)
+        } catch let error as MemberAccessError {
+            throw PairFailure(description: "\(error)")
+        } catch {
+            throw PairFailure(description: "EC2 DescribeInstances failed (\(error))")
+        }
+    }
+
+    static func staleIds(_ records: [InstanceRecord], running: [EC2Instance], region: String) -> [String] {
+        UptimeCheckPlan.idsToLookUp(records: records, runningInEC2: Set(running.map(\.id)), region: region)
+    }
+}
