@@ -3,7 +3,7 @@
 public enum UptimeAlert {
     public static let color = "#E01E5A"
     /// Slack takes 50 blocks a message; the rest of a digest is counted, not listed.
-    public static let digestListLimit = 40
+    public static let maximumBlocks = 50
 
     public static func message(for instance: RunningInstance, now: UTCDateTime, channel: String?) -> SlackMessage {
         let uptime = UptimeNotice.uptime(instance, now)
@@ -28,21 +28,31 @@ public enum UptimeAlert {
         )
     }
 
-    /// One message for the run, longest-running first.
+    /// One message for the run, grouped by account (the account with the longest-running instance
+    /// first), longest-running first within each; as many as Slack's 50 blocks hold, the rest counted.
     public static func digest(_ overdue: [RunningInstance], now: UTCDateTime, channel: String?) -> SlackMessage {
         let count = overdue.count == 1 ? "1 instance" : "\(overdue.count) instances"
         let longest = overdue.first.map { ", longest \($0.id) (\($0.displayName)) for \(UptimeNotice.uptime($0, now))" } ?? ""
         let headline = "\(count) running too long\(longest)"
         var blocks: [SlackMessage.Block] = [.header("\(count) running too long")]
-        for instance in overdue.prefix(digestListLimit) {
-            let link = "<\(InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region))|\(instance.id)>"
-            let details = [instance.displayName, instance.type ?? "type unknown", instance.region].map(SlackMessage.escape).joined(separator: " · ")
-            blocks.append(.section(
-                "*\(link)*  \(details)\nrunning for *\(UptimeNotice.uptime(instance, now))* since \(instance.since.extendedISO8601) · limit \(SlackMessage.escape(instance.limit.explained))"
-            ))
+        // The header, the footer and the "…and N more" line always fit.
+        let room = maximumBlocks - 3
+        var listed = 0
+        for (account, instances) in UptimeNotice.byAccount(overdue) {
+            guard blocks.count - 1 + 2 <= room else { break }
+            blocks.append(.context("*Account \(SlackMessage.escape(account ?? "(unknown)"))* · \(instances.count == 1 ? "1 instance" : "\(instances.count) instances")"))
+            for instance in instances {
+                guard blocks.count - 1 < room else { break }
+                let link = "<\(InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region))|\(instance.id)>"
+                let details = [instance.displayName, instance.type ?? "type unknown", instance.region].map(SlackMessage.escape).joined(separator: " · ")
+                blocks.append(.section(
+                    "*\(link)*  \(details)\nrunning for *\(UptimeNotice.uptime(instance, now))* since \(instance.since.extendedISO8601) · limit \(SlackMessage.escape(instance.limit.explained))"
+                ))
+                listed += 1
+            }
         }
-        if overdue.count > digestListLimit {
-            blocks.append(.section("…and \(overdue.count - digestListLimit) more, not listed here."))
+        if overdue.count > listed {
+            blocks.append(.section("…and \(overdue.count - listed) more, not listed here."))
         }
         blocks.append(.context(footer(now)))
         return SlackMessage(

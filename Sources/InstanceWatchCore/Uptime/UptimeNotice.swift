@@ -42,14 +42,23 @@ public enum UptimeNotice {
             """
     }
 
+    /// Grouped by account (an organisation's digest reads account by account), the account with the
+    /// longest-running instance first; within each, longest-running first.
     public static func digestBody(_ overdue: [RunningInstance], now: UTCDateTime) -> String {
         let count = overdue.count == 1 ? "1 instance has" : "\(overdue.count) instances have"
-        var lines = ["\(count) been running longer than allowed, longest first:", ""]
-        for (index, instance) in overdue.prefix(digestListLimit).enumerated() {
-            lines.append("\(index + 1). \(instance.id) (\(instance.displayName)), \(instance.type ?? "type unknown"), \(instance.region)")
-            lines.append("   running for \(uptime(instance, now)) since \(instance.since.extendedISO8601); limit \(instance.limit.explained)")
-            lines.append("   " + InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region))
+        let groups = byAccount(overdue.prefix(digestListLimit))
+        var lines = ["\(count) been running longer than allowed, by account, longest first:", ""]
+        var number = 0
+        for (account, instances) in groups {
+            lines.append("Account \(account ?? "(unknown)") (\(instances.count == 1 ? "1 instance" : "\(instances.count) instances")):")
             lines.append("")
+            for instance in instances {
+                number += 1
+                lines.append("\(number). \(instance.id) (\(instance.displayName)), \(instance.type ?? "type unknown"), \(instance.region)")
+                lines.append("   running for \(uptime(instance, now)) since \(instance.since.extendedISO8601); limit \(instance.limit.explained)")
+                lines.append("   " + InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region))
+                lines.append("")
+            }
         }
         if overdue.count > digestListLimit {
             lines.append("... and \(overdue.count - digestListLimit) more, not listed here (the table holds them all).")
@@ -59,6 +68,22 @@ public enum UptimeNotice {
         lines.append("")
         lines.append("instance-watch, check of \(now.extendedISO8601)")
         return lines.joined(separator: "\n")
+    }
+
+    /// The instances by account, in the order each account first appears (so the account holding
+    /// the longest-running instance comes first); the order within an account is kept.
+    static func byAccount<Instances: Sequence<RunningInstance>>(_ instances: Instances) -> [(account: String?, instances: [RunningInstance])] {
+        var groups: [(account: String?, instances: [RunningInstance])] = []
+        var index: [String?: Int] = [:]
+        for instance in instances {
+            if let position = index[instance.account] {
+                groups[position].instances.append(instance)
+            } else {
+                index[instance.account] = groups.count
+                groups.append((instance.account, [instance]))
+            }
+        }
+        return groups
     }
 
     static let advice = """

@@ -35,7 +35,27 @@ struct UptimeAlertTests {
         let message = UptimeAlert.digest((0..<100).map { instance("i-\($0)") }, now: Self.now, channel: nil)
         let blocks = try #require(message.attachments.first?.blocks)
         #expect(blocks.count <= 50)
-        #expect(blocks.contains(.section("…and 60 more, not listed here.")))
+        #expect(blocks.contains(.section("…and 54 more, not listed here.")), "46 listed under one account heading")
         #expect(message.text.hasPrefix("100 instances running too long, longest i-0"))
+    }
+
+    @Test("a digest groups by account, the account with the longest-running instance first")
+    func digestByAccount() throws {
+        func at(_ id: String, _ account: String, hours: Int) -> RunningInstance {
+            RunningInstance(id: id, region: "eu-west-1", account: account, since: UTCDateTime(epochSeconds: Self.now.epochSeconds - hours * 3600),
+                            limit: .threshold(seconds: 3600))
+        }
+        let overdue = [at("i-1", "222222222222", hours: 9), at("i-2", "111111111111", hours: 8), at("i-3", "222222222222", hours: 7)]
+        let blocks = UptimeAlert.digest(overdue, now: Self.now, channel: nil).attachments[0].blocks
+        let text = blocks.map { String(describing: $0) }
+        let order = ["*Account 222222222222* · 2 instances", "i-1", "i-3", "*Account 111111111111* · 1 instance", "i-2"].map { mark in
+            text.firstIndex { $0.contains(mark) } ?? -1
+        }
+        #expect(order == order.sorted() && !order.contains(-1), "\(text)")
+        let body = UptimeNotice.digestBody(overdue, now: Self.now)
+        let positions = ["Account 222222222222 (2 instances):", "1. i-1 ", "2. i-3 ", "Account 111111111111 (1 instance):", "3. i-2 "].map {
+            body.range(of: $0)?.lowerBound
+        }
+        #expect(!positions.contains(nil) && positions.map { $0! } == positions.map { $0! }.sorted(), "\(body)")
     }
 }
