@@ -2,12 +2,17 @@ import Foundation
 import Testing
 @testable import InstanceWatchCore
 
-/// `template.yaml` through the tools a user deploys with: cfn-lint, `sam validate --lint` and
-/// `sam build` (offline, no Docker), from the virtual environment `make test` prepares; and its
-/// structure against the design.
+/// `template.yaml` (the central stack) and `member-template.yaml` through the tools a user deploys
+/// with: cfn-lint, `sam validate --lint` and `sam build` (offline, no Docker), from the environment
+/// `make test` prepares; and their structure against the design.
 @Suite("SAM template")
 struct TemplateTests {
     static let template = TestPaths.repositoryRoot.appendingPathComponent("template.yaml").path
+    static let memberTemplate = TestPaths.repositoryRoot.appendingPathComponent("member-template.yaml").path
+    /// Both templates, by file name (the tests' arguments).
+    static let templateNames: [String] = ["template.yaml", "member-template.yaml"]
+
+    static func path(_ name: String) -> String { TestPaths.repositoryRoot.appendingPathComponent(name).path }
     static let tools = TestPaths.tools
     /// This process's environment (sam build runs make and swift) with the tools first on PATH and
     /// no telemetry: the tools must work without a network.
@@ -21,27 +26,27 @@ struct TemplateTests {
         return path
     }
 
-    /// The template as JSON (intrinsics in long form), read by cfn-lint's decoder.
-    static func json() throws -> [String: Any] {
-        let run = try runCommand(try tool("python"), [TestPaths.peers.appendingPathComponent("template_json.py").path, template])
+    /// A template as JSON (intrinsics in long form), read by cfn-lint's decoder.
+    static func json(_ path: String = template) throws -> [String: Any] {
+        let run = try runCommand(try tool("python"), [TestPaths.peers.appendingPathComponent("template_json.py").path, path])
         try #require(run.status == 0, "\(run.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
     }
 
-    static func resources() throws -> [String: [String: Any]] {
-        try #require(try json()["Resources"] as? [String: [String: Any]])
+    static func resources(_ path: String = template) throws -> [String: [String: Any]] {
+        try #require(try json(path)["Resources"] as? [String: [String: Any]])
     }
 
-    @Test("cfn-lint passes with nothing to report")
-    func cfnLint() throws {
-        let run = try runCommand(try Self.tool("cfn-lint"), [Self.template], environment: Self.environment)
+    @Test("cfn-lint passes with nothing to report", arguments: templateNames)
+    func cfnLint(_ name: String) throws {
+        let run = try runCommand(try Self.tool("cfn-lint"), [Self.path(name)], environment: Self.environment)
         #expect(run.status == 0, "cfn-lint: \(run.stdout)\(run.stderr)")
         #expect(run.stdout.isEmpty, "cfn-lint reported: \(run.stdout)")
     }
 
-    @Test("sam validate --lint accepts it")
-    func samValidate() throws {
-        let run = try runCommand(try Self.tool("sam"), ["validate", "--lint", "--template", Self.template, "--region", "eu-west-1"], environment: Self.environment)
+    @Test("sam validate --lint accepts it", arguments: templateNames)
+    func samValidate(_ name: String) throws {
+        let run = try runCommand(try Self.tool("sam"), ["validate", "--lint", "--template", Self.path(name), "--region", "eu-west-1"], environment: Self.environment)
         #expect(run.status == 0 && run.stdout.contains("is a valid SAM Template"), "\(run.stdout)\(run.stderr)")
     }
 
@@ -95,10 +100,10 @@ struct TemplateTests {
         #expect(parameter["Default"] as? String == "instance_operating_time_table")
     }
 
-    @Test("no IAM statement allows a wildcard action; only ec2:DescribeInstances has a wildcard resource")
-    func noWildcards() throws {
+    @Test("no IAM statement allows a wildcard action; a wildcard resource only where IAM takes nothing else, or held by a condition", arguments: templateNames)
+    func noWildcards(_ file: String) throws {
         // Which actions each function needs is LeastPrivilegeTests' part; here, the shape of every role.
-        for (name, resource) in try Self.resources() where resource["Type"] as? String == "AWS::IAM::Role" {
+        for (name, resource) in try Self.resources(Self.path(file)) where resource["Type"] as? String == "AWS::IAM::Role" {
             let statements = PolicyStatement.of(role: resource)
             #expect(!statements.isEmpty)
             let problems = PolicyStatement.problems(statements, used: Set(statements.flatMap(\.actions)), lambdaSide: [])
@@ -147,5 +152,67 @@ struct TemplateTests {
             let unit: Int = switch parts.last { case "minute", "minutes": 60; case "hour", "hours": 3600; default: 86_400 }
             #expect(Int(parts[0])! * unit == Int(minutes)! * 60, "\(schedule) is every \(minutes) minutes")
         }
+    }
+
+    /// `{"Fn::Sub": text}` as the text, for comparing ARNs written with Fn::Sub.
+    static func sub(_ value: Any?) -> String? { (value as? [String: Any])?["Fn::Sub"] as? String }
+
+    @Test("member template: one rule forwarding exactly the three EC2 detail-types to the central bus, a role that may only put events there, a reader role trusted by the two central function roles only")
+    func memberTemplate() throws {
+        let resources = try Self.resources(Self.memberTemplate)
+        #expect(Set(resources.map { "\($0.key):\($0.value["Type"] as? String ?? "")" }) == [
+            "ForwardRule:AWS::Events::Rule", "ForwardingRole:AWS::IAM::Role", "MemberRole:AWS::IAM::Role",
+        ])
+        let centralBus = "arn:${AWS::Partition}:events:${CentralRegion}:${CentralAccountId}:event-bus/default"
+
+        let rule = try #require(resources["ForwardRule"]?["Properties"] as? [String: Any])
+        let pattern = try #require(rule["EventPattern"] as? [String: Any])
+        #expect(Set(pattern.keys) == ["source", "detail-type"] && pattern["source"] as? [String] == ["aws.ec2"])
+        #expect(Set(pattern["detail-type"] as? [String] ?? []) == [
+            "EC2 Instance State-change Notification", "EC2 Spot Instance Interruption Warning", "EC2 Instance Rebalance Recommendation",
+        ] && (pattern["detail-type"] as? [String])?.count == 3)
+        let targets = try #require(rule["Targets"] as? [[String: Any]])
+        #expect(targets.count == 1 && Self.sub(targets[0]["Arn"]) == centralBus)
+        #expect((targets[0]["RoleArn"] as? [String: Any])?["Fn::GetAtt"] as? [String] == ["ForwardingRole", "Arn"])
+
+        let forwarding = try #require(resources["ForwardingRole"])
+        let forwardingTrust = (((forwarding["Properties"] as? [String: Any])?["AssumeRolePolicyDocument"] as? [String: Any])?["Statement"] as? [[String: Any]]) ?? []
+        #expect(forwardingTrust.count == 1 && (forwardingTrust[0]["Principal"] as? [String: Any])?["Service"] as? String == "events.amazonaws.com")
+        let forwardingStatements = PolicyStatement.of(role: forwarding)
+        #expect(forwardingStatements.count == 1 && forwardingStatements[0].actions == ["events:PutEvents"])
+        #expect(forwardingStatements.first?.resources.count == 1 && Self.sub(forwardingStatements.first?.resources.first) == centralBus)
+
+        let member = try #require(resources["MemberRole"])
+        #expect(member["Condition"] as? String == "IsHomeRegion", "IAM is global: one region creates the role")
+        let memberProperties = try #require(member["Properties"] as? [String: Any])
+        #expect((memberProperties["RoleName"] as? [String: Any])?["Ref"] as? String == "MemberRoleName")
+        let trust = (memberProperties["AssumeRolePolicyDocument"] as? [String: Any])?["Statement"] as? [[String: Any]] ?? []
+        #expect(trust.count == 1 && trust[0]["Action"] as? String == "sts:AssumeRole")
+        let trusted = ((trust.first?["Principal"] as? [String: Any])?["AWS"] as? [[String: Any]] ?? []).compactMap { $0["Ref"] as? String }
+        #expect(trusted == ["CentralStateChangeRoleArn", "CentralUptimeCheckerRoleArn"] && (trust.first?["Principal"] as? [String: Any])?.count == 1,
+                "trusted by the two central function roles, not by their account")
+        let granted = Set(PolicyStatement.of(role: member).flatMap(\.actions))
+        #expect(granted.isSubset(of: ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory", "ec2:StopInstances"]), "\(granted)")
+        #expect(granted.isSuperset(of: ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory"]))
+    }
+
+    @Test("central template: the bus admits the organisation's (or the listed) accounts; both function roles may assume the member role name only, held to those accounts")
+    func organisationWide() throws {
+        let resources = try Self.resources()
+        let organization = try #require(resources["OrganizationEventBusPolicy"])
+        #expect(organization["Condition"] as? String == "HasOrganization")
+        let statement = try #require((organization["Properties"] as? [String: Any])?["Statement"] as? [String: Any])
+        #expect(statement["Action"] as? String == "events:PutEvents")
+        #expect(((statement["Condition"] as? [String: Any])?["StringEquals"] as? [String: Any])?["aws:PrincipalOrgID"] != nil)
+        let listed = try #require((resources["MemberAccountsEventBusPolicy"]?["Properties"] as? [String: Any])?["Statement"] as? [String: Any])
+        #expect(((listed["Principal"] as? [String: Any])?["AWS"] as? [String: Any])?["Ref"] as? String == "MemberAccountIds")
+        for function in ["StateChangeFunction", "UptimeCheckerFunction"] {
+            let assume = try LeastPrivilegeTests.statements(ofFunction: function).filter { $0.actions.contains("sts:AssumeRole") }
+            #expect(assume.count == 1 && assume[0].actions == ["sts:AssumeRole"], "\(function)")
+            #expect(Self.sub(assume.first?.resources.first) == "arn:${AWS::Partition}:iam::*:role/${MemberRoleName}", "\(function): that role name only")
+            #expect(assume.first?.conditionKeys == ["aws:ResourceOrgID", "aws:ResourceAccount"], "\(function): only in admitted accounts")
+        }
+        let globals = try #require(((try Self.json()["Globals"] as? [String: Any])?["Function"] as? [String: Any])?["Environment"] as? [String: Any])
+        #expect((globals["Variables"] as? [String: Any])?["MEMBER_ROLE_NAME"] != nil)
     }
 }

@@ -6,6 +6,13 @@ import Testing
 struct PolicyStatement {
     let actions: [String]
     let resources: [Any]
+    /// The condition keys the statement tests (`aws:ResourceOrgID`), in either branch of an Fn::If.
+    var conditionKeys: Set<String> = []
+
+    /// Actions IAM cannot limit to a resource: `*` is their only resource.
+    static let resourceless: Set<String> = ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory", "pricing:GetProducts"]
+    /// Keys that hold an open account part of an ARN (`iam::*:role/name`) to the organisation or a list.
+    static let accountLimitingKeys: Set<String> = ["aws:ResourceOrgID", "aws:ResourceAccount"]
 
     /// A role's statements from the template's JSON; both branches of a conditional one.
     static func of(role: [String: Any]) -> [PolicyStatement] {
@@ -18,20 +25,36 @@ struct PolicyStatement {
             .filter { $0["Action"] != nil }  // the other branch of an Fn::If is {"Ref": "AWS::NoValue"}
             .map { statement in
                 PolicyStatement(actions: (statement["Action"] as? [String]) ?? [(statement["Action"] as? String) ?? ""],
-                                resources: (statement["Resource"] as? [Any]) ?? [statement["Resource"] as Any])
+                                resources: (statement["Resource"] as? [Any]) ?? [statement["Resource"] as Any],
+                                conditionKeys: conditionKeys(statement["Condition"]))
             }
     }
 
-    /// What is wrong with a role that makes the calls `used`: a wildcard action, a resource wildcard
-    /// where the API does not need one (only ec2:DescribeInstances takes no resource), a missing
-    /// permission, and a permission nothing uses (`lambdaSide` are those Lambda itself uses).
+    /// Every key under the operators of a condition, through Fn::If branches.
+    static func conditionKeys(_ condition: Any?) -> Set<String> {
+        guard let condition = condition as? [String: Any] else { return [] }
+        if let branches = condition["Fn::If"] as? [Any] { return branches.dropFirst().reduce(into: []) { $0.formUnion(conditionKeys($1)) } }
+        return condition.values.reduce(into: Set<String>()) { keys, tests in
+            keys.formUnion((tests as? [String: Any])?.keys ?? [:].keys)
+        }
+    }
+
+    /// What is wrong with a role that makes the calls `used`: a wildcard action; a resource wildcard
+    /// where the API does not need one (only the `resourceless` actions take no resource) and that no
+    /// account-limiting condition holds; a missing permission; a permission nothing uses
+    /// (`lambdaSide` are those Lambda itself uses).
     static func problems(_ statements: [PolicyStatement], used: Set<String>, lambdaSide: Set<String>) -> [String] {
         var problems: [String] = []
         var granted = Set<String>()
         for statement in statements {
             granted.formUnion(statement.actions)
             for action in statement.actions where action.contains("*") { problems.append("wildcard action \(action)") }
-            if statement.resources.contains(where: { ($0 as? String)?.contains("*") == true }) && statement.actions != ["ec2:DescribeInstances"] {
+            let wildcard = statement.resources.contains { resource in
+                ((resource as? String) ?? ((resource as? [String: Any])?["Fn::Sub"] as? String) ?? "").contains("*")
+            }
+            let excused = Set(statement.actions).isSubset(of: resourceless)
+                || (statement.actions == ["sts:AssumeRole"] && !statement.conditionKeys.isDisjoint(with: accountLimitingKeys))
+            if wildcard && !excused {
                 problems.append("wildcard resource for \(statement.actions.joined(separator: ", "))")
             }
         }
@@ -133,8 +156,12 @@ struct LeastPrivilegeTests {
             PolicyStatement(actions: ["sns:Publish"], resources: ["*"]),
             PolicyStatement(actions: ["ec2:DescribeInstances"], resources: ["*"]),
             PolicyStatement(actions: ["ec2:TerminateInstances"], resources: ["arn:aws:ec2:*:*:instance/*"]),
+            PolicyStatement(actions: ["sts:AssumeRole"], resources: [["Fn::Sub": "arn:${AWS::Partition}:iam::*:role/reader"]]),
+            PolicyStatement(actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::*:role/other"], conditionKeys: ["aws:ResourceOrgID"]),
         ]
-        let problems = PolicyStatement.problems(bad, used: ["sns:Publish", "ec2:DescribeInstances", "ssm:GetParameter"], lambdaSide: Self.lambdaSide)
+        let problems = PolicyStatement.problems(bad, used: ["sns:Publish", "ec2:DescribeInstances", "ssm:GetParameter", "sts:AssumeRole"],
+                                                lambdaSide: Self.lambdaSide)
+        #expect(problems.filter { $0 == "wildcard resource for sts:AssumeRole" }.count == 1, "an open account part needs an organisation or account condition")
         #expect(problems.contains("wildcard action dynamodb:*"))
         #expect(problems.contains("wildcard resource for sns:Publish"))
         #expect(!problems.contains("wildcard resource for ec2:DescribeInstances"))
@@ -142,33 +169,52 @@ struct LeastPrivilegeTests {
         #expect(problems.contains("unused permission ec2:TerminateInstances"))
     }
 
-    @Test("StateChangeFunction: UpdateItem, DescribeInstances and GetParameter, each needed, nothing else")
+    /// A member account with the role the template's MemberRoleName names, allowed what
+    /// member-template.yaml allows it.
+    func member() throws -> String {
+        let account = MotoServer.uniqueAccount()
+        try moto.memberRole(account: account, name: "instance-watch-reader", actions: ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory"])
+        return account
+    }
+
+    @Test("StateChangeFunction: UpdateItem, DescribeInstances, AssumeRole and GetParameter, each needed, nothing else")
     func stateChangeFunction() throws {
         let id = try moto.launch(tags: ["Name": "iam-test"], spot: true).id
+        let member = try member()
+        let memberId = try moto.launch(account: member, tags: ["Name": "iam-member"], spot: true).id
         try audit(function: "StateChangeFunction", product: "StateChangeHandler", region: moto.region) {
             let table = MotoServer.uniqueName("iam")
             try moto.fixture(["op": "create_table", "name": table, "key": "instance_id"])
-            return ([try TestEvents.sample("state-change-running.json", instanceId: id), try TestEvents.sample("spot-interruption-warning.json", instanceId: id)],
-                    ["TABLE_NAME": table])
+            return ([try TestEvents.sample("state-change-running.json", instanceId: id), try TestEvents.sample("spot-interruption-warning.json", instanceId: id),
+                     try TestEvents.sample("spot-interruption-warning.json", instanceId: memberId).replacing("123456789012", with: member)],
+                    ["TABLE_NAME": table, "MEMBER_ROLE_NAME": "instance-watch-reader"])
         }
     }
 
-    @Test("UptimeCheckerFunction: Scan, UpdateItem, DescribeInstances, Publish and GetParameter, each needed, nothing else")
+    @Test("UptimeCheckerFunction: Scan, BatchGetItem, UpdateItem, DescribeInstances, AssumeRole, Publish and GetParameter, each needed, nothing else")
     func uptimeCheckerFunction() throws {
         let region = MotoServer.privateRegion()
+        let otherRegion = MotoServer.privateRegion()
         let topicArn = try #require(try moto.fixture(["op": "create_topic", "name": MotoServer.uniqueName("alerts"), "region": region])["arn"] as? String)
         let launchTime = try moto.launch(region: region).launched
+        let member = try member()
+        let memberRestarted = try moto.launch(region: otherRegion, account: member)
         let tick = TestEvents.tick(at: UTCDateTime(epochSeconds: launchTime.epochSeconds + 7 * 3600), region: region)
         try audit(function: "UptimeCheckerFunction", product: "UptimeChecker", region: region) {
             // The instance is missing from the table (a repair: UpdateItem) and overdue (a claim, an
-            // e-mail, a Slack post); a record of an instance EC2 no longer knows is looked up by id.
+            // e-mail, a Slack post); a record of an instance EC2 no longer knows is looked up by id; a
+            // member's instance runs where only the table names its account and region, and its
+            // stopped record is read by key (BatchGetItem) through the member role (AssumeRole).
             let table = MotoServer.uniqueName("iam")
             try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
             try moto.fixture(["op": "put_items", "table": table, "region": region, "items": [[
                 "instance_id": "i-0ffffffffffffffff", "state": "running", "start_time": "2026-11-21T01:00:00Z", "stop_time": "",
                 "last_event_time": "2026-11-21T01:00:00Z", "region": region, "account": "123456789012",
+            ], [
+                "instance_id": memberRestarted.id, "state": "stopped", "start_time": "2026-11-21T01:00:00Z", "stop_time": "2026-11-21T02:00:00Z",
+                "last_event_time": "2026-11-21T02:00:00Z", "region": otherRegion, "account": member,
             ]]])
-            return ([tick], ["TABLE_NAME": table, "TOPIC_ARN": topicArn, "NOTIFY_INTERVAL": "1h"])
+            return ([tick], ["TABLE_NAME": table, "TOPIC_ARN": topicArn, "NOTIFY_INTERVAL": "1h", "MEMBER_ROLE_NAME": "instance-watch-reader"])
         }
     }
 }
