@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """make demo: the whole of instance-watch on this machine, with no AWS account.
 
-Starts, on loopback: moto's server (DynamoDB, SNS, EC2, SSM; signatures checked), one Lambda
+Starts, on loopback: moto's server (DynamoDB, SNS, EC2, SSM, STS; signatures checked), one Lambda
 Runtime API emulator per function, and a Slack webhook sink. Runs the real Lambda bundles
-(.build/lambda/<Product>/bootstrap, through their own loader) as Lambda would, and tells a short
-story: three instances start, the Spot one gets an interruption warning and ends, one is stopped,
-and a schedule tick seven hours later finds the one left running. Then shows the table, the SNS
-e-mail and the Slack messages. Everything it started stops at the end, on Ctrl-C and on failure.
+(.build/lambda/<Product>/bootstrap) as Lambda would, organisation-wide: a central account and two
+member accounts, in two regions. The story: instances start in the central account and in a member
+account (its events forwarded to the central bus), a Spot instance is warned and ends, one is
+stopped, another member's instance runs without anyone having been told, and a schedule tick seven
+hours later finds and reports every instance left running, by account. Then shows the table, the
+SNS e-mail and the Slack messages. Everything it started stops at the end, on Ctrl-C and on failure.
 """
 import json
 import signal
@@ -22,7 +24,11 @@ from peer_client import Peer, http  # noqa: E402
 BUNDLES = ROOT / ".build" / "lambda"
 LOGS = ROOT / ".build" / "demo"
 REGION = "eu-west-1"
+OTHER_REGION = "us-east-1"
 ACCOUNT = "123456789012"
+TEAM_A = "111111111111"
+TEAM_B = "222222222222"
+MEMBER_ROLE = "instance-watch-reader"
 TABLE = "instance_operating_time_table"
 WEBHOOK_PARAMETER = "/instance-watch/slack-webhook"
 
@@ -80,13 +86,14 @@ class Function:
         self.emulator.stop()
 
 
-def event(sample, instance_id, time, **detail):
+def event(sample, instance_id, time, account=ACCOUNT, region=REGION, **detail):
+    """A sample event as EventBridge delivers it on the central bus: forwarded events keep their account and region."""
     data = json.loads((ROOT / "events" / sample).read_text())
     data["time"] = iso(time)
-    data["account"], data["region"] = ACCOUNT, REGION
+    data["account"], data["region"] = account, region
     if instance_id:
         data["detail"]["instance-id"] = instance_id
-        data["resources"] = [f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{instance_id}"]
+        data["resources"] = [f"arn:aws:ec2:{region}:{account}:instance/{instance_id}"]
     data["detail"].update(detail)
     return data
 
@@ -114,26 +121,39 @@ def main():
         topic = moto.command(op="create_topic", name="instance-watch-alerts")["arn"]
         webhook = f"{slack.url}/services/T0DEMO/B0DEMO/demo-secret"
         moto.command(op="put_parameter", name=WEBHOOK_PARAMETER, value=webhook, type="SecureString")
-        fleet = {}
-        for name, options in (("web-frontend", {}), ("batch-worker", {"spot": True, "type": "c5.large"}),
-                              ("analytics-db", {"type": "m5.large"})):
-            answer = moto.command(op="run_instances", count=1, tags={"Name": name}, **options)
-            fleet[name] = answer["ids"][0]
+        for member in (TEAM_A, TEAM_B):
+            moto.command(op="member_role", account=member, name=MEMBER_ROLE,
+                         actions=["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory"])
+        fleet, where = {}, {}
+        for name, account, region, options in (
+                ("web-frontend", ACCOUNT, REGION, {}),
+                ("batch-worker", TEAM_A, OTHER_REGION, {"spot": True, "type": "c5.large"}),
+                ("analytics-db", ACCOUNT, REGION, {"type": "m5.large"}),
+                ("ml-training", TEAM_A, OTHER_REGION, {"type": "m5.large"}),
+                ("forgotten-sandbox", TEAM_B, REGION, {"type": "t3.small"})):
+            member = {} if account == ACCOUNT else {"account": account}
+            answer = moto.command(op="run_instances", count=1, tags={"Name": name}, region=region, **member, **options)
+            fleet[name], where[name] = answer["ids"][0], (account, region)
         launched = datetime.strptime(answer["launch_times"][0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
         say(f"  table {TABLE}, topic {topic.split(':')[-1]}, SSM SecureString {WEBHOOK_PARAMETER} (the webhook URL)")
+        say(f"  central account {ACCOUNT} ({REGION}); members {TEAM_A} and {TEAM_B}, each with the role {MEMBER_ROLE}")
         for name, instance_id in fleet.items():
-            say(f"  EC2 instance {instance_id}  {name}{'  (Spot)' if name == 'batch-worker' else ''}")
+            account, region = where[name]
+            say(f"  EC2 instance {instance_id}  {account}/{region:<10} {name}{'  (Spot)' if name == 'batch-worker' else ''}")
+        say("  (member instances were launched with member credentials: the central account's own cannot see them)")
 
         aws = {"PATH": "/usr/bin:/bin", "AWS_REGION": REGION, "AWS_ENDPOINT_URL": moto.url,
                "AWS_ACCESS_KEY_ID": moto.values["ACCESS_KEY_ID"], "AWS_SECRET_ACCESS_KEY": moto.values["SECRET_ACCESS_KEY"],
-               "TABLE_NAME": TABLE, "SLACK_WEBHOOK_PARAMETER": WEBHOOK_PARAMETER, "AWS_LAMBDA_LOG_FORMAT": "Text"}
+               "TABLE_NAME": TABLE, "SLACK_WEBHOOK_PARAMETER": WEBHOOK_PARAMETER, "AWS_LAMBDA_LOG_FORMAT": "Text",
+               "MEMBER_ROLE_NAME": MEMBER_ROLE}
         state_change = Function("StateChangeHandler", aws)
         started.append(state_change)
-        checker = Function("UptimeChecker", {**aws, "TOPIC_ARN": topic, "UPTIME_THRESHOLD": "6h", "NOTIFY_MODE": "each"})
+        checker = Function("UptimeChecker", {**aws, "TOPIC_ARN": topic, "UPTIME_THRESHOLD": "6h", "NOTIFY_MODE": "digest",
+                                             "WATCHED_ACCOUNTS": f"{TEAM_A},{TEAM_B}", "WATCHED_REGIONS": OTHER_REGION})
         started.append(checker)
         say(f"  StateChangeHandler and UptimeChecker bundles running (logs in {LOGS.relative_to(ROOT)}/)")
 
-        heading("The story, as EventBridge would deliver it")
+        heading("The story, as EventBridge would deliver it on the central bus")
         names = {instance_id: name for name, instance_id in fleet.items()}
 
         def deliver(function, at, description, payload):
@@ -141,33 +161,45 @@ def main():
             outcome = answer.get("action") if kind == "response" else f"ERROR {answer.get('errorType')}: {answer.get('errorMessage')}"
             if function is checker and kind == "response":
                 outcome = (f"scanned {answer['scanned']}, running {answer['running']}, overdue {answer['overdue']}, "
-                           f"notified {answer['notified']}, repaired {answer['repaired']}")
-            say(f"  {at.strftime('%H:%M')}  {function.product:<18} {description:<44} -> {outcome}")
+                           f"notified {answer['notified']}, repaired {answer['repaired']}, "
+                           f"{len(answer.get('checked', []))} account/region pairs checked")
+            say(f"  {at.strftime('%H:%M')}  {function.product:<18} {description:<54} -> {outcome}")
             return kind, answer
 
-        for name in fleet:
-            deliver(state_change, launched, f"{name} running", event("state-change-running.json", fleet[name], launched))
+        for name in ("web-frontend", "batch-worker", "analytics-db", "ml-training"):
+            account, region = where[name]
+            origin = "" if account == ACCOUNT else f" (forwarded from {account})"
+            deliver(state_change, launched, f"{name} running{origin}",
+                    event("state-change-running.json", fleet[name], launched, account=account, region=region))
         warned = launched + timedelta(hours=1)
-        deliver(state_change, warned, "batch-worker Spot interruption warning",
-                event("spot-interruption-warning.json", fleet["batch-worker"], warned, **{"instance-action": "terminate"}))
-        moto.command(op="terminate_instances", ids=[fleet["batch-worker"]])
+        deliver(state_change, warned, f"batch-worker Spot warning (forwarded from {TEAM_A})",
+                event("spot-interruption-warning.json", fleet["batch-worker"], warned, account=TEAM_A, region=OTHER_REGION,
+                      **{"instance-action": "terminate"}))
+        moto.command(op="terminate_instances", ids=[fleet["batch-worker"]], account=TEAM_A, region=OTHER_REGION)
         ended = warned + timedelta(minutes=2)
-        deliver(state_change, ended, "batch-worker terminated", event("state-change-terminated.json", fleet["batch-worker"], ended))
+        deliver(state_change, ended, f"batch-worker terminated (forwarded from {TEAM_A})",
+                event("state-change-terminated.json", fleet["batch-worker"], ended, account=TEAM_A, region=OTHER_REGION))
         moto.command(op="stop_instances", ids=[fleet["analytics-db"]])
         stopped = launched + timedelta(hours=3)
         deliver(state_change, stopped, "analytics-db stopped", event("state-change-stopped.json", fleet["analytics-db"], stopped))
+        say(f"         (forgotten-sandbox in {TEAM_B}/{REGION} started without anyone being told: no event)")
         tick = launched + timedelta(hours=7)
         kind, result = deliver(checker, tick, "schedule tick, 7 hours after the starts", event("scheduled-event.json", None, tick))
-        if kind != "response" or result.get("overdueInstanceIds") != [fleet["web-frontend"]]:
-            raise RuntimeError(f"the UptimeChecker should have found web-frontend overdue, and answered {result}")
+        expected = {fleet["web-frontend"], fleet["ml-training"], fleet["forgotten-sandbox"]}
+        if kind != "response" or set(result.get("overdueInstanceIds", [])) != expected:
+            raise RuntimeError(f"the UptimeChecker should have found web-frontend, ml-training and forgotten-sandbox overdue, and answered {result}")
+        say(f"         checked: {', '.join(result['checked'])}")
+        for repair in result.get("repairs", []):
+            say(f"         repaired {repair}")
 
         heading(f"The table {TABLE}")
         items = moto.command(op="scan_all", table=TABLE)["items"]
-        columns = ("instance_id", "state", "start_time", "stop_time", "last_notified_at", "expires_at")
-        say("  " + "  ".join(f"{c:<20}" for c in columns) + "  Name")
+        columns = (("instance_id", 20), ("account", 13), ("region", 10), ("state", 11), ("start_time", 21), ("stop_time", 21),
+                   ("expires_at", 11))
+        say("  " + "".join(f"{c:<{w}}" for c, w in columns) + "Name")
         for item in sorted(items, key=lambda i: i["instance_id"]["S"]):
-            values = [next(iter(item[c].values())) if c in item else "" for c in columns]
-            say("  " + "  ".join(f"{v:<20}" for v in values) + f"  {names.get(values[0], '')}")
+            values = [next(iter(item[c].values())) if c in item else "" for c, _ in columns]
+            say("  " + "".join(f"{v:<{w}}" for v, (_, w) in zip(values, columns)) + names.get(values[0], ""))
 
         heading("The SNS e-mail (as moto's SNS sent it)")
         for message in moto.command(op="sns_messages", topic=topic)["messages"]:
@@ -182,7 +214,13 @@ def main():
             attachment = payload["attachments"][0]
             say(f"  [{attachment['color']}] {payload['text']}")
             for block in attachment["blocks"]:
-                if block["type"] == "section" and "fields" in block:
+                if block["type"] == "context" and block["elements"][0]["text"].startswith("*Account"):
+                    say(f"    {block['elements'][0]['text'].replace('*', '')}")
+                elif block["type"] == "section" and "text" in block and block["text"]["text"].startswith("*<"):
+                    first, _, second = block["text"]["text"].partition("\n")
+                    instance = first.split("|", 1)[1].split(">", 1)[0]
+                    say(f"      {instance}  {first.split('*  ', 1)[-1]}; {second.replace('*', '')}")
+                elif block["type"] == "section" and "fields" in block:
                     for field in block["fields"]:
                         label, _, value = field["text"].partition("\n")
                         say(f"      {label.strip('*'):<14} {value}")

@@ -5,7 +5,7 @@ import Testing
 /// show the alerts, so the README's first command keeps working.
 @Suite("make demo")
 struct DemoTests {
-    @Test("the demo story runs to the end and shows the table, the e-mail and both Slack alerts")
+    @Test("the demo story runs to the end across two accounts and two regions, and shows the table, the e-mail and both Slack alerts")
     func demo() throws {
         try #require(FileManager.default.fileExists(atPath: TestPaths.repositoryRoot.appendingPathComponent(".build/lambda/UptimeChecker/bootstrap").path),
                      "run `make build` first (make test does)")
@@ -13,8 +13,11 @@ struct DemoTests {
                                  environment: ["PATH": "/usr/bin:/bin"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         for text in ["-> recorded-start", "-> slack-notified", "-> recorded-termination", "-> recorded-stop",
-                     "overdue 1, notified 1", "Subject: instance-watch: i-", "(web-frontend) running 7h, limit 6h",
-                     "[#FFC300] Spot interruption: i-", "[#E01E5A] Running too long: i-", "Done."] {
+                     "overdue 3, notified 3, repaired 1, 6 account/region pairs checked", "but missing from the table",
+                     "Subject: instance-watch: 3 instances running too long", "Account 111111111111 (1 instance):",
+                     "Account 222222222222 (1 instance):", "(ml-training), m5.large, us-east-1",
+                     "[#FFC300] Spot interruption: i-", "Name           batch-worker", "Account        111111111111",
+                     "[#E01E5A] 3 instances running too long", "Done."] {
             #expect(run.stdout.contains(text), "the demo's output lacks \(text)")
         }
     }
