@@ -9,7 +9,10 @@ For each implementation, BENCH_RUNS times (default 5), each run in fresh process
   - warm: BENCH_WARM invocations (default 1000) of an ignored event, then of state changes: the
     function process's own CPU time (utime+stime from /proc) and wall time per invocation;
   - checker: one tick over tables of 1,000 and 10,000 records: process CPU, wall, peak memory;
-  - peak RSS (VmHWM) of every process, zip size, TCP connections opened per endpoint.
+  - peak RSS (VmHWM) of every process, zip size, TCP connections opened per endpoint;
+  - organisation scale (Swift only: the reference has no organisation-wide mode): one checker run over
+    50 accounts x 4 regions (200 pairs), 3 instances each, 20,000 table records, with the pool at 1 and
+    at its default size, side by side; moto answers every call, so its pace is measured and printed.
 Prints a table (median [min..max], Swift/Python ratio pair by pair) and writes JSON to
 .build/bench/results.json; checks the budgets and exits 1 if one fails.
 """
@@ -41,6 +44,10 @@ BUDGETS = [  # (metric, limit, unit, what)
     ("warm_connections_per_endpoint", 1, "", "connections per endpoint over a warm run (keep-alive endpoints)"),
     ("zip_mb", 16, "MB", "each zip"),
 ]
+ORG_ACCOUNTS, ORG_REGIONS, ORG_INSTANCES, ORG_RECORDS = 50, ["eu-west-1", "us-east-1", "eu-central-1", "ap-southeast-2"], 3, 20_000
+ORG_RUNS = int(os.environ.get("BENCH_ORG_RUNS", "3"))
+ORG_POOLS = [1, 8]  # 8: FunctionConfiguration.defaultCheckConcurrency
+ORG_BUDGET_S = 60
 
 
 def say(text=""):
@@ -218,6 +225,8 @@ def main():
     finally:
         moto.stop()
 
+    organisation = organisation_scale()
+
     for implementation in implementations:
         for product in FUNCTIONS:
             record(f"zip_mb_{product}", implementation, implementation.zip_mb(product))
@@ -225,14 +234,107 @@ def main():
     for implementation in implementations:
         per_run = zip(*(samples[m][implementation.name] for m in memory_metrics))
         samples.setdefault("peak_rss_mb", {})[implementation.name] = [max(values) for values in per_run]
-    report(samples)
+    report(samples, organisation)
+
+
+def memory_mb(pid):
+    """Peak RSS, and the anonymous and file-backed parts of the RSS now (KB lines of /proc/<pid>/status)."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmHWM", "RssAnon", "RssFile"):
+            values[name] = int(rest.split()[0]) / 1024
+    return values
+
+
+def organisation_scale():
+    """The checker over 200 account/region pairs and 20,000 records, its pool at 1 and at 8."""
+    say(f"==> organisation scale: {ORG_ACCOUNTS} accounts x {len(ORG_REGIONS)} regions, {ORG_INSTANCES} instances each, "
+        f"{ORG_RECORDS:,} records")
+    moto = Peer(PEERS / "moto_peer.py", announced=("ACCESS_KEY_ID", "SECRET_ACCESS_KEY"))
+    try:
+        home = ORG_REGIONS[0]
+        central = "123456789012"
+        members = [f"{700000000000 + index:012d}" for index in range(ORG_ACCOUNTS - 1)]
+        started = time.time()
+        for member in members:
+            moto.command(op="member_role", account=member, name="instance-watch-reader", actions=["ec2:DescribeInstances"])
+        table = "bench-organisation"
+        moto.command(op="create_table", name=table, key="instance_id", region=home)
+        topic = moto.command(op="create_topic", name="bench-organisation", region=home)["arn"]
+        records, launched = [], None
+        for account in [central] + members:
+            for region in ORG_REGIONS:
+                member = {} if account == central else {"account": account}
+                answer = moto.command(op="run_instances", count=ORG_INSTANCES, region=region, **member)
+                launched = launched or answer["launch_times"][0]
+                records += [{"instance_id": i, "start_time": launched, "stop_time": "", "state": "running",
+                             "last_event_time": launched, "account": account, "region": region} for i in answer["ids"]]
+        pairs = [(account, region) for account in [central] + members for region in ORG_REGIONS]
+        for index in range(ORG_RECORDS - len(records)):
+            account, region = pairs[index % len(pairs)]
+            records.append({"instance_id": f"i-{index:017x}", "start_time": "2026-11-20T08:00:00Z", "stop_time": "2026-11-20T09:00:00Z",
+                            "state": "stopped", "last_event_time": "2026-11-20T09:00:00Z", "account": account, "region": region})
+        moto.command(op="put_items", table=table, items=records, region=home)
+        say(f"    prepared in {time.time() - started:.0f} s: {len(pairs)} pairs, {len(records):,} records")
+
+        # moto's pace: the same call the checker makes most, timed from here.
+        pace = moto.command(op="time_describe_instances", region=home, count=20)["median_ms"]
+        began = time.time()
+        moto.command(op="scan_all", table=table, region=home)
+        scan_s = time.time() - began
+        say(f"    moto answers a DescribeInstances in {pace:.1f} ms (median of 20) and a full scan of the table in {scan_s:.1f} s "
+            f"(boto3, 1 MB pages): it sets the pace")
+
+        tick_time = datetime.strptime(launched, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) + timedelta(hours=7)
+        tick = {"version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events", "account": central,
+                "time": iso(tick_time), "region": home, "resources": [], "detail": {}}
+        environment = {"PATH": "/usr/bin:/bin", "AWS_REGION": home, "AWS_ACCESS_KEY_ID": moto.values["ACCESS_KEY_ID"],
+                       "AWS_SECRET_ACCESS_KEY": moto.values["SECRET_ACCESS_KEY"], "AWS_ENDPOINT_URL": moto.url,
+                       "AWS_LAMBDA_LOG_LEVEL": "WARN", "TABLE_NAME": table, "TOPIC_ARN": topic, "NOTIFY_MODE": "digest",
+                       "MEMBER_ROLE_NAME": "instance-watch-reader", "WATCHED_ACCOUNTS": ",".join(members),
+                       "WATCHED_REGIONS": ",".join(ORG_REGIONS[1:])}
+        results = {}
+        for run in range(ORG_RUNS):
+            for pool in ORG_POOLS:
+                emulator = Peer(PEERS / "runtime_api_emulator.py", "--timeout-ms", "900000")
+                http("POST", f"{emulator.url}/test/invoke-many", [tick])
+                argv, cwd = Implementation("swift").command("UptimeChecker")
+                log = open(OUT / f"organisation-pool-{pool}.log", "a")
+                began = time.time()
+                process = subprocess.Popen(argv, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+                                           env={**environment, "CHECK_CONCURRENCY": str(pool),
+                                                "AWS_LAMBDA_RUNTIME_API": emulator.url[len("http://"):]})
+                try:
+                    result = http("GET", f"{emulator.url}/test/results?count=1&timeoutMs=900000")[0]
+                    answer = json.loads(result["body"])
+                    if result["kind"] != "response" or len(answer.get("checked", [])) != len(pairs):
+                        raise RuntimeError(f"organisation run (pool {pool}) answered {result['body'][:400]}")
+                    memory = memory_mb(process.pid)
+                    figures = {"wall_s": result["answeredAt"] - began, "cpu_ms": cpu_seconds(process.pid) * 1000,
+                               "peak_rss_mb": memory["VmHWM"], "anon_mb": memory["RssAnon"], "file_mb": memory["RssFile"],
+                               "checked": len(answer["checked"]), "overdue": answer["overdue"], "scanned": answer["scanned"]}
+                    for name, value in figures.items():
+                        results.setdefault(pool, {}).setdefault(name, []).append(value)
+                    say(f"    run {run + 1}, pool {pool}: {figures['wall_s']:.1f} s, {figures['cpu_ms']:.0f} ms CPU, "
+                        f"{figures['checked']} pairs checked, {figures['overdue']} overdue")
+                finally:
+                    process.kill()
+                    process.wait()
+                    log.close()
+                    emulator.stop()
+        return {"pairs": len(pairs), "records": len(records), "instances": len(pairs) * ORG_INSTANCES,
+                "moto_describe_instances_ms": pace, "moto_scan_s": scan_s,
+                "pools": {str(pool): {name: summary(values) for name, values in figures.items()} for pool, figures in results.items()}}
+    finally:
+        moto.stop()
 
 
 def summary(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "values": values}
 
 
-def report(samples):
+def report(samples, organisation):
     metrics = {}
     say()
     say(f"{'metric':<32} {'swift median [min..max]':>30} {'python median [min..max]':>32} {'swift/python':>13}")
@@ -261,9 +363,30 @@ def report(samples):
         budgets.append({"metric": metric, "what": what, "limit": limit, "value": value, "pass": passed})
         say(f"budget {'PASS' if passed else 'FAIL'}  {what}: {value:.3f} {unit} (at most {limit} {unit})")
 
+    say()
+    say(f"organisation scale: {organisation['pairs']} account/region pairs, {organisation['records']:,} records, "
+        f"{organisation['instances']} instances (Swift only; moto sets the pace: a DescribeInstances in "
+        f"{organisation['moto_describe_instances_ms']:.1f} ms, a full scan of the table in {organisation['moto_scan_s']:.1f} s)")
+    say(f"{'pool':<6} {'wall s':>22} {'process CPU ms':>24} {'peak RSS MB':>22} {'anon MB':>10} {'file MB':>10}")
+    for pool, figures in organisation["pools"].items():
+        def cell(name, digits=1):
+            s = figures[name]
+            return f"{s['median']:.{digits}f} [{s['min']:.{digits}f}..{s['max']:.{digits}f}]"
+        say(f"{pool:<6} {cell('wall_s'):>22} {cell('cpu_ms', 0):>24} {cell('peak_rss_mb'):>22} "
+            f"{figures['anon_mb']['median']:>10.1f} {figures['file_mb']['median']:>10.1f}")
+    default_pool = organisation["pools"][str(ORG_POOLS[-1])]
+    wall = default_pool["wall_s"]["max"]
+    passed = wall <= ORG_BUDGET_S
+    failed += not passed
+    budgets.append({"metric": "organisation_wall_s", "what": f"{organisation['pairs']} pairs checked, pool {ORG_POOLS[-1]}, slowest run",
+                    "limit": ORG_BUDGET_S, "value": wall, "pass": passed})
+    say(f"budget {'PASS' if passed else 'FAIL'}  {organisation['pairs']} pairs checked with the default pool, slowest run: "
+        f"{wall:.1f} s (at most {ORG_BUDGET_S} s)")
+
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     result = {"commit": commit, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": platform.node(),
-              "cores": os.cpu_count(), "runs": RUNS, "warm_invocations": WARM, "metrics": metrics, "budgets": budgets}
+              "cores": os.cpu_count(), "runs": RUNS, "warm_invocations": WARM, "metrics": metrics, "organisation": organisation,
+              "budgets": budgets}
     (OUT / "results.json").write_text(json.dumps(result, indent=2))
     say(f"\nJSON: {(OUT / 'results.json').relative_to(ROOT)} (commit {commit}); logs of the processes in {OUT.relative_to(ROOT)}/")
     sys.exit(1 if failed else 0)

@@ -18,6 +18,8 @@ every running instance of its region takes a region of its own.
   {"op": "stop_instances" | "terminate_instances", "ids": [...]}
      these three take an optional "account": the instances then live in that (member) account, made
      with credentials of a fixture role assumed there (moto acts in the account a role ARN names)
+  {"op": "time_describe_instances", "count": n}          how long moto takes to answer DescribeInstances
+                                                        -> {"median_ms": ...} (the benchmark reports moto's pace)
   {"op": "member_role", "account": ..., "name": ..., "actions": [...]}   a role in a member account
                                                         allowed exactly these actions (made in moto's
                                                         IAM backend directly: there is nobody to sign as yet)
@@ -172,6 +174,15 @@ def run(command, clients, url):
         reservation = clients["ec2"].run_instances(**kwargs)
         return {"ids": [i["InstanceId"] for i in reservation["Instances"]],
                 "launch_times": [i["LaunchTime"].strftime("%Y-%m-%dT%H:%M:%SZ") for i in reservation["Instances"]]}
+    if op == "time_describe_instances":
+        import statistics
+        import time
+        durations = []
+        for _ in range(command.get("count", 20)):
+            began = time.perf_counter()
+            clients["ec2"].describe_instances(Filters=[{"Name": "instance-state-name", "Values": ["running"]}])
+            durations.append((time.perf_counter() - began) * 1000)
+        return {"median_ms": statistics.median(durations)}
     if op == "stop_instances":
         clients["ec2"].stop_instances(InstanceIds=command["ids"])
         return {}
