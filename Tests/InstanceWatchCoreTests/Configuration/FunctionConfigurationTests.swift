@@ -30,6 +30,23 @@ struct FunctionConfigurationTests {
         #expect(configuration.notifyMode == .digest)
     }
 
+    @Test("organisation-wide settings: the role name, watched accounts and regions as lists without repeats, the pool size")
+    func organisationWide() throws {
+        let configuration = try FunctionConfiguration.fromEnvironment([
+            "MEMBER_ROLE_NAME": "instance-watch-reader", "WATCHED_ACCOUNTS": " 111111111111, 222222222222,,111111111111",
+            "WATCHED_REGIONS": "us-east-1, eu-central-1", "CHECK_CONCURRENCY": "16",
+        ])
+        #expect(configuration.memberRoleName == "instance-watch-reader")
+        #expect(configuration.watchedAccounts == ["111111111111", "222222222222"])
+        #expect(configuration.watchedRegions == ["us-east-1", "eu-central-1"] && configuration.checkConcurrency == 16)
+        #expect(try FunctionConfiguration.fromEnvironment([:]).checkConcurrency == 8)
+        #expect {
+            _ = try FunctionConfiguration.fromEnvironment(["WATCHED_ACCOUNTS": "111111111111"])
+        } throws: { error in
+            "\(error)".contains("MEMBER_ROLE_NAME") && "\(error)".contains("WATCHED_ACCOUNTS")
+        }
+    }
+
     @Test("the webhook comes from SSM when only the parameter is named")
     func ssmParameter() throws {
         let configuration = try FunctionConfiguration.fromEnvironment(["SLACK_WEBHOOK_PARAMETER": "/instance-watch/slack"])
@@ -40,6 +57,8 @@ struct FunctionConfigurationTests {
         ("UPTIME_THRESHOLD", "abc"), ("UPTIME_THRESHOLD", "0"), ("UPTIME_THRESHOLD", "6"), ("UPTIME_THRESHOLD", "-1h"),
         ("NOTIFY_INTERVAL", "soon"), ("NOTIFY_MODE", "sometimes"), ("TOPIC_ARN", "alerts"),
         ("TOPIC_ARN", "arn:aws:sqs:eu-west-1:123456789012:q"), ("TABLE_NAME", "a"), ("SLACK_WEBHOOK_URL", "not a url"),
+        ("MEMBER_ROLE_NAME", "arn:aws:iam::111111111111:role/reader"), ("WATCHED_ACCOUNTS", "1111,222222222222"),
+        ("WATCHED_REGIONS", "eu-west-1,EU WEST"), ("CHECK_CONCURRENCY", "0"), ("CHECK_CONCURRENCY", "many"),
     ])
     func namesTheVariable(_ variable: String, _ value: String) {
         #expect {
