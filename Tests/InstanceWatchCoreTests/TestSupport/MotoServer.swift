@@ -99,7 +99,7 @@ final class MotoServer: @unchecked Sendable {
         "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-northeast-2", "ap-south-1", "sa-east-1",
         "eu-south-1", "eu-south-2", "eu-central-2", "me-south-1", "me-central-1", "af-south-1", "ap-east-1",
         "ap-northeast-3", "ap-southeast-3", "ap-south-2", "il-central-1", "ca-west-1",
-    ])
+    ] + (1...60).map { "iw-test-\($0)" }) // moto takes any region name (MOTO_ALLOW_NONEXISTENT_REGION)
 
     static func privateRegion() -> String {
         privateRegions.withLock { regions in
