@@ -11,11 +11,22 @@ SHELL := /bin/bash
 
 SWIFT ?= swift
 PRODUCTS := StateChangeHandler UptimeChecker
-# libcurl, libcrypto and expat headers to build; binutils (readelf, nm) and openssl for the tests.
-# patchelf and zip make the Lambda bundles; util-linux's unshare runs a bundle in an empty root in the tests.
+# libcurl (debug builds and tests), libcrypto and expat headers and static libraries to build;
+# dpkg-dev, patch and make to build the lean libcurl from Debian's source package; binutils (readelf,
+# nm, strip) and openssl for the tests; zip makes the Lambda bundles; util-linux's unshare runs a
+# bundle in an empty root in the tests.
 DEBIAN_PACKAGES := libcurl4-openssl-dev libssl-dev libexpat1-dev pkg-config binutils openssl ca-certificates python3 python3-venv \
-	patchelf zip unzip util-linux
-RELEASE_FLAGS := -c release --static-swift-stdlib
+	dpkg-dev patch make zip unzip util-linux
+# The release binaries are static executables: the Swift runtime, a lean libcurl (HTTP and HTTPS over
+# OpenSSL only, built from Debian's source package of this version, with Debian's security fixes),
+# and the system's static OpenSSL and expat. A static binary takes security fixes only when rebuilt:
+# move this pin when Debian publishes a new curl for bookworm, and rebuild after OpenSSL updates.
+CURL_DEBIAN_VERSION := 7.88.1-10+deb12u15
+LEAN_CURL := $(CURDIR)/.build/lean-curl
+RELEASE_FLAGS := -c release -Xswiftc -static-executable
+# SwiftPM reads the .pc files it finds here first: the lean libcurl, and libcrypto and expat without
+# the -L that would make the linker take Debian's own libcurl.a (see scripts/build-lean-curl.sh).
+RELEASE_ENVIRONMENT := PKG_CONFIG_PATH=$(LEAN_CURL)/lib/pkgconfig
 # The template test runs `sam build` from inside `swift test`, which holds .build's lock while it
 # runs (not building); it sets this to --ignore-lock. Nobody else needs it.
 SWIFT_LOCK_FLAGS ?=
@@ -32,7 +43,7 @@ LAMBDA_DIR := .build/lambda
 PRODUCT_OF_StateChangeFunction := StateChangeHandler
 PRODUCT_OF_UptimeCheckerFunction := UptimeChecker
 
-.PHONY: help deps python-env tools-env build release test demo bench clean build-StateChangeFunction build-UptimeCheckerFunction
+.PHONY: help deps python-env tools-env lean-curl linked-versions build release test demo bench clean build-StateChangeFunction build-UptimeCheckerFunction
 
 help:
 	@sed -n '2,6p' Makefile | sed 's/^# *//'
@@ -46,18 +57,28 @@ python-env: deps
 tools-env: deps
 	@scripts/ensure-python-env.sh $(TOOLS_VENV) --isolated "import samcli, cfnlint" $(TOOL_REQUIREMENTS)
 
-release: deps
-	@echo "==> building release binaries ($(PRODUCTS)) with the Swift runtime linked statically"
-	$(SWIFT) build $(RELEASE_FLAGS)
+lean-curl: deps
+	@scripts/build-lean-curl.sh $(CURL_DEBIAN_VERSION) $(LEAN_CURL)
+
+release: lean-curl
+	@echo "==> building release binaries ($(PRODUCTS)) as static executables"
+	$(RELEASE_ENVIRONMENT) $(SWIFT) build $(RELEASE_FLAGS) $(SWIFT_LOCK_FLAGS)
+	@$(MAKE) --no-print-directory linked-versions
+
+# What the static binaries carry, since only a rebuild brings them security fixes.
+linked-versions:
+	@echo "==> linked statically: libcurl $(CURL_DEBIAN_VERSION) (Debian source package, HTTP and HTTPS over OpenSSL only);" \
+		"OpenSSL $$(dpkg-query -W -f='$${Version}' libssl-dev) and expat $$(dpkg-query -W -f='$${Version}' libexpat1-dev) (Debian's static libraries)"
 
 build: release
-	@echo "==> bundling each function for provided.al2023 with its own loader and libraries (see scripts/bundle-lambda.sh)"
+	@echo "==> bundling each function for provided.al2023: bootstrap, one static executable (see scripts/bundle-lambda.sh)"
 	@for product in $(PRODUCTS); do scripts/bundle-lambda.sh .build/release/$$product $(LAMBDA_DIR)/$$product $(LAMBDA_DIR)/$$product.zip; done
 
 # `sam build` (Metadata: BuildMethod: makefile) runs these with ARTIFACTS_DIR set.
-build-StateChangeFunction build-UptimeCheckerFunction: build-%: deps
+build-StateChangeFunction build-UptimeCheckerFunction: build-%: lean-curl
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: sam build sets it; use make build for .build/lambda" >&2; exit 1; }
-	$(SWIFT) build $(RELEASE_FLAGS) $(SWIFT_LOCK_FLAGS) --product $(PRODUCT_OF_$*)
+	$(RELEASE_ENVIRONMENT) $(SWIFT) build $(RELEASE_FLAGS) $(SWIFT_LOCK_FLAGS) --product $(PRODUCT_OF_$*)
+	@$(MAKE) --no-print-directory linked-versions
 	scripts/bundle-lambda.sh .build/release/$(PRODUCT_OF_$*) "$(ARTIFACTS_DIR)"
 
 test: build python-env tools-env
