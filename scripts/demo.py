@@ -56,10 +56,9 @@ class Function:
             raise RuntimeError(f"no bundle at {bundle}: make demo builds it with make build")
         self.log_path = LOGS / f"{product}.log"
         self.log = open(self.log_path, "w")
-        # The bundle's interpreter is /var/task/lib/ld-linux-x86-64.so.2, where Lambda unzips it; here
-        # its own loader runs it from .build/lambda, with the same libraries.
+        # One static executable: it runs here as it runs on provided.al2023.
         self.process = subprocess.Popen(
-            [str(bundle / "lib" / "ld-linux-x86-64.so.2"), str(bundle / "bootstrap")],
+            [str(bundle / "bootstrap")],
             env={**environment, "AWS_LAMBDA_RUNTIME_API": self.emulator.url.removeprefix("http://"),
                  "AWS_LAMBDA_FUNCTION_NAME": f"instance-watch-{product}"},
             stdout=self.log, stderr=subprocess.STDOUT)

@@ -16,7 +16,8 @@ The test queues what the next requests get, then the client under test calls it:
   POST /test/default   body: one step, answered when no queued step applies (default: 200 "{}", or
                        "forward" with --upstream)
   GET  /test/requests  every request received (method, path, headers, body), in order
-Every other request is an attempt of the client under test. Prints "PORT <n>"; exits when stdin closes.
+Every other request is an attempt of the client under test. Prints "PORT <n>" (and "CA <path>" with
+--tls NAME: it then speaks HTTPS with a certificate for NAME); exits when stdin closes.
 """
 import argparse
 import http.client
@@ -26,7 +27,7 @@ import struct
 import threading
 import time
 
-from loopback import LoopbackServer, PeerHandler, serve
+from loopback import LoopbackServer, PeerHandler, serve, serve_tls
 
 LOCK = threading.Lock()
 QUEUE = []
@@ -127,12 +128,18 @@ def main():
     global DEFAULT, UPSTREAM
     parser = argparse.ArgumentParser()
     parser.add_argument("--upstream", help="host:port to forward to: the default step becomes forward")
+    parser.add_argument("--tls", metavar="NAME", help="serve HTTPS with a certificate for NAME from a new CA; "
+                                                       "the CA file's path is announced as CA")
     args = parser.parse_args()
     if args.upstream:
         host, port = args.upstream.rsplit(":", 1)
         UPSTREAM = (host, int(port))
         DEFAULT = {"action": "forward"}
-    serve(LoopbackServer(Handler))
+    server = LoopbackServer(Handler)
+    if args.tls:
+        serve(server, CA=serve_tls(server, names=(args.tls,)))
+    else:
+        serve(server)
 
 
 if __name__ == "__main__":

@@ -14,15 +14,11 @@ Prints "PORT <n>" once listening on 127.0.0.1. Routes:
 """
 import argparse
 import json
-import os
-import ssl
-import subprocess
-import tempfile
 import threading
 import time
 from urllib.parse import parse_qs, urlparse
 
-from loopback import LoopbackServer, PeerHandler, serve
+from loopback import LoopbackServer, PeerHandler, serve, serve_tls
 
 
 class Server(LoopbackServer):
@@ -77,23 +73,6 @@ class Handler(PeerHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = route
 
 
-def make_certificates(directory):
-    def run(*args):
-        subprocess.run(["openssl", *args], check=True, capture_output=True)
-
-    ca_key, ca_cert = os.path.join(directory, "ca.key"), os.path.join(directory, "ca.pem")
-    key, csr, cert = (os.path.join(directory, n) for n in ("server.key", "server.csr", "server.pem"))
-    extensions = os.path.join(directory, "san.ext")
-    with open(extensions, "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n")
-    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca_cert,
-        "-days", "2", "-subj", "/CN=instance-watch test CA")
-    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1")
-    run("x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key, "-CAcreateserial",
-        "-out", cert, "-days", "2", "-extfile", extensions)
-    return ca_cert, cert, key
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tls", action="store_true")
@@ -101,11 +80,7 @@ def main():
     server = Server(Handler)
     ca_path = None
     if args.tls:
-        directory = tempfile.mkdtemp(prefix="iw-tls-")
-        ca_path, cert, key = make_certificates(directory)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert, key)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        ca_path = serve_tls(server)
     serve(server, **({"CA": ca_path} if ca_path else {}))
 
 

@@ -1,7 +1,10 @@
 """What every test peer shares: an HTTP/1.1 server on a free loopback port that keeps connections
 alive, answers without Nagle's delay, stays quiet, and stops when the test that started it goes away."""
 import os
+import ssl
+import subprocess
 import sys
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -34,3 +37,31 @@ def serve(server, **announcements):
         print(f"{key} {value}", flush=True)
     threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
     server.serve_forever()
+
+
+def make_certificates(directory, names=("localhost",)):
+    """A throwaway CA and a server certificate for 127.0.0.1 and `names` (openssl CLI); their paths."""
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+    ca_key, ca_cert = os.path.join(directory, "ca.key"), os.path.join(directory, "ca.pem")
+    key, csr, cert = (os.path.join(directory, n) for n in ("server.key", "server.csr", "server.pem"))
+    extensions = os.path.join(directory, "san.ext")
+    with open(extensions, "w") as f:
+        alternatives = ",".join(["IP:127.0.0.1"] + [f"DNS:{name}" for name in names])
+        f.write(f"subjectAltName={alternatives}\nbasicConstraints=CA:FALSE\n")
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca_cert,
+        "-days", "2", "-subj", "/CN=instance-watch test CA")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1")
+    run("x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key, "-CAcreateserial",
+        "-out", cert, "-days", "2", "-extfile", extensions)
+    return ca_cert, cert, key
+
+
+def serve_tls(server, names=("localhost",)):
+    """Makes `server` speak HTTPS with a certificate of a new CA; returns the CA file's path."""
+    ca_path, cert, key = make_certificates(tempfile.mkdtemp(prefix="iw-tls-"), names)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    return ca_path

@@ -3,23 +3,28 @@ import Testing
 @testable import InstanceWatchCore
 
 /// The zips `make build` makes, run as Lambda would run them but with nothing of this machine:
-/// each is unzipped into an empty root (only the bundle at /var/task, /proc, and a CA file at
-/// Amazon Linux's path), entered with chroot in a private mount namespace, with Lambda's
-/// `LD_LIBRARY_PATH`, and serves invocations from the Runtime API emulator on loopback.
+/// each is unzipped into an empty root holding only the bundle at /var/task, /proc (mounted when
+/// entered), /etc/hosts, /etc/resolv.conf and a CA file at Amazon Linux's path, entered with
+/// chroot in a private mount namespace. Inside, the static bootstrap resolves its AWS endpoint by
+/// name (through a DNS server the test starts, or /etc/hosts), speaks TLS to a local HTTPS proxy in
+/// front of moto whose CA is the only one in the CA file, and serves invocations.
 @Suite("Lambda bundles in an empty root")
 struct LambdaBundleTests {
-    /// What Lambda sets for provided.al2023; the bundle's DT_RPATH must win over it.
+    /// What Lambda sets for provided.al2023; a static executable has no use for it.
     static let lambdaLibraryPath = "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib"
+    /// The name the functions' AWS endpoint goes by inside the root.
+    static let endpointName = "aws.instance-watch.test"
 
     static func zip(_ product: String) -> URL {
         TestPaths.repositoryRoot.appendingPathComponent(".build/lambda/\(product).zip")
     }
 
-    /// An empty root holding only the unzipped bundle, /proc (mounted when entered) and a CA file.
+    /// An empty root holding only the unzipped bundle, /proc (mounted when entered), /etc/hosts,
+    /// /etc/resolv.conf and the CA file.
     final class EmptyRoot {
         let path: URL
 
-        init(unzipping zip: URL) throws {
+        init(unzipping zip: URL, hosts: String, resolvConf: String, caFile: String) throws {
             try #require(FileManager.default.fileExists(atPath: zip.path), "no bundle at \(zip.path): run `make build` (make test does)")
             path = FileManager.default.temporaryDirectory.appendingPathComponent("empty-root-\(UUID().uuidString.prefix(8))")
             let task = path.appendingPathComponent("var/task")
@@ -29,15 +34,20 @@ struct LambdaBundleTests {
             }
             let unzip = try runCommand("/usr/bin/unzip", ["-q", zip.path, "-d", task.path])
             try #require(unzip.status == 0, "unzip failed: \(unzip.stderr)")
-            try FileManager.default.copyItem(atPath: "/etc/ssl/certs/ca-certificates.crt", toPath: certificates.appendingPathComponent("ca-bundle.crt").path)
+            try FileManager.default.copyItem(atPath: caFile, toPath: certificates.appendingPathComponent("ca-bundle.crt").path)
+            try Data(hosts.utf8).write(to: path.appendingPathComponent("etc/hosts"))
+            try Data(resolvConf.utf8).write(to: path.appendingPathComponent("etc/resolv.conf"))
         }
 
         deinit { try? FileManager.default.removeItem(at: path) }
 
-        /// Every file in the root: nothing but the bundle, the CA file and the empty /proc.
+        /// Every file in the root that is not a directory.
         var files: [String] {
             let enumerator = FileManager.default.enumerator(atPath: path.path)
-            return (enumerator?.allObjects as? [String] ?? []).filter { !$0.hasSuffix("/") }
+            return (enumerator?.allObjects as? [String] ?? []).filter { name in
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: path.appendingPathComponent(name).path, isDirectory: &isDirectory) && !isDirectory.boolValue
+            }.sorted()
         }
 
         /// Runs /var/task/bootstrap inside the root, as root in a private mount namespace (the /proc
@@ -49,38 +59,68 @@ struct LambdaBundleTests {
         }
     }
 
-    @Test("the StateChangeHandler bundle serves invocations in an empty root, and DT_RPATH wins over LD_LIBRARY_PATH")
-    func stateChangeHandler() throws {
-        try #require(getuid() == 0, "entering an empty root needs root (chroot, mount): CI runs as root")
-        let root = try EmptyRoot(unzipping: Self.zip("StateChangeHandler"))
-        // Decoys where Lambda's LD_LIBRARY_PATH looks first: loading any of them would fail at once.
-        let lib64 = root.path.appendingPathComponent("lib64")
-        try FileManager.default.createDirectory(at: lib64, withIntermediateDirectories: true)
-        for decoy in ["libc.so.6", "libcurl.so.4", "libcrypto.so.3", "libstdc++.so.6"] {
-            try Data("not a library".utf8).write(to: lib64.appendingPathComponent(decoy))
+    /// moto behind an HTTPS proxy whose certificate names `endpointName`, from a CA of its own.
+    struct TLSEndpoint {
+        let moto: MotoServer
+        let proxy: LocalPeer
+
+        init() throws {
+            moto = try MotoServer.get()
+            proxy = try LocalPeer(script: "fault_server.py", arguments: ["--upstream", "127.0.0.1:\(moto.peer.port)", "--tls", LambdaBundleTests.endpointName],
+                                  announcedKeys: ["CA"])
         }
-        let emulator = try RuntimeEmulator()
-        let event = try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("events/unrelated-s3-object-created.json"), encoding: .utf8)
-        let request = try emulator.invoke(event)
-        let malformed = try emulator.invoke("{}")
-        try emulator.answerNext(withStatus: 500)
-        let run = try root.runBootstrap(environment: [
-            "AWS_LAMBDA_RUNTIME_API": emulator.hostAndPort, "LD_LIBRARY_PATH": Self.lambdaLibraryPath,
-            "AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "not-a-secret",
-            "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_LAMBDA_LOG_FORMAT": "JSON",
-        ])
-        let results = try emulator.results(waitingFor: 2)
-        #expect(results.map(\.requestId) == [request, malformed], "stderr: \(run.stderr)")
-        #expect(results.first?.json["action"] as? String == "ignored")
-        #expect(results.last?.errorTypeHeader == "Function.MalformedEvent")
-        #expect(run.status != 0 && run.stderr.contains("500"), "the 500 ends the process: \(run.stderr)")
+
+        var caFile: String { proxy.announcements["CA"]! }
+        var url: String { "https://\(LambdaBundleTests.endpointName):\(proxy.port)" }
     }
 
-    @Test("the UptimeChecker bundle checks against moto from an empty root")
-    func uptimeChecker() throws {
-        try #require(getuid() == 0, "entering an empty root needs root (chroot, mount): CI runs as root")
-        let root = try EmptyRoot(unzipping: Self.zip("UptimeChecker"))
-        let moto = try MotoServer.get()
+    /// A loopback address of its own for each DNS server (port 53 is fixed), so tests can run at once.
+    static func freshLoopbackAddress() -> String { "127.0.\(Int.random(in: 100...250)).\(Int.random(in: 2...250))" }
+
+    func requireRoot() throws {
+        try #require(getuid() == 0, "entering an empty root needs root (chroot, mount, port 53): CI runs as root")
+    }
+
+    @Test("the StateChangeHandler bundle resolves its endpoint through DNS, speaks TLS with only the root's CA file, and records a state change")
+    func stateChangeHandlerOverDNS() throws {
+        try requireRoot()
+        let endpoint = try TLSEndpoint()
+        let address = Self.freshLoopbackAddress()
+        let dns = try LocalPeer(script: "dns_server.py", arguments: ["--address", address, "--name", "\(Self.endpointName)=127.0.0.1"], announcedKeys: ["DNS"])
+        let root = try EmptyRoot(unzipping: Self.zip("StateChangeHandler"), hosts: "127.0.0.1 localhost\n",
+                                 resolvConf: "nameserver \(address)\noptions timeout:2 attempts:1\n", caFile: endpoint.caFile)
+        let table = MotoServer.uniqueName("bundle")
+        try endpoint.moto.fixture(["op": "create_table", "name": table, "key": "instance_id"])
+        let emulator = try RuntimeEmulator()
+        let recorded = try emulator.invoke(try TestEvents.sample("state-change-running.json"))
+        let ignored = try emulator.invoke(try TestEvents.sample("unrelated-s3-object-created.json"))
+        let malformed = try emulator.invoke("{}")
+        try emulator.answerNext(withStatus: 500)
+        let run = try root.runBootstrap(environment: endpoint.moto.environmentVariables.merging([
+            "AWS_LAMBDA_RUNTIME_API": emulator.hostAndPort, "LD_LIBRARY_PATH": Self.lambdaLibraryPath,
+            "AWS_ENDPOINT_URL": endpoint.url, "TABLE_NAME": table, "AWS_LAMBDA_LOG_FORMAT": "JSON",
+        ]) { $1 })
+        let results = try emulator.results(waitingFor: 3)
+        #expect(results.map(\.requestId) == [recorded, ignored, malformed], "stderr: \(run.stderr)")
+        #expect(results.first?.json["action"] as? String == "recorded-start", "\(results.first?.body ?? "") \(run.stderr)")
+        #expect(results.dropFirst().first?.json["action"] as? String == "ignored")
+        #expect(results.last?.errorTypeHeader == "Function.MalformedEvent")
+        #expect(run.status != 0 && run.stderr.contains("500"), "the 500 ends the process: \(run.stderr)")
+        #expect(try endpoint.moto.item(table: table, id: TestEvents.sampleInstanceId) != nil, "the UpdateItem went through TLS to moto")
+        let queried = try JSONSerialization.jsonObject(with: CurlHTTPClient().send(HTTPRequest(method: .get, url: URL(string: "\(dns.baseURL)/queries")!)).body)
+        #expect((queried as? [[String: Any]] ?? []).contains { $0["name"] as? String == Self.endpointName }, "the name was asked of the DNS server: \(queried)")
+        #expect(root.files == ["etc/hosts", "etc/pki/tls/certs/ca-bundle.crt", "etc/resolv.conf", "var/task/bootstrap"],
+                "the root holds only the bundle and those files (and the empty /proc): \(root.files)")
+    }
+
+    @Test("the UptimeChecker bundle resolves its endpoint through /etc/hosts when DNS is not there, and checks against moto over TLS")
+    func uptimeCheckerOverHostsFile() throws {
+        try requireRoot()
+        let endpoint = try TLSEndpoint()
+        // Nobody answers on this address: DNS is unavailable, so glibc goes on to the hosts file.
+        let root = try EmptyRoot(unzipping: Self.zip("UptimeChecker"), hosts: "127.0.0.1 localhost \(Self.endpointName)\n",
+                                 resolvConf: "nameserver \(Self.freshLoopbackAddress())\noptions timeout:1 attempts:1\n", caFile: endpoint.caFile)
+        let moto = endpoint.moto
         let table = MotoServer.uniqueName("bundle")
         try moto.fixture(["op": "create_table", "name": table, "key": "instance_id"])
         try moto.fixture(["op": "put_items", "table": table, "items": [["instance_id": "i-0000000000000b0b0", "start_time": "2026-11-21T08:00:00Z", "stop_time": "2026-11-21T09:00:00Z"]]])
@@ -90,33 +130,47 @@ struct LambdaBundleTests {
         try emulator.answerNext(withStatus: 500)
         let run = try root.runBootstrap(environment: moto.environmentVariables.merging([
             "AWS_LAMBDA_RUNTIME_API": emulator.hostAndPort, "LD_LIBRARY_PATH": Self.lambdaLibraryPath,
-            "TABLE_NAME": table, "TOPIC_ARN": topic,
+            "AWS_ENDPOINT_URL": endpoint.url, "TABLE_NAME": table, "TOPIC_ARN": topic,
         ]) { $1 })
         let results = try emulator.results(waitingFor: 1)
         #expect(results.map(\.requestId) == [tick], "stderr: \(run.stderr)")
         #expect(results.first?.json["scanned"] as? Int == 1, "\(results.first?.body ?? "") \(run.stderr)")
-        #expect(root.files.sorted().allSatisfy { $0.hasPrefix("var/task/") || $0 == "etc/pki/tls/certs/ca-bundle.crt" || ["var", "var/task", "etc", "etc/pki", "etc/pki/tls", "etc/pki/tls/certs", "proc"].contains($0) },
-                "the root holds only the bundle: \(root.files)")
     }
 
-    @Test("each bundle: the interpreter and DT_RPATH point inside the bundle, and every library it needs is in it", arguments: ["StateChangeHandler", "UptimeChecker"])
-    func selfContained(_ product: String) throws {
-        let directory = TestPaths.repositoryRoot.appendingPathComponent(".build/lambda/\(product)")
-        let bootstrap = directory.appendingPathComponent("bootstrap").path
+    @Test("TLS fails closed in the root when the CA file does not hold the peer's CA")
+    func wrongCA() throws {
+        try requireRoot()
+        let endpoint = try TLSEndpoint()
+        let other = try LocalPeer(script: "http_test_server.py", arguments: ["--tls"], announcedKeys: ["CA"])
+        let root = try EmptyRoot(unzipping: Self.zip("StateChangeHandler"), hosts: "127.0.0.1 localhost \(Self.endpointName)\n",
+                                 resolvConf: "", caFile: other.announcements["CA"]!)
+        let table = MotoServer.uniqueName("bundle")
+        try endpoint.moto.fixture(["op": "create_table", "name": table, "key": "instance_id"])
+        let emulator = try RuntimeEmulator()
+        _ = try emulator.invoke(try TestEvents.sample("state-change-running.json"))
+        try emulator.answerNext(withStatus: 500)
+        let run = try root.runBootstrap(environment: endpoint.moto.environmentVariables.merging([
+            "AWS_LAMBDA_RUNTIME_API": emulator.hostAndPort, "AWS_ENDPOINT_URL": endpoint.url, "TABLE_NAME": table,
+        ]) { $1 })
+        let result = try #require(try emulator.results(waitingFor: 1).first, "\(run.stderr)")
+        #expect(result.kind == "error" && result.body.contains("TLS"), "\(result.body)")
+    }
+
+    @Test("each bundle: a zip of one entry, bootstrap, a stripped static executable with no program interpreter and no shared library",
+          arguments: ["StateChangeHandler", "UptimeChecker"])
+    func oneStaticExecutable(_ product: String) throws {
+        let listing = try runCommand("/usr/bin/unzip", ["-Z1", Self.zip(product).path])
+        #expect(listing.status == 0 && listing.stdout.split(separator: "\n") == ["bootstrap"], "\(listing.stdout)\(listing.stderr)")
+        let bootstrap = TestPaths.repositoryRoot.appendingPathComponent(".build/lambda/\(product)/bootstrap").path
         try #require(FileManager.default.fileExists(atPath: bootstrap), "run `make build`")
         let headers = try runCommand("readelf", ["--program-headers", "--dynamic", bootstrap])
-        #expect(headers.stdout.contains("[Requesting program interpreter: /var/task/lib/ld-linux-x86-64.so.2]"))
-        #expect(headers.stdout.contains("(RPATH)") && headers.stdout.contains("[$ORIGIN/lib]"))
-        #expect(!headers.stdout.contains("(RUNPATH)"), "RUNPATH would lose to LD_LIBRARY_PATH")
-        let bundled = Set(try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("lib").path))
-        for library in bundled where library.contains(".so") {
-            let needed = try runCommand("readelf", ["--dynamic", directory.appendingPathComponent("lib/\(library)").path]).stdout
-                .split(separator: "\n").filter { $0.contains("(NEEDED)") }
-                .compactMap { $0.split(separator: "[").last?.split(separator: "]").first.map(String.init) }
-            for dependency in needed {
-                #expect(bundled.contains(dependency), "\(library) needs \(dependency), which the bundle lacks")
-            }
-        }
+        #expect(headers.status == 0)
+        #expect(!headers.stdout.contains("INTERP") && !headers.stdout.contains("program interpreter"), "\(headers.stdout.prefix(2_000))")
+        #expect(!headers.stdout.contains("(NEEDED)"))
         #expect(try runCommand("nm", [bootstrap]).stderr.contains("no symbols"), "bootstrap is stripped")
+        // The bundler refuses what is not one static executable.
+        let dynamic = try runCommand(TestPaths.repositoryRoot.appendingPathComponent("scripts/bundle-lambda.sh").path,
+                                     ["/bin/ls", FileManager.default.temporaryDirectory.appendingPathComponent("refused-\(UUID().uuidString.prefix(6))").path])
+        #expect(dynamic.status != 0 && dynamic.stderr.contains("not a static executable"), "\(dynamic.stderr)")
     }
 }

@@ -25,7 +25,8 @@ struct OrganizationTests {
     init() throws {
         moto = try MotoServer.get()
         home = MotoServer.privateRegion()
-        other = MotoServer.privateRegion()
+        // Only member accounts (each test's own) have instances there.
+        other = MotoServer.memberRegion
         members = (MotoServer.uniqueAccount(), MotoServer.uniqueAccount(), MotoServer.uniqueAccount())
         for member in [members.one, members.two, members.refused] {
             try moto.memberRole(account: member, name: Self.roleName, actions: ["ec2:DescribeInstances"])

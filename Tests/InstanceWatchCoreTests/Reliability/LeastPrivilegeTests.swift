@@ -194,7 +194,7 @@ struct LeastPrivilegeTests {
     @Test("UptimeCheckerFunction: Scan, BatchGetItem, UpdateItem, DescribeInstances, AssumeRole, Publish and GetParameter, each needed, nothing else")
     func uptimeCheckerFunction() throws {
         let region = MotoServer.privateRegion()
-        let otherRegion = MotoServer.privateRegion()
+        let otherRegion = MotoServer.memberRegion
         let topicArn = try #require(try moto.fixture(["op": "create_topic", "name": MotoServer.uniqueName("alerts"), "region": region])["arn"] as? String)
         let launchTime = try moto.launch(region: region).launched
         let member = try member()

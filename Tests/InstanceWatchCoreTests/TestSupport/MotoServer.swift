@@ -99,7 +99,13 @@ final class MotoServer: @unchecked Sendable {
         "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-northeast-2", "ap-south-1", "sa-east-1",
         "eu-south-1", "eu-south-2", "eu-central-2", "me-south-1", "me-central-1", "af-south-1", "ap-east-1",
         "ap-northeast-3", "ap-southeast-3", "ap-south-2", "il-central-1", "ca-west-1",
-    ] + (1...60).map { "iw-test-\($0)" }) // moto takes any region name (MOTO_ALLOW_NONEXISTENT_REGION)
+        "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "mx-central-1",
+    ])
+
+    /// A region for member accounts' instances only: moto keeps accounts apart, so tests that launch
+    /// there in accounts of their own (`uniqueAccount`) need no region of their own. A real region:
+    /// moto's EC2 has no subnets, so launches no instance, in a region it does not know.
+    static let memberRegion = "ap-east-2"
 
     static func privateRegion() -> String {
         privateRegions.withLock { regions in
