@@ -1,8 +1,9 @@
 #ifndef INSTANCE_WATCH_CCRYPTO_SHIM_H
 #define INSTANCE_WATCH_CCRYPTO_SHIM_H
 
-// Only the one-shot digest and HMAC functions, which OpenSSL 3 has not deprecated.
+// Only what OpenSSL 3 has not deprecated: fetching an algorithm once, the one-shot digest, and
+// library initialisation.
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #endif

@@ -33,22 +33,36 @@ public final class AWSClient {
         _ service: AWSService, targetPrefix: String, jsonVersion: String, operation: String,
         input: Input, deadline: Date?, as output: Output.Type = Output.self
     ) throws(AWSClientError) -> Output {
+        let body = try callJSONBody(service, targetPrefix: targetPrefix, jsonVersion: jsonVersion, operation: operation, input: input, deadline: deadline)
+        do {
+            return try JSONDecoder().decode(Output.self, from: body.isEmpty ? Data("{}".utf8) : body)
+        } catch {
+            throw .malformedResponse(service: service, operation: operation, reason: "\(error)")
+        }
+    }
+
+    /// The same call, answering the 2xx body's bytes, for a caller that reads them itself.
+    public func callJSONBody<Input: Encodable>(
+        _ service: AWSService, targetPrefix: String, jsonVersion: String, operation: String, input: Input, deadline: Date?
+    ) throws(AWSClientError) -> Data {
         let body: Data
         do {
             body = try JSONEncoder.lambda.encode(input)
         } catch {
             throw .invalidRequest(service: service, operation: operation, reason: "could not encode the input: \(error)")
         }
+        return try callJSONBody(service, targetPrefix: targetPrefix, jsonVersion: jsonVersion, operation: operation, body: body, deadline: deadline)
+    }
+
+    /// The same call with its input written already (`JSONWriter`).
+    public func callJSONBody(
+        _ service: AWSService, targetPrefix: String, jsonVersion: String, operation: String, body: Data, deadline: Date?
+    ) throws(AWSClientError) -> Data {
         let headers: HTTPHeaders = [
             "Content-Type": "application/x-amz-json-\(jsonVersion)",
             "X-Amz-Target": "\(targetPrefix).\(operation)",
         ]
-        let response = try send(service, operation: operation, headers: headers, body: body, deadline: deadline)
-        do {
-            return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
-        } catch {
-            throw .malformedResponse(service: service, operation: operation, reason: "\(error)")
-        }
+        return try send(service, operation: operation, headers: headers, body: body, deadline: deadline).body
     }
 
     /// An AWS query protocol call (SNS, EC2): a form-encoded POST whose answer is XML.

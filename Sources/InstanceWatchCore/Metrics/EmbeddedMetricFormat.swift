@@ -9,76 +9,43 @@ public enum EmbeddedMetricFormat {
 
     /// One line (newline-terminated): `{"_aws":{"Timestamp":…,"CloudWatchMetrics":[{"Namespace":
     /// "InstanceWatch","Dimensions":[["FunctionName"]],"Metrics":[{"Name":…,"Unit":"Count"},…]}]},
-    /// "FunctionName":…,"<metric>":<value>,…}`. Encoded as values, never by pasting JSON text.
+    /// "FunctionName":…,"<metric>":<value>,…}`. Written with `JSONWriter` (every invocation writes one).
     public static func line(functionName: String, metrics: [(name: String, value: Double)], at date: Date) -> String {
-        let document = Document(
-            aws: .init(
-                timestamp: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)),
-                cloudWatchMetrics: [.init(
-                    namespace: namespace, dimensions: [[dimension]],
-                    metrics: metrics.map { .init(name: $0.name, unit: "Count") }
-                )]
-            ),
-            functionName: functionName, values: metrics
-        )
-        let data = (try? JSONEncoder.lambda.encode(document)) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
-
-    struct Document: Encodable {
-        struct Metadata: Encodable {
-            let timestamp: Int64
-            let cloudWatchMetrics: [Directive]
-
-            enum CodingKeys: String, CodingKey {
-                case timestamp = "Timestamp", cloudWatchMetrics = "CloudWatchMetrics"
-            }
+        var writer = JSONWriter(capacity: 160 + 48 * metrics.count)
+        writer.beginObject()
+        writer.key("_aws")
+        writer.beginObject()
+        writer.key("Timestamp")
+        writer.integer(Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
+        writer.key("CloudWatchMetrics")
+        writer.beginArray()
+        writer.beginObject()
+        writer.member("Namespace", namespace)
+        writer.key("Dimensions")
+        writer.beginArray()
+        writer.beginArray()
+        writer.string(dimension)
+        writer.endArray()
+        writer.endArray()
+        writer.key("Metrics")
+        writer.beginArray()
+        for metric in metrics {
+            writer.beginObject()
+            writer.member("Name", metric.name)
+            writer.member("Unit", "Count")
+            writer.endObject()
         }
-
-        struct Directive: Encodable {
-            let namespace: String
-            let dimensions: [[String]]
-            let metrics: [Definition]
-
-            enum CodingKeys: String, CodingKey {
-                case namespace = "Namespace", dimensions = "Dimensions", metrics = "Metrics"
-            }
+        writer.endArray()
+        writer.endObject()
+        writer.endArray()
+        writer.endObject()
+        writer.member(dimension, functionName)
+        for metric in metrics {
+            writer.key(metric.name)
+            writer.number(metric.value)
         }
-
-        struct Definition: Encodable {
-            let name: String
-            let unit: String
-
-            enum CodingKeys: String, CodingKey {
-                case name = "Name", unit = "Unit"
-            }
-        }
-
-        let aws: Metadata
-        let functionName: String
-        let values: [(name: String, value: Double)]
-
-        struct Key: CodingKey {
-            let stringValue: String
-            var intValue: Int? { nil }
-            init(_ name: String) { stringValue = name }
-            init?(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(aws, forKey: Key("_aws"))
-            try container.encode(functionName, forKey: Key(EmbeddedMetricFormat.dimension))
-            for (name, value) in values {
-                // Whole counts print as integers (7, not 7.0).
-                if value == value.rounded(), abs(value) < 1e15 {
-                    try container.encode(Int64(value), forKey: Key(name))
-                } else {
-                    try container.encode(value, forKey: Key(name))
-                }
-            }
-        }
+        writer.endObject()
+        return writer.text + "\n"
     }
 }
 

@@ -33,10 +33,7 @@ public final class DynamoDBUptimeTable: UptimeTable {
     }
 
     public func scanRecords(deadline: Date?, _ body: (_ records: [InstanceRecord], _ items: Int) -> Void) throws(AWSClientError) {
-        try dynamoDB.scanAllPages(ScanInput(tableName: tableName, limit: Self.pageItems, projection: InstanceRecord.projection), deadline: deadline) { page in
-            body(page.items.compactMap(InstanceRecord.init(item:)), page.items.count)
-            return true
-        }
+        try dynamoDB.scanRecordPages(ScanInput(tableName: tableName, limit: Self.pageItems, projection: InstanceRecord.projection), deadline: deadline, body)
     }
 
     public func records(ids: [String], deadline: Date?) throws(AWSClientError) -> [InstanceRecord] {

@@ -14,11 +14,20 @@ public final class DynamoDBClient {
         try call("PutItem", input, deadline)
     }
 
-    /// Throws `.conditionalCheckFailed` when the condition says no.
+    /// Throws `.conditionalCheckFailed` when the condition says no. Every state change is one of
+    /// these: the request is written and the answer read without JSONEncoder or JSONDecoder.
     @discardableResult
     public func updateItem(_ input: UpdateItemInput, deadline: Date? = nil) throws(AWSClientError) -> WriteOutput {
-        try call("UpdateItem", input, deadline)
+        let body = try aws.callJSONBody(.dynamoDB, targetPrefix: Self.targetPrefix, jsonVersion: "1.0", operation: "UpdateItem",
+                                        body: input.wireJSON, deadline: deadline)
+        do {
+            return try DynamoDBWireReader.writeOutput(body)
+        } catch {
+            throw .malformedResponse(service: .dynamoDB, operation: "UpdateItem", reason: "\(error)")
+        }
     }
+
+    static let targetPrefix = "DynamoDB_20120810"
 
     /// Throws `.conditionalCheckFailed` when the condition says no.
     @discardableResult
@@ -26,9 +35,36 @@ public final class DynamoDBClient {
         try call("DeleteItem", input, deadline)
     }
 
-    /// One page of a scan: at most 1 MB of items, or `limit` items.
+    /// One page of a scan: at most 1 MB of items, or `limit` items. Read by `DynamoDBWireReader`,
+    /// not JSONDecoder: the checker scans the whole table every run, and this is where its CPU went.
     public func scan(_ input: ScanInput, deadline: Date? = nil) throws(AWSClientError) -> ScanOutput {
-        try call("Scan", input, deadline)
+        let body = try aws.callJSONBody(.dynamoDB, targetPrefix: Self.targetPrefix, jsonVersion: "1.0", operation: "Scan",
+                                        body: input.wireJSON, deadline: deadline)
+        do {
+            return try DynamoDBWireReader.scanOutput(body)
+        } catch {
+            throw .malformedResponse(service: .dynamoDB, operation: "Scan", reason: "\(error)")
+        }
+    }
+
+    /// Every page of a scan of the instance table, read straight into records (see
+    /// `DynamoDBWireReader.recordPage`); `body` gets each page's records and its number of items.
+    public func scanRecordPages(_ input: ScanInput, deadline: Date? = nil,
+                                _ body: (_ records: [InstanceRecord], _ items: Int) -> Void) throws(AWSClientError) {
+        var request = input
+        while true {
+            let data = try aws.callJSONBody(.dynamoDB, targetPrefix: Self.targetPrefix, jsonVersion: "1.0", operation: "Scan",
+                                            body: request.wireJSON, deadline: deadline)
+            let page: DynamoDBWireReader.Page<InstanceRecord?>
+            do {
+                page = try DynamoDBWireReader.recordPage(data)
+            } catch {
+                throw .malformedResponse(service: .dynamoDB, operation: "Scan", reason: "\(error)")
+            }
+            body(page.items.compactMap { $0 }, page.items.count)
+            guard let next = page.lastEvaluatedKey else { return }
+            request.exclusiveStartKey = next
+        }
     }
 
     /// Every page of a scan, one at a time (memory stays at one page), following `LastEvaluatedKey`.

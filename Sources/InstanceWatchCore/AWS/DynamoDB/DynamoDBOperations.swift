@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// Inputs and outputs of the DynamoDB operations instance-watch uses, in the API's own names
 /// (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/).
 
@@ -110,6 +112,10 @@ public struct DeleteItemInput: Encodable, Sendable {
 public struct WriteOutput: Decodable, Sendable, Equatable {
     public let attributes: DynamoDBItem?
 
+    public init(attributes: DynamoDBItem?) {
+        self.attributes = attributes
+    }
+
     enum CodingKeys: String, CodingKey {
         case attributes = "Attributes"
     }
@@ -163,6 +169,13 @@ public struct ScanOutput: Decodable, Sendable, Equatable {
         case items = "Items", count = "Count", scannedCount = "ScannedCount", lastEvaluatedKey = "LastEvaluatedKey"
     }
 
+    public init(items: [DynamoDBItem], count: Int, scannedCount: Int, lastEvaluatedKey: DynamoDBItem?) {
+        self.items = items
+        self.count = count
+        self.scannedCount = scannedCount
+        self.lastEvaluatedKey = lastEvaluatedKey
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         items = try container.decodeIfPresent([DynamoDBItem].self, forKey: .items) ?? []
@@ -210,5 +223,67 @@ public struct BatchGetItemOutput: Decodable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         responses = try container.decodeIfPresent([String: [DynamoDBItem]].self, forKey: .responses) ?? [:]
         unprocessedKeys = try container.decodeIfPresent([String: KeysAndAttributes].self, forKey: .unprocessedKeys) ?? [:]
+    }
+}
+
+/// A request DynamoDB takes, written straight into its wire JSON (see `JSONWriter`): the requests
+/// made on every invocation or page.
+protocol DynamoDBWireRequest {
+    func write(into writer: inout JSONWriter)
+}
+
+extension DynamoDBWireRequest {
+    var wireJSON: Data {
+        var writer = JSONWriter()
+        write(into: &writer)
+        return writer.data
+    }
+}
+
+extension JSONWriter {
+    mutating func member(_ name: String, names: [String: String]?) {
+        guard let names else { return }
+        key(name)
+        beginObject()
+        for placeholder in names.keys.sorted() { member(placeholder, names[placeholder]!) }
+        endObject()
+    }
+
+    mutating func member(_ name: String, item: DynamoDBItem?) {
+        guard let item else { return }
+        key(name)
+        AttributeValue.write(item, into: &self)
+    }
+}
+
+extension UpdateItemInput: DynamoDBWireRequest {
+    func write(into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.member(CodingKeys.tableName.rawValue, tableName)
+        writer.member(CodingKeys.key.rawValue, item: key)
+        writer.member(CodingKeys.updateExpression.rawValue, updateExpression)
+        writer.member(CodingKeys.conditionExpression.rawValue, conditionExpression)
+        writer.member(CodingKeys.expressionAttributeNames.rawValue, names: expressionAttributeNames)
+        writer.member(CodingKeys.expressionAttributeValues.rawValue, item: expressionAttributeValues)
+        writer.member(CodingKeys.returnValues.rawValue, returnValues?.rawValue)
+        writer.member(CodingKeys.returnValuesOnConditionCheckFailure.rawValue, returnValuesOnConditionCheckFailure?.rawValue)
+        writer.endObject()
+    }
+}
+
+extension ScanInput: DynamoDBWireRequest {
+    func write(into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.member(CodingKeys.tableName.rawValue, tableName)
+        if let limit { writer.key(CodingKeys.limit.rawValue); writer.integer(limit) }
+        writer.member(CodingKeys.exclusiveStartKey.rawValue, item: exclusiveStartKey)
+        if let segment { writer.key(CodingKeys.segment.rawValue); writer.integer(segment) }
+        if let totalSegments { writer.key(CodingKeys.totalSegments.rawValue); writer.integer(totalSegments) }
+        writer.member(CodingKeys.filterExpression.rawValue, filterExpression)
+        writer.member(CodingKeys.projectionExpression.rawValue, projectionExpression)
+        writer.member(CodingKeys.expressionAttributeNames.rawValue, names: expressionAttributeNames)
+        writer.member(CodingKeys.expressionAttributeValues.rawValue, item: expressionAttributeValues)
+        if let consistentRead { writer.key(CodingKeys.consistentRead.rawValue); writer.bool(consistentRead) }
+        writer.endObject()
     }
 }

@@ -48,10 +48,7 @@ public struct SigV4Signer: Sendable {
             "AWS4-HMAC-SHA256", amzDate, scope, Digest.hex(Digest.sha256(canonicalRequest.utf8)),
         ].joined(separator: "\n")
 
-        var key = Digest.hmacSHA256(key: Array("AWS4\(credentials.secretAccessKey)".utf8), time.basicDate.utf8)
-        for part in [region, service, "aws4_request"] {
-            key = Digest.hmacSHA256(key: key, part.utf8)
-        }
+        let key = SigningKeyCache.key(secret: credentials.secretAccessKey, date: time.basicDate, region: region, service: service)
         let signature = Digest.hex(Digest.hmacSHA256(key: key, stringToSign.utf8))
         let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), "
             + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
