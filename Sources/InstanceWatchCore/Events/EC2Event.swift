@@ -45,51 +45,27 @@ public enum EC2Event: Sendable, Equatable {
         guard envelope.source == "aws.ec2" else { return .other(source: envelope.source, detailType: envelope.detailType) }
         switch envelope.detailType {
         case stateChangeType:
-            let detail: StateChangeDetail = try decodeDetail(data)
-            guard let state = InstanceState(rawValue: detail.state) else {
-                throw MalformedEvent(field: "detail.state", problem: "\"\(detail.state.clipped())\" is not an EC2 instance state")
+            let instanceId = try envelope.detail.string("instance-id")
+            let stateName = try envelope.detail.string("state")
+            guard let state = InstanceState(rawValue: stateName) else {
+                throw MalformedEvent(field: "detail.state", problem: "\"\(stateName.clipped())\" is not an EC2 instance state")
             }
             return .stateChange(StateChange(
-                instanceId: try validInstanceId(detail.instanceId), state: state, time: try envelope.eventTime(),
+                instanceId: try validInstanceId(instanceId), state: state, time: try envelope.eventTime(),
                 account: try envelope.checkedAccount(), region: try envelope.checkedRegion()
             ))
         case spotInterruptionType, rebalanceType:
-            let detail: InterruptionDetail = try decodeDetail(data)
+            let instanceId = try envelope.detail.string("instance-id")
+            let action = try envelope.detail.optionalString("instance-action")
             let warning = InterruptionWarning(
                 // The warning must go out within its two minutes: an account or region of the wrong
                 // shape (a sample's "<account_number>") is left out of the message, not a reason to fail.
-                instanceId: try validInstanceId(detail.instanceId), action: detail.instanceAction?.clipped(), time: try envelope.eventTime(),
+                instanceId: try validInstanceId(instanceId), action: action?.clipped(), time: try envelope.eventTime(),
                 account: (try? envelope.checkedAccount()) ?? "", region: (try? envelope.checkedRegion()) ?? ""
             )
             return envelope.detailType == spotInterruptionType ? .spotInterruptionWarning(warning) : .rebalanceRecommendation(warning)
         default:
             return .other(source: envelope.source, detailType: envelope.detailType)
-        }
-    }
-
-    private struct StateChangeDetail: Decodable {
-        let instanceId: String
-        let state: String
-        enum CodingKeys: String, CodingKey { case instanceId = "instance-id", state }
-    }
-
-    private struct InterruptionDetail: Decodable {
-        let instanceId: String
-        let instanceAction: String?
-        enum CodingKeys: String, CodingKey { case instanceId = "instance-id", instanceAction = "instance-action" }
-    }
-
-    private struct Envelope<Detail: Decodable>: Decodable {
-        let detail: Detail
-    }
-
-    private static func decodeDetail<Detail: Decodable>(_ data: Data) throws(MalformedEvent) -> Detail {
-        do {
-            return try JSONDecoder().decode(Envelope<Detail>.self, from: data).detail
-        } catch let error as DecodingError {
-            throw MalformedEvent(error)
-        } catch {
-            throw MalformedEvent(field: "detail", problem: "cannot be decoded: \(error)")
         }
     }
 

@@ -10,9 +10,76 @@ public struct EventBridgeEvent: Sendable, Decodable {
     public let time: String
     public let region: String
     public let resources: [String]
+    /// The detail's string fields the EC2 events use, read in the same pass as the envelope (one
+    /// JSON parse an event, not two) but judged only when the detail type says they matter: another
+    /// source's detail may hold anything.
+    let detail: DetailFields
 
     enum CodingKeys: String, CodingKey {
-        case id, detailType = "detail-type", source, account, time, region, resources
+        case id, detailType = "detail-type", source, account, time, region, resources, detail
+    }
+
+    /// One string field of the detail: there, or why not, as the error will say it.
+    enum Field: Sendable {
+        case value(String)
+        case missing
+        case null
+        case notAString
+    }
+
+    struct DetailFields: Sendable, Decodable {
+        /// nil when the detail is an object; otherwise what is wrong with it.
+        var problem: String?
+        var fields: [String: Field] = [:]
+
+        static let names = ["instance-id", "state", "instance-action"]
+
+        struct Key: CodingKey {
+            let stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(problem: String) { self.problem = problem }
+
+        init(from decoder: any Decoder) throws {
+            guard let container = try? decoder.container(keyedBy: Key.self) else {
+                let single = try decoder.singleValueContainer()
+                problem = single.decodeNil() ? "is null where a JSON object is expected" : "is not a JSON object"
+                return
+            }
+            for name in Self.names {
+                let key = Key(stringValue: name)
+                if !container.contains(key) {
+                    fields[name] = .missing
+                } else if (try? container.decodeNil(forKey: key)) == true {
+                    fields[name] = .null
+                } else if let value = try? container.decode(String.self, forKey: key) {
+                    fields[name] = .value(value)
+                } else {
+                    fields[name] = .notAString
+                }
+            }
+        }
+
+        /// The field's string, or the error that names it (`detail.instance-id is missing`).
+        func string(_ name: String) throws(MalformedEvent) -> String {
+            if let problem { throw MalformedEvent(field: "detail", problem: problem) }
+            switch fields[name] ?? .missing {
+            case .value(let value): return value
+            case .missing: throw MalformedEvent(field: "detail.\(name)", problem: "is missing")
+            case .null: throw MalformedEvent(field: "detail.\(name)", problem: "is null where a string is expected")
+            case .notAString: throw MalformedEvent(field: "detail.\(name)", problem: "is not a string")
+            }
+        }
+
+        /// The field's string when present and not null.
+        func optionalString(_ name: String) throws(MalformedEvent) -> String? {
+            if problem == nil, case .missing? = fields[name] { return nil }
+            if problem == nil, case .null? = fields[name] { return nil }
+            return try string(name)
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -24,6 +91,7 @@ public struct EventBridgeEvent: Sendable, Decodable {
         time = try container.decodeIfPresent(String.self, forKey: .time) ?? ""
         region = try container.decodeIfPresent(String.self, forKey: .region) ?? ""
         resources = try container.decodeIfPresent([String].self, forKey: .resources) ?? []
+        detail = container.contains(.detail) ? try container.decode(DetailFields.self, forKey: .detail) : DetailFields(problem: "is missing")
     }
 
     /// Decodes an event's envelope; a failure names the field.

@@ -120,7 +120,7 @@ public struct SigV4Signer: Sendable {
     static func canonicalHeaders(_ headers: HTTPHeaders) -> (canonical: String, signed: String) {
         var valuesByName: [String: [String]] = [:]
         for field in headers {
-            let name = field.name.lowercased()
+            let name = asciiLowercased(field.name)
             guard !unsignedHeaders.contains(name) else { continue }
             valuesByName[name, default: []].append(collapseWhitespace(field.value))
         }
@@ -132,7 +132,22 @@ public struct SigV4Signer: Sendable {
     /// Headers a proxy or libcurl may add, drop or rewrite on the way; signing them would break the signature.
     static let unsignedHeaders: Set<String> = ["authorization", "user-agent", "x-amzn-trace-id", "expect", "connection", "transfer-encoding"]
 
+    /// Header names are ASCII: lower-cased byte by byte, without Unicode's case tables.
+    static func asciiLowercased(_ name: String) -> String {
+        guard name.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else { return name }
+        return String(decoding: name.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+
     private static func collapseWhitespace(_ value: String) -> String {
+        // Most values have nothing to collapse: no tab or line break, no space at either end, no two in a row.
+        var previousWasSpace = true
+        var clean = true
+        for byte in value.utf8 {
+            if byte == 0x09 || byte == 0x0A || byte == 0x0D || (byte == 0x20 && previousWasSpace) { clean = false; break }
+            previousWasSpace = byte == 0x20
+        }
+        if clean && !previousWasSpace { return value }
+        if value.isEmpty { return value }
         var result = ""
         var pendingSpace = false
         for character in value {
