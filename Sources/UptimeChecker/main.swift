@@ -19,6 +19,11 @@ LambdaMain.run(function) { environment, _ in
         ),
         concurrency: configuration.checkConcurrency, httpConfiguration: .fromEnvironment(environment)
     )
+    // What alerts say an instance costs: on-demand prices from the Price List, Spot prices from EC2.
+    let prices = configuration.pricing ? UptimeCheckHandler.Prices(
+        book: PriceBook(),
+        priceList: PriceListClient(aws: AWSClient(environment: aws.environment, http: aws.http, retryPolicy: PriceBook.retryPolicy))
+    ) : nil
     return UptimeCheckHandler(
         table: DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: configuration.tableName),
         recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: configuration.tableName),
@@ -27,6 +32,7 @@ LambdaMain.run(function) { environment, _ in
             sns: configuration.topicArn.map { (publisher: SNSClient(aws: aws), topicArn: $0) },
             slack: webhook.map { SlackWebhookClient(webhookURL: $0, http: CurlHTTPClient(configuration: .fromEnvironment(environment))) }
         ),
+        prices: prices,
         configuration: configuration,
         region: aws.environment.region
     )

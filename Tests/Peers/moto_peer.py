@@ -52,6 +52,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+# The command protocol owns stdout; anything else that prints (moto reporting a request it cannot
+# serve, say) goes to stderr instead of shifting the answers.
+ANSWERS = os.fdopen(os.dup(1), "w")
+sys.stdout = sys.stderr
+
+
+def answer(line):
+    ANSWERS.write(line + "\n")
+    ANSWERS.flush()
+
+
 def main():
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
@@ -63,9 +74,9 @@ def main():
     iam.put_user_policy(UserName="instance-watch-test", PolicyName="test-everything", PolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
     key = iam.create_access_key(UserName="instance-watch-test")["AccessKey"]
-    print(f"PORT {port}", flush=True)
-    print(f"ACCESS_KEY_ID {key['AccessKeyId']}", flush=True)
-    print(f"SECRET_ACCESS_KEY {key['SecretAccessKey']}", flush=True)
+    answer(f"PORT {port}")
+    answer(f"ACCESS_KEY_ID {key['AccessKeyId']}")
+    answer(f"SECRET_ACCESS_KEY {key['SecretAccessKey']}")
 
     regions = {}
     member_keys = {}
@@ -86,10 +97,10 @@ def main():
         """Credentials acting in a member account: a fixture role allowed everything there, assumed."""
         put_member_role(account, "instance-watch-fixture-admin", ["*"])
         sts = clients_for(REGION)["sts"]
-        answer = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/instance-watch-fixture-admin",
+        assumed = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/instance-watch-fixture-admin",
                                  RoleSessionName="fixture")["Credentials"]
-        return dict(aws_access_key_id=answer["AccessKeyId"], aws_secret_access_key=answer["SecretAccessKey"],
-                    aws_session_token=answer["SessionToken"])
+        return dict(aws_access_key_id=assumed["AccessKeyId"], aws_secret_access_key=assumed["SecretAccessKey"],
+                    aws_session_token=assumed["SessionToken"])
 
     for line in sys.stdin:
         if not line.strip():
@@ -98,12 +109,12 @@ def main():
         try:
             if command["op"] == "member_role":
                 put_member_role(command["account"], command["name"], command["actions"])
-                answer = {"arn": f"arn:aws:iam::{command['account']}:role/{command['name']}"}
+                reply = {"arn": f"arn:aws:iam::{command['account']}:role/{command['name']}"}
             else:
-                answer = run(command, clients_for(command.get("region", REGION), command.get("account")), url)
+                reply = run(command, clients_for(command.get("region", REGION), command.get("account")), url)
         except Exception as error:  # the test sees the failure as a JSON answer
-            answer = {"error": f"{type(error).__name__}: {error}"}
-        print(json.dumps(answer), flush=True)
+            reply = {"error": f"{type(error).__name__}: {error}"}
+        answer(json.dumps(reply))
     server.stop()
 
 

@@ -59,11 +59,21 @@ public struct AWSEnvironment: Sendable {
     public func endpoint(for service: AWSService) -> URL {
         if let override = endpointOverrides[service] { return override }
         let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
+        if service == .pricing {
+            return URL(string: "https://api.pricing.\(signingRegion(for: service)).\(suffix)/")!
+        }
         return URL(string: "https://\(service.rawValue).\(region).\(suffix)/")!
     }
 
+    /// The region a request to `service` is signed for: the function's, except for the Price List
+    /// API, which answers from us-east-1 for every region (cn-northwest-1 in China).
+    public func signingRegion(for service: AWSService) -> String {
+        guard service == .pricing else { return region }
+        return partition == "aws-cn" ? "cn-northwest-1" : "us-east-1"
+    }
+
     public func signer(for service: AWSService) -> SigV4Signer {
-        SigV4Signer(credentials: credentials, region: region, service: service.signingName)
+        SigV4Signer(credentials: credentials, region: signingRegion(for: service), service: service.signingName)
     }
 
     static func isPlausibleRegion(_ region: String) -> Bool {

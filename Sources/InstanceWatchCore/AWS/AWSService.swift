@@ -6,6 +6,8 @@ public enum AWSService: String, Sendable, CaseIterable {
     case ec2
     case ssm
     case sts
+    /// The Price List Query API (`GetProducts`): one endpoint for the world, in a few regions.
+    case pricing
 
     public var signingName: String { rawValue }
 
@@ -19,6 +21,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .ec2: return "EC2"
         case .ssm: return "SSM"
         case .sts: return "STS"
+        case .pricing: return "Pricing"
         }
     }
 }

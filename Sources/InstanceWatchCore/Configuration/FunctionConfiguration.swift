@@ -7,6 +7,14 @@ public struct FunctionConfiguration: Sendable, Equatable {
         case each, digest
     }
 
+    /// `AUTO_STOP`: whether instances tagged `instance-watch:stop-after` are stopped once they have run that long.
+    public enum AutoStop: String, Sendable, Equatable {
+        case off
+        /// Reported as what would be stopped, and nothing is.
+        case dryRun = "dry-run"
+        case on
+    }
+
     /// Where the Slack webhook URL comes from. The URL itself is a credential.
     public enum SlackWebhookSource: Sendable, Equatable, CustomStringConvertible {
         case url(URL)
@@ -41,6 +49,9 @@ public struct FunctionConfiguration: Sendable, Equatable {
     /// How many (account, region) pairs the checker reconciles at once.
     public var checkConcurrency = defaultCheckConcurrency
     public static let defaultCheckConcurrency = 8
+    public var autoStop = AutoStop.off
+    /// `PRICING`: whether uptime alerts say what the instance has cost.
+    public var pricing = true
 
     public init() {}
 
@@ -57,9 +68,11 @@ public struct FunctionConfiguration: Sendable, Equatable {
         ("MEMBER_ROLE_NAME", "organisation-wide: the role assumed in other accounts (arn:<partition>:iam::<account>:role/<name>); unset = single account"),
         ("WATCHED_ACCOUNTS", "comma-separated account ids the checker reconciles besides its own and those its table names"),
         ("WATCHED_REGIONS", "comma-separated regions the checker reconciles in every account, besides its own and those its table names"),
+        ("AUTO_STOP", "off, dry-run or on: stop instances tagged instance-watch:stop-after once they have run that long (default off)"),
+        ("PRICING", "on or off: put the estimated cost in uptime alerts (default on)"),
         ("CHECK_CONCURRENCY", "how many account/region pairs the checker reconciles at once, 1 to 64 (default \(defaultCheckConcurrency))"),
         ("AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN", "as in the AWS SDKs"),
-        ("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _SNS, _EC2, _SSM, _STS", "endpoint overrides, as in the AWS SDKs"),
+        ("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _SNS, _EC2, _SSM, _STS, _PRICING", "endpoint overrides, as in the AWS SDKs"),
         ("AWS_LAMBDA_LOG_FORMAT, AWS_LAMBDA_LOG_LEVEL", "Text or JSON log lines; TRACE, DEBUG, INFO, WARN, ERROR, FATAL"),
         ("SSL_CERT_FILE", "CA bundle for TLS (default: Amazon Linux's or Debian's)"),
     ]
@@ -132,6 +145,19 @@ public struct FunctionConfiguration: Sendable, Equatable {
                 throw .invalidValue(variable: "WATCHED_REGIONS", value: String(bad.prefix(40)), expected: "comma-separated region names such as eu-west-1,us-east-1")
             }
             configuration.watchedRegions = list
+        }
+        if let autoStop = value("AUTO_STOP") {
+            guard let mode = AutoStop(rawValue: autoStop.lowercased()) else {
+                throw .invalidValue(variable: "AUTO_STOP", value: autoStop, expected: "off, dry-run or on")
+            }
+            configuration.autoStop = mode
+        }
+        if let pricing = value("PRICING") {
+            switch pricing.lowercased() {
+            case "on": configuration.pricing = true
+            case "off": configuration.pricing = false
+            default: throw .invalidValue(variable: "PRICING", value: pricing, expected: "on or off")
+            }
         }
         if !configuration.watchedAccounts.isEmpty && configuration.memberRoleName == nil {
             throw .missingVariable("MEMBER_ROLE_NAME", hint: "WATCHED_ACCOUNTS names other accounts; set MEMBER_ROLE_NAME to the role to assume in them")

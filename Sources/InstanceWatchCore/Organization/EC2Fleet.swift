@@ -10,6 +10,8 @@ public protocol FleetInventory {
         _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
         _ work: @Sendable (AccountRegion, Result<any InstanceInventory, MemberAccessError>) -> Output
     ) -> [Output]
+    /// EC2 in one pair, for the calling thread: stopping instances and reading Spot prices.
+    func ec2(for pair: AccountRegion, ownAccount: String, deadline: Date?) throws(MemberAccessError) -> any FleetEC2
 }
 
 /// The fleet as AWS has it: a bounded pool of threads, each with its own libcurl handle, reaching
@@ -18,11 +20,17 @@ public final class EC2Fleet: FleetInventory {
     private let access: OrganizationAccess
     private let concurrency: Int
     private let httpConfiguration: CurlHTTPClient.Configuration
+    /// The calling thread's own handle (the workers make theirs), made when first needed.
+    private lazy var callerHTTP = CurlHTTPClient(configuration: httpConfiguration)
 
     public init(access: OrganizationAccess, concurrency: Int, httpConfiguration: CurlHTTPClient.Configuration) {
         self.access = access
         self.concurrency = concurrency
         self.httpConfiguration = httpConfiguration
+    }
+
+    public func ec2(for pair: AccountRegion, ownAccount: String, deadline: Date?) throws(MemberAccessError) -> any FleetEC2 {
+        EC2Client(aws: try access.client(for: pair, ownAccount: ownAccount, http: callerHTTP, deadline: deadline))
     }
 
     public func ownAccount(hint: String?, deadline: Date?) throws(AWSClientError) -> String {

@@ -7,12 +7,19 @@ public enum UptimeAlert {
 
     public static func message(for instance: RunningInstance, now: UTCDateTime, channel: String?) -> SlackMessage {
         let uptime = UptimeNotice.uptime(instance, now)
-        let headline = "Running too long: \(instance.id) (\(instance.displayName)) for \(uptime), limit \(UptimeNotice.limitText(instance.limit))"
-        let fields = [
+        let headline = if case .stopped(let after)? = instance.stop {
+            "Stopped by instance-watch after \(DurationSetting.describe(seconds: after)): \(instance.id) (\(instance.displayName)), ran \(uptime)"
+        } else {
+            "Running too long: \(instance.id) (\(instance.displayName)) for \(uptime), limit \(UptimeNotice.limitText(instance.limit))"
+        }
+        var rows = [
             ("Instance ID", instance.id), ("Name", instance.displayName), ("Type", instance.type ?? "(unknown)"),
             ("Region", instance.region), ("Account", instance.account ?? "(unknown)"),
             ("Running since", instance.since.extendedISO8601), ("Running for", uptime), ("Limit", instance.limit.explained),
-        ].map { "*\($0.0)*\n\(SlackMessage.escape($0.1))" }
+        ]
+        if let cost = UptimeNotice.costText(instance, now) { rows.append(("Cost", cost)) }
+        if let stop = UptimeNotice.stopSentence(instance) { rows.append(("Auto-stop", stop)) }
+        let fields = rows.map { "*\($0.0)*\n\(SlackMessage.escape($0.1))" }
         return SlackMessage(
             text: SlackMessage.escape(headline), channel: channel,
             attachments: [SlackMessage.Attachment(
@@ -35,6 +42,7 @@ public enum UptimeAlert {
         let longest = overdue.first.map { ", longest \($0.id) (\($0.displayName)) for \(UptimeNotice.uptime($0, now))" } ?? ""
         let headline = "\(count) running too long\(longest)"
         var blocks: [SlackMessage.Block] = [.header("\(count) running too long")]
+        if let total = UptimeNotice.totalCostText(overdue, now) { blocks.append(.context("Cost: \(SlackMessage.escape(total))")) }
         // The header, the footer and the "…and N more" line always fit.
         let room = maximumBlocks - 3
         var listed = 0
@@ -45,9 +53,10 @@ public enum UptimeAlert {
                 guard blocks.count - 1 < room else { break }
                 let link = "<\(InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region))|\(instance.id)>"
                 let details = [instance.displayName, instance.type ?? "type unknown", instance.region].map(SlackMessage.escape).joined(separator: " · ")
-                blocks.append(.section(
-                    "*\(link)*  \(details)\nrunning for *\(UptimeNotice.uptime(instance, now))* since \(instance.since.extendedISO8601) · limit \(SlackMessage.escape(instance.limit.explained))"
-                ))
+                var text = "*\(link)*  \(details)\nrunning for *\(UptimeNotice.uptime(instance, now))* since \(instance.since.extendedISO8601) · limit \(SlackMessage.escape(instance.limit.explained))"
+                if let cost = UptimeNotice.costText(instance, now) { text += "\n\(SlackMessage.escape(cost))" }
+                if let stop = UptimeNotice.stopSentence(instance) { text += "\n\(SlackMessage.escape(stop))" }
+                blocks.append(.section(text))
                 listed += 1
             }
         }

@@ -11,9 +11,13 @@ public struct InstanceRecord: Sendable, Equatable {
     public var lastNotifiedAt: String?
     public var account: String?
     public var region: String?
+    /// When EC2 refused to stop the instance for `AUTO_STOP` (a one-time Spot instance, an
+    /// instance-store root): it is not asked again until the instance starts anew.
+    public var stopRefusedAt: String?
 
     public init(instanceId: String, startTime: String? = nil, stopTime: String? = nil, state: String? = nil,
-                lastEventTime: String? = nil, lastNotifiedAt: String? = nil, account: String? = nil, region: String? = nil) {
+                lastEventTime: String? = nil, lastNotifiedAt: String? = nil, account: String? = nil, region: String? = nil,
+                stopRefusedAt: String? = nil) {
         self.instanceId = instanceId
         self.startTime = startTime
         self.stopTime = stopTime
@@ -22,6 +26,7 @@ public struct InstanceRecord: Sendable, Equatable {
         self.lastNotifiedAt = lastNotifiedAt
         self.account = account
         self.region = region
+        self.stopRefusedAt = stopRefusedAt
     }
 
     /// Reads an item; nil for an item without an `instance_id` string (not one of ours).
@@ -33,13 +38,14 @@ public struct InstanceRecord: Sendable, Equatable {
         }
         self.init(
             instanceId: id, startTime: text("start_time"), stopTime: text("stop_time"), state: text("state"),
-            lastEventTime: text("last_event_time"), lastNotifiedAt: text("last_notified_at"), account: text("account"), region: text("region")
+            lastEventTime: text("last_event_time"), lastNotifiedAt: text("last_notified_at"), account: text("account"), region: text("region"),
+            stopRefusedAt: text("stop_refused_at")
         )
     }
 
     /// The attributes the checker reads, for a Scan's projection (`state` and `region` are reserved words).
     public static let projection = Expression(
-        "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region",
+        "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region, stop_refused_at",
         names: ["#state": "state", "#region": "region"]
     )
 

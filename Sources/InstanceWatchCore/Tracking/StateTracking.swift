@@ -71,7 +71,8 @@ public enum StateTracking {
             action = .recordedStart
             assignments += ["start_time = :time", "stop_time = :empty"]
             values[":empty"] = .s("")
-            removals.append("expires_at")
+            // A new start: the TTL of an ended record goes, and so does an earlier refusal to stop.
+            removals += ["expires_at", "stop_refused_at"]
         case .stopping, .stopped:
             action = .recordedStop
             assignments += ["stop_time = :time", "start_time = if_not_exists(start_time, :empty)"]

@@ -40,6 +40,19 @@ public struct UptimeCheckHandler: LambdaHandler {
     let recorder: any InstanceStateRecording
     let fleet: any FleetInventory
     let channels: Channels
+    /// Where prices come from (`PRICING=on`); nil leaves them out of the alerts.
+    let prices: Prices?
+
+    /// The price cache and the Price List client (on-demand prices; Spot prices come from EC2).
+    public struct Prices {
+        public var book: PriceBook
+        public var priceList: PriceListClient
+
+        public init(book: PriceBook, priceList: PriceListClient) {
+            self.book = book
+            self.priceList = priceList
+        }
+    }
     let configuration: FunctionConfiguration
     let region: String
     let clock: () -> Date
@@ -48,11 +61,12 @@ public struct UptimeCheckHandler: LambdaHandler {
     ///   - fleet: EC2 in every account and region the check watches (`EC2Fleet`).
     ///   - region: the function's own region.
     public init(table: any UptimeTable, recorder: any InstanceStateRecording, fleet: any FleetInventory, channels: Channels,
-                configuration: FunctionConfiguration, region: String, clock: @escaping () -> Date = { Date() }) {
+                prices: Prices? = nil, configuration: FunctionConfiguration, region: String, clock: @escaping () -> Date = { Date() }) {
         self.table = table
         self.recorder = recorder
         self.fleet = fleet
         self.channels = channels
+        self.prices = prices
         self.configuration = configuration
         self.region = region
         self.clock = clock
@@ -72,7 +86,8 @@ public struct UptimeCheckHandler: LambdaHandler {
         result.checked = snapshot.checked.map(\.description)
         result.problems = snapshot.problems
 
-        let plan = UptimeCheckPlan.make(snapshot: snapshot, now: now, threshold: configuration.uptimeThreshold, homeRegion: region)
+        let plan = UptimeCheckPlan.make(snapshot: snapshot, now: now, threshold: configuration.uptimeThreshold, homeRegion: region,
+                                        autoStop: configuration.autoStop != .off)
         result.problems += plan.problems
         for problem in result.problems { logger.warning("\(problem)") }
 
@@ -91,7 +106,17 @@ public struct UptimeCheckHandler: LambdaHandler {
         result.overdue = plan.overdue.count
         result.overdueInstanceIds = plan.overdue.map(\.id)
 
-        let delivery = notify(plan.overdue, now: now, deadline: context.workDeadline)
+        // Stops come before alerts, so the alert can say what was done.
+        var overdue = plan.overdue
+        if configuration.autoStop != .off {
+            let stops = autoStop(&overdue, now: now, ownAccount: snapshot.ownAccount, context: context)
+            result.stopped = configuration.autoStop == .on ? stops.stopped : nil
+            result.wouldStop = configuration.autoStop == .dryRun ? stops.wouldStop : nil
+            result.problems += stops.problems
+            failures += stops.failures
+        }
+
+        let delivery = notify(overdue, now: now, ownAccount: snapshot.ownAccount, deadline: context.workDeadline, logger: logger)
         result.notifiedInstanceIds = delivery.notified
         result.notified = delivery.notified.count
         result.notifiedRecently = delivery.notifiedRecently
@@ -102,6 +127,7 @@ public struct UptimeCheckHandler: LambdaHandler {
             \(result.notified) notified, \(result.notifiedRecently.count) alerted within NOTIFY_INTERVAL, \(result.repaired) repaired
             """)
         Self.report(result, alertFailures: delivery.undelivered, completed: failures.isEmpty, to: context.metrics)
+        context.metrics.set(Metric.instancesStopped, to: result.stopped?.count ?? 0)
         guard failures.isEmpty else { throw UptimeCheckIncomplete(result: result, failures: failures) }
         return result
     }
@@ -118,6 +144,96 @@ public struct UptimeCheckHandler: LambdaHandler {
         metrics.set(Metric.checksCompleted, to: completed ? 1 : 0)
     }
 
+    struct Stops {
+        var stopped: [String] = []
+        var wouldStop: [String] = []
+        var problems: [String] = []
+        var failures: [String] = []
+    }
+
+    /// `AUTO_STOP`: stops (or, in dry-run, names) every overdue instance that asked to be stopped
+    /// and has run that long. Never terminates. A refusal (a one-time Spot instance, an
+    /// instance-store root) is noted on the record, reported, and not asked again; a call that
+    /// failed for another reason is reported and tried again next run. Neither stops the run.
+    func autoStop(_ overdue: inout [RunningInstance], now: UTCDateTime, ownAccount: String?, context: LambdaContext) -> Stops {
+        var stops = Stops()
+        for index in overdue.indices where overdue[index].isDueToStop(at: now) {
+            let instance = overdue[index]
+            guard let after = instance.stopAfter else { continue }
+            if instance.stopRefused {
+                overdue[index].stop = .refused(reason: "EC2 refused an earlier stop; not asked again until it starts anew")
+                continue
+            }
+            guard configuration.autoStop == .on else {
+                overdue[index].stop = .wouldStop(after: after)
+                stops.wouldStop.append(instance.id)
+                context.logger.info("AUTO_STOP=dry-run: \(instance.id) would be stopped, having run \(UptimeNotice.uptime(instance, now)) (stop-after \(DurationSetting.describe(seconds: after)))")
+                continue
+            }
+            let pair = AccountRegion(account: instance.account ?? ownAccount ?? "", region: instance.region)
+            do {
+                guard let ownAccount else { throw StopError.unknownOwnAccount }
+                let state = try fleet.ec2(for: pair, ownAccount: ownAccount, deadline: context.workDeadline)
+                    .stopInstance(id: instance.id, deadline: context.workDeadline)
+                overdue[index].stop = .stopped(after: after)
+                stops.stopped.append(instance.id)
+                context.logger.info("stopped \(instance.id) in \(pair) after \(UptimeNotice.uptime(instance, now)) (stop-after \(DurationSetting.describe(seconds: after))): \(state)")
+            } catch {
+                let reason = "\(error)"
+                if Self.isRefusal(error) {
+                    overdue[index].stop = .refused(reason: reason)
+                    stops.problems.append("\(instance.id): EC2 refused to stop it (\(reason)); it is not asked again until it starts anew")
+                    do {
+                        try table.markStopRefused(instanceId: instance.id, at: now, reason: reason, deadline: context.workDeadline)
+                    } catch {
+                        stops.failures.append("noting that \(instance.id) cannot be stopped failed: \(error)")
+                    }
+                } else {
+                    overdue[index].stop = .failed(reason: reason)
+                    stops.problems.append("\(instance.id): stopping it failed (\(reason)); tried again next run")
+                }
+            }
+        }
+        return stops
+    }
+
+    enum StopError: Error, CustomStringConvertible {
+        case unknownOwnAccount
+        var description: String { "this function's own account is unknown, so its instances cannot be told from a member's" }
+    }
+
+    /// EC2 said no for a reason a retry does not change (as opposed to throttling, 5xx, transport,
+    /// an instance not yet in a state to stop, or no access to the account).
+    static func isRefusal(_ error: any Error) -> Bool {
+        guard case .service(let service, _)? = error as? AWSClientError else { return false }
+        return !service.isRetryable && service.code != "IncorrectInstanceState" && !service.isAuthenticationFailure
+            && !["UnauthorizedOperation", "AccessDenied", "AccessDeniedException"].contains(service.code)
+    }
+
+    /// Fills in each instance's price (`PRICING=on`), within the run's pricing budget.
+    func priced(_ instances: [RunningInstance], ownAccount: String?, deadline: Date, logger: Logger) -> [RunningInstance] {
+        guard let prices else { return instances }
+        let run = prices.book.run(deadline: deadline)
+        let priced = instances.map { instance -> RunningInstance in
+            guard let type = instance.type, let isSpot = instance.isSpot else { return instance }
+            var instance = instance
+            if isSpot {
+                guard let zone = instance.zone, let ownAccount else { return instance }
+                let pair = AccountRegion(account: instance.account ?? ownAccount, region: instance.region)
+                instance.price = run.price(source: .spot, instanceType: type, place: zone, account: pair.account) { deadline in
+                    try fleet.ec2(for: pair, ownAccount: ownAccount, deadline: deadline).spotPrice(instanceType: type, zone: zone, deadline: deadline)
+                }
+            } else {
+                instance.price = run.price(source: .onDemand, instanceType: type, place: instance.region, account: nil) { deadline in
+                    try prices.priceList.onDemandLinuxHourlyUSD(instanceType: type, region: instance.region, deadline: deadline)
+                }
+            }
+            return instance
+        }
+        for failure in run.failures { logger.warning("prices left out of this run's alerts: \(failure)") }
+        return priced
+    }
+
     struct Delivery {
         var notified: [String] = []
         var notifiedRecently: [String] = []
@@ -128,13 +244,15 @@ public struct UptimeCheckHandler: LambdaHandler {
 
     /// Claims (with an interval), sends through every channel, and gives back the claims of alerts
     /// some channel did not take, so the next run or the retry sends them again.
-    func notify(_ overdue: [RunningInstance], now: UTCDateTime, deadline: Date) -> Delivery {
+    func notify(_ overdue: [RunningInstance], now: UTCDateTime, ownAccount: String? = nil, deadline: Date,
+                logger: Logger = Logger(label: "instance-watch") { _ in SwiftLogNoOpLogHandler() }) -> Delivery {
         var delivery = Delivery()
         var due: [RunningInstance] = []
         var claims: [String: NotificationClaim] = [:]
         let interval = configuration.notifyInterval
         for instance in overdue {
-            guard interval > 0 else {
+            // A stop is announced whatever the interval: it happens once.
+            guard interval > 0, !Self.announcesStop(instance) else {
                 due.append(instance)
                 continue
             }
@@ -157,6 +275,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         guard !due.isEmpty else { return delivery }
 
         let sendDeadline = deadline.addingTimeInterval(-Self.releaseReserve)
+        due = priced(due, ownAccount: ownAccount, deadline: sendDeadline, logger: logger)
         var undelivered = Set<String>()
         func failed(_ ids: [String], _ reason: String) {
             undelivered.formUnion(ids)
@@ -209,6 +328,11 @@ public struct UptimeCheckHandler: LambdaHandler {
         delivery.notified = allIds.filter { !undelivered.contains($0) }
         delivery.undelivered += undelivered.count
         return delivery
+    }
+
+    static func announcesStop(_ instance: RunningInstance) -> Bool {
+        if case .stopped? = instance.stop { return true }
+        return false
     }
 
     /// Ids for an error message: which instances an operator should look at, without a page of them.

@@ -11,6 +11,34 @@ public struct RunningInstance: Sendable, Equatable {
     public var lastNotifiedAt: String?
     /// Whether EC2 described it: if not, Name, type and tags are unknown rather than absent.
     public var describedByEC2: Bool
+    /// Its availability zone and whether it is a Spot instance, for its price (nil: unknown).
+    public var zone: String?
+    public var isSpot: Bool?
+    /// Seconds after which the instance asked to be stopped (`instance-watch:stop-after`).
+    public var stopAfter: Int?
+    /// EC2 refused to stop it before, since it last started: it is not asked again.
+    public var stopRefused = false
+    /// What it costs, when a price is known (filled in before the alert is written).
+    public var price: InstancePrice?
+    /// What `AUTO_STOP` did about it this run.
+    public var stop: StopOutcome?
+
+    /// What `AUTO_STOP` did about an instance.
+    public enum StopOutcome: Sendable, Equatable {
+        /// Stopped by instance-watch after this many seconds (the tag's value).
+        case stopped(after: Int)
+        /// `AUTO_STOP=dry-run`: would have been stopped.
+        case wouldStop(after: Int)
+        /// EC2 refused; not asked again until the instance starts anew.
+        case refused(reason: String)
+        /// The stop call failed (throttled, unreachable): tried again next run.
+        case failed(reason: String)
+    }
+
+    /// Opted in to being stopped, and has run at least that long.
+    public func isDueToStop(at now: UTCDateTime) -> Bool {
+        stopAfter.map { uptimeSeconds(at: now) >= $0 } ?? false
+    }
 
     public init(id: String, name: String? = nil, type: String? = nil, region: String, account: String? = nil,
                 since: UTCDateTime, limit: UptimePolicy.Limit, lastNotifiedAt: String? = nil, describedByEC2: Bool = true) {
@@ -82,8 +110,10 @@ public struct UptimeCheckPlan: Sendable, Equatable {
     ///   - threshold: `UPTIME_THRESHOLD` in seconds.
     ///   - region: the function's region (EC2 only sees this one).
     ///   - account: the tick's account, for records the check adds.
+    ///   - autoStop: whether `AUTO_STOP` is on or dry-run: an instance past its `instance-watch:stop-after`
+    ///     is then overdue too (its alert announces the stop), whatever its uptime limit.
     public static func make(records: [InstanceRecord], ec2: EC2View?, now: UTCDateTime, threshold: Int,
-                            region: String, account: String?) -> UptimeCheckPlan {
+                            region: String, account: String?, autoStop: Bool = false) -> UptimeCheckPlan {
         var plan = UptimeCheckPlan()
         let recordsById = Dictionary(records.map { ($0.instanceId, $0) }) { first, _ in first }
 
@@ -103,10 +133,19 @@ public struct UptimeCheckPlan: Sendable, Equatable {
         func fromEC2(_ instance: EC2Instance, since: UTCDateTime, _ record: InstanceRecord?) {
             let (limit, problem) = UptimePolicy.limit(tags: instance.tags, threshold: threshold)
             if let problem { plan.problems.append("\(instance.id): \(problem)") }
-            plan.running.append(RunningInstance(
+            var running = RunningInstance(
                 id: instance.id, name: instance.name, type: instance.type, region: region, account: record?.account ?? account,
                 since: since, limit: limit, lastNotifiedAt: record?.lastNotifiedAt
-            ))
+            )
+            running.zone = instance.availabilityZone
+            running.isSpot = instance.isSpot
+            if autoStop {
+                let (stopAfter, stopProblem) = UptimePolicy.stopAfter(tags: instance.tags)
+                if let stopProblem { plan.problems.append("\(instance.id): \(stopProblem)") }
+                running.stopAfter = stopAfter
+                running.stopRefused = record?.stopRefusedAt != nil
+            }
+            plan.running.append(running)
         }
 
         guard let ec2 else {
@@ -185,10 +224,11 @@ public struct UptimeCheckPlan: Sendable, Equatable {
 
     /// The decisions for a whole fleet: each pair judged with its own EC2 view, then one overdue
     /// list across all of them, longest-running first.
-    public static func make(snapshot: FleetSnapshot, now: UTCDateTime, threshold: Int, homeRegion: String) -> UptimeCheckPlan {
+    public static func make(snapshot: FleetSnapshot, now: UTCDateTime, threshold: Int, homeRegion: String, autoStop: Bool = false) -> UptimeCheckPlan {
         var plan = UptimeCheckPlan()
         var parts = snapshot.parts.map { part in
-            make(records: part.records, ec2: part.view, now: now, threshold: threshold, region: part.pair.region, account: part.pair.account)
+            make(records: part.records, ec2: part.view, now: now, threshold: threshold, region: part.pair.region, account: part.pair.account,
+                 autoStop: autoStop)
         }
         if !snapshot.unplaced.isEmpty {
             parts.append(make(records: snapshot.unplaced, ec2: nil, now: now, threshold: threshold, region: homeRegion, account: snapshot.ownAccount))
@@ -203,7 +243,7 @@ public struct UptimeCheckPlan: Sendable, Equatable {
     }
 
     static func overdue(_ running: [RunningInstance], now: UTCDateTime) -> [RunningInstance] {
-        running.filter { UptimePolicy.isOverdue(runningSince: $0.since, now: now, limit: $0.limit) }
+        running.filter { UptimePolicy.isOverdue(runningSince: $0.since, now: now, limit: $0.limit) || $0.isDueToStop(at: now) }
             .sorted { ($0.uptimeSeconds(at: now), $1.id) > ($1.uptimeSeconds(at: now), $0.id) }
     }
 }

@@ -23,6 +23,10 @@ public struct UptimeCheckResult: Encodable, Sendable, Equatable {
     public var repairs: [String] = []
     /// What a person should look at: bad tag values, unreadable records, EC2 not answering.
     public var problems: [String] = []
+    /// With `AUTO_STOP=on`: the instances stopped this run (absent when it is off).
+    public var stopped: [String]?
+    /// With `AUTO_STOP=dry-run`: the instances that would have been stopped.
+    public var wouldStop: [String]?
 
     public init(checkedAt: String) {
         self.checkedAt = checkedAt

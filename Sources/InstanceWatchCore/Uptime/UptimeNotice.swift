@@ -7,10 +7,44 @@ public enum UptimeNotice {
 
     /// `instance-watch: i-0123456789abcdef0 (web-server) running 7h, limit 6h`
     public static func subject(for instance: RunningInstance, now: UTCDateTime) -> String {
-        fit(
+        if case .stopped(let after)? = instance.stop {
+            return fit(prefix: "instance-watch: \(instance.id)", name: instance.name,
+                       suffixes: [" stopped after \(uptime(instance, now)) (stop-after \(DurationSetting.describe(seconds: after)))", " stopped"])
+        }
+        return fit(
             prefix: "instance-watch: \(instance.id)", name: instance.name,
             suffixes: [" running \(uptime(instance, now)), limit \(limitText(instance.limit))", " running \(uptime(instance, now))"]
         )
+    }
+
+    /// What `AUTO_STOP` did, as a sentence; nil when it did nothing.
+    public static func stopSentence(_ instance: RunningInstance) -> String? {
+        switch instance.stop {
+        case .stopped(let after)?:
+            return "Stopped by instance-watch after \(DurationSetting.describe(seconds: after)) (tag \(UptimePolicy.stopAfterTag)); it was not terminated."
+        case .wouldStop(let after)?:
+            return "Would be stopped by instance-watch after \(DurationSetting.describe(seconds: after)) (tag \(UptimePolicy.stopAfterTag)), but AUTO_STOP=dry-run."
+        case .refused(let reason)?:
+            return "Not stopped: \(reason)."
+        case .failed(let reason)?:
+            return "Stopping it failed this run (\(reason)); instance-watch tries again next run."
+        case nil:
+            return nil
+        }
+    }
+
+    /// `about $0.96 so far, $0.096 an hour (estimate: on-demand Linux price)`, or nil.
+    public static func costText(_ instance: RunningInstance, _ now: UTCDateTime) -> String? {
+        instance.price?.summary(forSeconds: instance.uptimeSeconds(at: now))
+    }
+
+    /// The total of the known prices, for a digest: `about $12.40 so far in all (estimate, 3 of 4 instances priced)`.
+    public static func totalCostText(_ instances: [RunningInstance], _ now: UTCDateTime) -> String? {
+        let priced = instances.filter { $0.price != nil }
+        guard !priced.isEmpty else { return nil }
+        let total = priced.reduce(0.0) { $0 + $1.price!.cost(forSeconds: $1.uptimeSeconds(at: now)) }
+        let coverage = priced.count == instances.count ? "" : ", \(priced.count) of \(instances.count) instances priced"
+        return "about \(InstancePrice.dollars(total)) so far in all (estimate\(coverage))"
     }
 
     /// `instance-watch: 3 instances running too long, longest i-0123456789abcdef0 (web-server) 2d 3h`
@@ -24,15 +58,23 @@ public enum UptimeNotice {
     }
 
     public static func body(for instance: RunningInstance, now: UTCDateTime) -> String {
-        let rows = [
+        var rows = [
             ("Instance ID", instance.id), ("Name", instance.displayName), ("Type", instance.type ?? "(unknown)"),
             ("Region", instance.region), ("Account", instance.account ?? "(unknown)"),
             ("Running since", instance.since.extendedISO8601), ("Running for", uptime(instance, now)),
-            ("Limit", instance.limit.explained), ("Console", InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region)),
+            ("Limit", instance.limit.explained),
         ]
+        if let cost = costText(instance, now) { rows.append(("Cost", cost)) }
+        if let stop = stopSentence(instance) { rows.append(("Auto-stop", stop)) }
+        rows.append(("Console", InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region)))
         let table = rows.map { "  " + $0.0.padding(toLength: 15) + $0.1 }.joined(separator: "\n")
+        let opening = if case .stopped? = instance.stop {
+            "\(instance.id) (\(instance.displayName)) ran for \(uptime(instance, now)) and has been stopped by instance-watch, as its tag \(UptimePolicy.stopAfterTag) asked."
+        } else {
+            "\(instance.id) (\(instance.displayName)) has been running for \(uptime(instance, now)), longer than its limit of \(instance.limit.explained)."
+        }
         return """
-            \(instance.id) (\(instance.displayName)) has been running for \(uptime(instance, now)), longer than its limit of \(instance.limit.explained).
+            \(opening)
 
             \(table)
 
@@ -48,6 +90,10 @@ public enum UptimeNotice {
         let count = overdue.count == 1 ? "1 instance has" : "\(overdue.count) instances have"
         let groups = byAccount(overdue.prefix(digestListLimit))
         var lines = ["\(count) been running longer than allowed, by account, longest first:", ""]
+        if let total = totalCostText(overdue, now) {
+            lines.insert("Cost: \(total).", at: 1)
+            lines.insert("", at: 1)
+        }
         var number = 0
         for (account, instances) in groups {
             lines.append("Account \(account ?? "(unknown)") (\(instances.count == 1 ? "1 instance" : "\(instances.count) instances")):")
@@ -56,6 +102,8 @@ public enum UptimeNotice {
                 number += 1
                 lines.append("\(number). \(instance.id) (\(instance.displayName)), \(instance.type ?? "type unknown"), \(instance.region)")
                 lines.append("   running for \(uptime(instance, now)) since \(instance.since.extendedISO8601); limit \(instance.limit.explained)")
+                if let cost = costText(instance, now) { lines.append("   cost: \(cost)") }
+                if let stop = stopSentence(instance) { lines.append("   \(stop)") }
                 lines.append("   " + InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region))
                 lines.append("")
             }

@@ -2,6 +2,8 @@
 /// `instance-watch:max-uptime` tag says otherwise (a duration such as `12h`, or `off`).
 public enum UptimePolicy {
     public static let overrideTag = "instance-watch:max-uptime"
+    /// An instance's own opt-in to being stopped (`12h`): honoured only with `AUTO_STOP` on.
+    public static let stopAfterTag = "instance-watch:stop-after"
 
     /// The limit that applies to one instance, and where it comes from (the messages say which).
     public enum Limit: Sendable, Equatable {
@@ -41,5 +43,14 @@ public enum UptimePolicy {
     public static func isOverdue(runningSince: UTCDateTime, now: UTCDateTime, limit: Limit) -> Bool {
         guard let seconds = limit.seconds else { return false }
         return now.epochSeconds - runningSince.epochSeconds >= seconds
+    }
+
+    /// How long the instance may run before instance-watch stops it (its `instance-watch:stop-after`
+    /// tag), nil when it did not opt in. A value that is not a duration opts in to nothing and says
+    /// why in `problem`: stopping is never done on a guess.
+    public static func stopAfter(tags: [String: String]?) -> (seconds: Int?, problem: String?) {
+        guard let raw = tags?[stopAfterTag] else { return (nil, nil) }
+        if let seconds = DurationSetting.seconds(from: raw), seconds > 0 { return (seconds, nil) }
+        return (nil, "tag \(stopAfterTag)=\"\(raw.prefix(40))\" is not a duration such as 12h; the instance is not stopped")
     }
 }

@@ -17,6 +17,8 @@ public protocol UptimeTable {
     /// Claims the alert for `now`; nil when the instance is not due (or has no record).
     func claimNotification(instanceId: String, now: UTCDateTime, interval: Int, deadline: Date?) throws(AWSClientError) -> NotificationClaim?
     func releaseNotification(_ claim: NotificationClaim, deadline: Date?) throws(AWSClientError)
+    /// Notes that EC2 refused to stop the instance, so later runs do not ask again (a new start clears it).
+    func markStopRefused(instanceId: String, at now: UTCDateTime, reason: String, deadline: Date?) throws(AWSClientError)
 }
 
 public final class DynamoDBUptimeTable: UptimeTable {
@@ -52,6 +54,20 @@ public final class DynamoDBUptimeTable: UptimeTable {
             return NotificationClaim(instanceId: instanceId, claimedAt: now, previous: output.attributes?["last_notified_at"]?.stringValue)
         } catch .conditionalCheckFailed {
             return nil
+        }
+    }
+
+    public func markStopRefused(instanceId: String, at now: UTCDateTime, reason: String, deadline: Date?) throws(AWSClientError) {
+        do {
+            try dynamoDB.updateItem(UpdateItemInput(
+                tableName: tableName, key: ["instance_id": .s(instanceId)],
+                update: Expression("SET stop_refused_at = :now, stop_refused_reason = :reason", values: [
+                    ":now": .s(now.extendedISO8601), ":reason": .s(String(reason.prefix(200))),
+                ]),
+                condition: Expression("attribute_exists(instance_id)")
+            ), deadline: deadline)
+        } catch .conditionalCheckFailed {
+            // No record to mark (it was never recorded): the refusal is reported all the same.
         }
     }
 

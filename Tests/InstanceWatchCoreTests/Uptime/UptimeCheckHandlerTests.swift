@@ -26,6 +26,7 @@ struct UptimeCheckHandlerTests {
             return NotificationClaim(instanceId: instanceId, claimedAt: now, previous: nil)
         }
         func releaseNotification(_ claim: NotificationClaim, deadline: Date?) throws(AWSClientError) { released.append(claim.instanceId) }
+        func markStopRefused(instanceId: String, at now: UTCDateTime, reason: String, deadline: Date?) throws(AWSClientError) {}
     }
 
     final class FakeRecorder: InstanceStateRecording {
@@ -61,6 +62,9 @@ struct UptimeCheckHandlerTests {
             pairs.map { pair in
                 work(pair, inventories[pair].map { .success($0) } ?? .failure(.noMemberRole(account: pair.account)))
             }
+        }
+        func ec2(for pair: AccountRegion, ownAccount: String, deadline: Date?) throws(MemberAccessError) -> any FleetEC2 {
+            throw .noMemberRole(account: pair.account)
         }
     }
 

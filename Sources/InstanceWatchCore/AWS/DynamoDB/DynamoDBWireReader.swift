@@ -137,6 +137,7 @@ struct DynamoDBWireReader {
                 case "last_notified_at": record.lastNotifiedAt = try readStringAttribute()
                 case "account": record.account = try readStringAttribute()
                 case "region": record.region = try readStringAttribute()
+                case "stop_refused_at": record.stopRefusedAt = try readStringAttribute()
                 default: _ = try readAttributeValue()
                 }
             } while try consume(UInt8(ascii: ","))

@@ -2,7 +2,7 @@ import FoundationEssentials
 
 /// EC2 over its query protocol (version 2016-11-15), answers in XML parsed with expat.
 public final class EC2Client {
-    private let aws: AWSClient
+    let aws: AWSClient
 
     public init(aws: AWSClient) {
         self.aws = aws

@@ -1,0 +1,35 @@
+import FoundationEssentials
+
+/// What the UptimeChecker does in one account and region besides listing instances: stop the
+/// instances that asked for it, and read Spot prices.
+public protocol FleetEC2 {
+    /// Stops one instance (never terminates). Returns the state EC2 reports it moving to.
+    func stopInstance(id: String, deadline: Date?) throws(AWSClientError) -> String
+    /// The newest Spot price of `instanceType` (Linux/UNIX) in `zone`, in US dollars an hour; nil when EC2 has none.
+    func spotPrice(instanceType: String, zone: String, deadline: Date?) throws(AWSClientError) -> Double?
+}
+
+extension EC2Client: FleetEC2 {
+    public func stopInstance(id: String, deadline: Date?) throws(AWSClientError) -> String {
+        let answer = try aws.callQuery(.ec2, action: "StopInstances", version: "2016-11-15", parameters: [("InstanceId.1", id)], deadline: deadline)
+        let item = answer.child("instancesSet")?.children("item").first { $0.string("instanceId") == id }
+        return item?.string("currentState", "name") ?? "stopping"
+    }
+
+    public func spotPrice(instanceType: String, zone: String, deadline: Date?) throws(AWSClientError) -> Double? {
+        let answer = try aws.callQuery(.ec2, action: "DescribeSpotPriceHistory", version: "2016-11-15", parameters: [
+            ("InstanceType.1", instanceType), ("ProductDescription.1", "Linux/UNIX"), ("AvailabilityZone", zone),
+            ("StartTime", UTCDateTime(Date()).extendedISO8601), ("MaxResults", "100"),
+        ], deadline: deadline)
+        // The newest entry for exactly this zone and a Linux/UNIX description (EC2 also writes
+        // "Linux/UNIX (Amazon VPC)"); the zone filter is applied here too, in case it was not there.
+        let entries = (answer.child("spotPriceHistorySet")?.children("item") ?? []).compactMap { item -> (time: String, price: Double)? in
+            guard item.string("availabilityZone") == zone, item.string("instanceType") == instanceType,
+                  item.string("productDescription")?.hasPrefix("Linux/UNIX") == true,
+                  let price = item.string("spotPrice").flatMap(Double.init), price >= 0
+            else { return nil }
+            return (item.string("timestamp") ?? "", price)
+        }
+        return entries.max { $0.time < $1.time }?.price
+    }
+}
