@@ -18,6 +18,7 @@ every running instance of its region takes a region of its own.
   {"op": "stop_instances" | "terminate_instances", "ids": [...]}
      these three take an optional "account": the instances then live in that (member) account, made
      with credentials of a fixture role assumed there (moto acts in the account a role ARN names)
+  {"op": "instance_states", "ids": [...]}              -> {"states": {id: state}} as EC2 reports them
   {"op": "time_describe_instances", "count": n}          how long moto takes to answer DescribeInstances
                                                         -> {"median_ms": ...} (the benchmark reports moto's pace)
   {"op": "member_role", "account": ..., "name": ..., "actions": [...]}   a role in a member account
@@ -194,6 +195,9 @@ def run(command, clients, url):
             clients["ec2"].describe_instances(Filters=[{"Name": "instance-state-name", "Values": ["running"]}])
             durations.append((time.perf_counter() - began) * 1000)
         return {"median_ms": statistics.median(durations)}
+    if op == "instance_states":
+        reservations = clients["ec2"].describe_instances(InstanceIds=command["ids"])["Reservations"]
+        return {"states": {i["InstanceId"]: i["State"]["Name"] for r in reservations for i in r["Instances"]}}
     if op == "stop_instances":
         clients["ec2"].stop_instances(InstanceIds=command["ids"])
         return {}

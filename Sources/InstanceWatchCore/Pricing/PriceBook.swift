@@ -12,7 +12,7 @@ public final class PriceBook: Sendable {
     public static let onDemandLifetime = 24 * 3600.0
     public static let spotLifetime = 3600.0
     /// The most of a run spent on prices; the alerts go out regardless.
-    public static let runBudget = 5.0
+    public static let runBudget = 3.0
     /// Price calls are tried twice at most: a price that does not come at once is not worth a wait.
     public static let retryPolicy = RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(50), maximumDelay: .milliseconds(200))
 
