@@ -112,33 +112,45 @@ def main():
         started.append(moto)
         slack = Peer("fault_server.py")
         started.append(slack)
+        pricing = Peer("pricing_peer.py")
+        started.append(pricing)
         http("POST", f"{slack.url}/test/default", {"status": 200, "body": "ok"})
         say(f"  moto's server      {moto.url}  (SigV4 checked with a key made through its IAM)")
         say(f"  Slack webhook sink {slack.url}")
+        say(f"  Price List peer    {pricing.url}  (moto has no Price List API; this one checks signatures too)")
+        http("POST", f"{pricing.url}/test/keys", {moto.values["ACCESS_KEY_ID"]: moto.values["SECRET_ACCESS_KEY"]})
+        http("POST", f"{pricing.url}/test/prices", [
+            {"instanceType": "t3.micro", "regionCode": REGION, "usd": "0.0114000000"},
+            {"instanceType": "t3.small", "regionCode": REGION, "usd": "0.0228000000"},
+            {"instanceType": "m5.large", "regionCode": OTHER_REGION, "usd": "0.0960000000"},
+            {"instanceType": "m5.large", "regionCode": REGION, "usd": "0.1070000000"}])
 
         moto.command(op="create_table", name=TABLE, key="instance_id")
         topic = moto.command(op="create_topic", name="instance-watch-alerts")["arn"]
         webhook = f"{slack.url}/services/T0DEMO/B0DEMO/demo-secret"
         moto.command(op="put_parameter", name=WEBHOOK_PARAMETER, value=webhook, type="SecureString")
-        for member in (TEAM_A, TEAM_B):
+        # What member-template.yaml grants; team B deployed it with AllowAutoStop=true.
+        for member, extra in ((TEAM_A, []), (TEAM_B, ["ec2:StopInstances"])):
             moto.command(op="member_role", account=member, name=MEMBER_ROLE,
-                         actions=["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory"])
+                         actions=["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory", *extra])
         fleet, where = {}, {}
         for name, account, region, options in (
                 ("web-frontend", ACCOUNT, REGION, {}),
                 ("batch-worker", TEAM_A, OTHER_REGION, {"spot": True, "type": "c5.large"}),
                 ("analytics-db", ACCOUNT, REGION, {"type": "m5.large"}),
                 ("ml-training", TEAM_A, OTHER_REGION, {"type": "m5.large"}),
-                ("forgotten-sandbox", TEAM_B, REGION, {"type": "t3.small"})):
+                ("forgotten-sandbox", TEAM_B, REGION, {"type": "t3.small", "tags": {"instance-watch:stop-after": "6h"}})):
             member = {} if account == ACCOUNT else {"account": account}
-            answer = moto.command(op="run_instances", count=1, tags={"Name": name}, region=region, **member, **options)
+            tags = {"Name": name, **options.pop("tags", {})}
+            answer = moto.command(op="run_instances", count=1, tags=tags, region=region, **member, **options)
             fleet[name], where[name] = answer["ids"][0], (account, region)
         launched = datetime.strptime(answer["launch_times"][0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
         say(f"  table {TABLE}, topic {topic.split(':')[-1]}, SSM SecureString {WEBHOOK_PARAMETER} (the webhook URL)")
         say(f"  central account {ACCOUNT} ({REGION}); members {TEAM_A} and {TEAM_B}, each with the role {MEMBER_ROLE}")
         for name, instance_id in fleet.items():
             account, region = where[name]
-            say(f"  EC2 instance {instance_id}  {account}/{region:<10} {name}{'  (Spot)' if name == 'batch-worker' else ''}")
+            note = "  (Spot)" if name == "batch-worker" else "  (tagged instance-watch:stop-after=6h)" if name == "forgotten-sandbox" else ""
+            say(f"  EC2 instance {instance_id}  {account}/{region:<10} {name}{note}")
         say("  (member instances were launched with member credentials: the central account's own cannot see them)")
 
         aws = {"PATH": "/usr/bin:/bin", "AWS_REGION": REGION, "AWS_ENDPOINT_URL": moto.url,
@@ -148,6 +160,7 @@ def main():
         state_change = Function("StateChangeHandler", aws)
         started.append(state_change)
         checker = Function("UptimeChecker", {**aws, "TOPIC_ARN": topic, "UPTIME_THRESHOLD": "6h", "NOTIFY_MODE": "digest",
+                                             "AWS_ENDPOINT_URL_PRICING": pricing.url, "AUTO_STOP": "on",
                                              "WATCHED_ACCOUNTS": f"{TEAM_A},{TEAM_B}", "WATCHED_REGIONS": OTHER_REGION})
         started.append(checker)
         say(f"  StateChangeHandler and UptimeChecker bundles running (logs in {LOGS.relative_to(ROOT)}/)")
@@ -188,6 +201,7 @@ def main():
         if kind != "response" or set(result.get("overdueInstanceIds", [])) != expected:
             raise RuntimeError(f"the UptimeChecker should have found web-frontend, ml-training and forgotten-sandbox overdue, and answered {result}")
         say(f"         checked: {', '.join(result['checked'])}")
+        say(f"         stopped (AUTO_STOP=on, opted in by tag): {', '.join(result.get('stopped', [])) or 'none'}")
         for repair in result.get("repairs", []):
             say(f"         repaired {repair}")
 

@@ -17,7 +17,9 @@ struct DemoTests {
                      "Subject: instance-watch: 3 instances running too long", "Account 111111111111 (1 instance):",
                      "Account 222222222222 (1 instance):", "(ml-training), m5.large, us-east-1",
                      "[#FFC300] Spot interruption: i-", "Name           batch-worker", "Account        111111111111",
-                     "[#E01E5A] 3 instances running too long", "Done."] {
+                     "[#E01E5A] 3 instances running too long", "Cost: about $0.91 so far in all (estimate).",
+                     "cost: about $0.67 so far, $0.096 an hour (estimate: on-demand Linux price)",
+                     "Stopped by instance-watch after 6h (tag instance-watch:stop-after); it was not terminated.", "Done."] {
             #expect(run.stdout.contains(text), "the demo's output lacks \(text)")
         }
     }
