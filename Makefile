@@ -38,12 +38,16 @@ PEER_REQUIREMENTS := moto[server]==5.2.1
 # dependencies never clash with the system's (make demo does not need them).
 TOOLS_VENV := $(CURDIR)/.build/tools
 TOOL_REQUIREMENTS := aws-sam-cli==1.170.0 cfn-lint==1.58.0
+# The security scanner many platform teams run on every CloudFormation change, pinned, apart again
+# (its dependencies are pinned too, and differ from the SAM CLI's).
+SCANNER_VENV := $(CURDIR)/.build/checkov
+SCANNER_REQUIREMENTS := checkov==3.3.30
 LAMBDA_DIR := .build/lambda
 # The template's functions and the products they run.
 PRODUCT_OF_StateChangeFunction := StateChangeHandler
 PRODUCT_OF_UptimeCheckerFunction := UptimeChecker
 
-.PHONY: help deps python-env tools-env lean-curl linked-versions build release test demo bench clean build-StateChangeFunction build-UptimeCheckerFunction
+.PHONY: help deps python-env tools-env scanner-env lean-curl linked-versions build release test demo bench clean build-StateChangeFunction build-UptimeCheckerFunction
 
 help:
 	@sed -n '2,6p' Makefile | sed 's/^# *//'
@@ -56,6 +60,9 @@ python-env: deps
 
 tools-env: deps
 	@scripts/ensure-python-env.sh $(TOOLS_VENV) --isolated "import samcli, cfnlint" $(TOOL_REQUIREMENTS)
+
+scanner-env: deps
+	@scripts/ensure-python-env.sh $(SCANNER_VENV) --isolated "import checkov" $(SCANNER_REQUIREMENTS)
 
 lean-curl: deps
 	@scripts/build-lean-curl.sh $(CURL_DEBIAN_VERSION) $(LEAN_CURL)
@@ -81,10 +88,10 @@ build-StateChangeFunction build-UptimeCheckerFunction: build-%: lean-curl
 	@$(MAKE) --no-print-directory linked-versions
 	scripts/bundle-lambda.sh .build/release/$(PRODUCT_OF_$*) "$(ARTIFACTS_DIR)"
 
-test: build python-env tools-env
+test: build python-env tools-env scanner-env
 	@echo "==> running the test suite: SigV4 suites from Tests/Fixtures; local HTTP, TLS, Runtime API and fault peers;"
 	@echo "    moto's server with signature checking, started and stopped by the tests; the release link check"
-	INSTANCE_WATCH_PYTHON=$(VENV)/bin/python INSTANCE_WATCH_TOOLS=$(TOOLS_VENV)/bin $(SWIFT) test
+	INSTANCE_WATCH_PYTHON=$(VENV)/bin/python INSTANCE_WATCH_TOOLS=$(TOOLS_VENV)/bin INSTANCE_WATCH_CHECKOV=$(SCANNER_VENV)/bin/checkov $(SWIFT) test
 
 demo: build python-env
 	@$(VENV)/bin/python scripts/demo.py

@@ -73,8 +73,9 @@ struct PolicyStatement {
 /// granted, no more and no fewer; and each granted action, taken away, must break the run.
 @Suite("Least privilege: the template's roles against the calls the code makes")
 struct LeastPrivilegeTests {
-    /// Used by Lambda on the function's behalf, not by the code: its logs, and the failed-event destination.
-    static let lambdaSide: Set<String> = ["logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage"]
+    /// Used on the function's behalf, not by its code: Lambda's logs and failed-event destination, and
+    /// the alert topic's key, which SNS uses with the publisher's permissions (moto encrypts nothing).
+    static let lambdaSide: Set<String> = ["logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage", "kms:GenerateDataKey", "kms:Decrypt"]
 
     let moto: MotoServer
     init() throws { moto = try MotoServer.get() }
