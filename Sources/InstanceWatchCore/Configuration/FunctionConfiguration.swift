@@ -120,11 +120,14 @@ public struct FunctionConfiguration: Sendable, Equatable {
             }
             configuration.notifyInterval = seconds
         }
-        if let mode = value("NOTIFY_MODE") {
-            guard let parsed = NotifyMode(rawValue: mode.lowercased()) else {
-                throw .invalidValue(variable: "NOTIFY_MODE", value: mode, expected: "each or digest")
-            }
-            configuration.notifyMode = parsed
+        /// One of an enumeration's values, written in any case.
+        func choice<Choice: RawRepresentable<String>>(_ name: String, expected: String) throws(ConfigurationError) -> Choice? {
+            guard let text = value(name) else { return nil }
+            guard let parsed = Choice(rawValue: text.lowercased()) else { throw .invalidValue(variable: name, value: text, expected: expected) }
+            return parsed
+        }
+        if let mode: NotifyMode = try choice("NOTIFY_MODE", expected: "each or digest") {
+            configuration.notifyMode = mode
         }
         if let role = value("MEMBER_ROLE_NAME") {
             guard isValidRoleName(role) else {
@@ -146,11 +149,8 @@ public struct FunctionConfiguration: Sendable, Equatable {
             }
             configuration.watchedRegions = list
         }
-        if let autoStop = value("AUTO_STOP") {
-            guard let mode = AutoStop(rawValue: autoStop.lowercased()) else {
-                throw .invalidValue(variable: "AUTO_STOP", value: autoStop, expected: "off, dry-run or on")
-            }
-            configuration.autoStop = mode
+        if let autoStop: AutoStop = try choice("AUTO_STOP", expected: "off, dry-run or on") {
+            configuration.autoStop = autoStop
         }
         if let pricing = value("PRICING") {
             switch pricing.lowercased() {

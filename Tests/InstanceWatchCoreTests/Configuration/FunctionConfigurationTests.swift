@@ -59,6 +59,7 @@ struct FunctionConfigurationTests {
         ("TOPIC_ARN", "arn:aws:sqs:eu-west-1:123456789012:q"), ("TABLE_NAME", "a"), ("SLACK_WEBHOOK_URL", "not a url"),
         ("MEMBER_ROLE_NAME", "arn:aws:iam::111111111111:role/reader"), ("WATCHED_ACCOUNTS", "1111,222222222222"),
         ("WATCHED_REGIONS", "eu-west-1,EU WEST"), ("CHECK_CONCURRENCY", "0"), ("CHECK_CONCURRENCY", "many"),
+        ("AUTO_STOP", "always"), ("PRICING", "maybe"),
     ])
     func namesTheVariable(_ variable: String, _ value: String) {
         #expect {

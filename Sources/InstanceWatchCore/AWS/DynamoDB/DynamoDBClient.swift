@@ -18,16 +18,22 @@ public final class DynamoDBClient {
     /// these: the request is written and the answer read without JSONEncoder or JSONDecoder.
     @discardableResult
     public func updateItem(_ input: UpdateItemInput, deadline: Date? = nil) throws(AWSClientError) -> WriteOutput {
-        let body = try aws.callJSONBody(.dynamoDB, targetPrefix: Self.targetPrefix, jsonVersion: "1.0", operation: "UpdateItem",
-                                        body: input.wireJSON, deadline: deadline)
-        do {
-            return try DynamoDBWireReader.writeOutput(body)
-        } catch {
-            throw .malformedResponse(service: .dynamoDB, operation: "UpdateItem", reason: "\(error)")
-        }
+        try wireCall("UpdateItem", input, deadline, read: DynamoDBWireReader.writeOutput)
     }
 
     static let targetPrefix = "DynamoDB_20120810"
+
+    /// A call whose request is written by `JSONWriter` and whose answer `read` takes from its bytes.
+    private func wireCall<Output>(_ operation: String, _ input: some DynamoDBWireRequest, _ deadline: Date?,
+                                  read: (Data) throws(DynamoDBWireReader.Malformed) -> Output) throws(AWSClientError) -> Output {
+        let body = try aws.callJSONBody(.dynamoDB, targetPrefix: Self.targetPrefix, jsonVersion: "1.0", operation: operation,
+                                        body: input.wireJSON, deadline: deadline)
+        do {
+            return try read(body)
+        } catch {
+            throw .malformedResponse(service: .dynamoDB, operation: operation, reason: "\(error)")
+        }
+    }
 
     /// Throws `.conditionalCheckFailed` when the condition says no.
     @discardableResult
@@ -38,13 +44,7 @@ public final class DynamoDBClient {
     /// One page of a scan: at most 1 MB of items, or `limit` items. Read by `DynamoDBWireReader`,
     /// not JSONDecoder: the checker scans the whole table every run, and this is where its CPU went.
     public func scan(_ input: ScanInput, deadline: Date? = nil) throws(AWSClientError) -> ScanOutput {
-        let body = try aws.callJSONBody(.dynamoDB, targetPrefix: Self.targetPrefix, jsonVersion: "1.0", operation: "Scan",
-                                        body: input.wireJSON, deadline: deadline)
-        do {
-            return try DynamoDBWireReader.scanOutput(body)
-        } catch {
-            throw .malformedResponse(service: .dynamoDB, operation: "Scan", reason: "\(error)")
-        }
+        try wireCall("Scan", input, deadline, read: DynamoDBWireReader.scanOutput)
     }
 
     /// Every page of a scan of the instance table, read straight into records (see
@@ -53,14 +53,7 @@ public final class DynamoDBClient {
                                 _ body: (_ records: [InstanceRecord], _ items: Int) -> Void) throws(AWSClientError) {
         var request = input
         while true {
-            let data = try aws.callJSONBody(.dynamoDB, targetPrefix: Self.targetPrefix, jsonVersion: "1.0", operation: "Scan",
-                                            body: request.wireJSON, deadline: deadline)
-            let page: DynamoDBWireReader.Page<InstanceRecord?>
-            do {
-                page = try DynamoDBWireReader.recordPage(data)
-            } catch {
-                throw .malformedResponse(service: .dynamoDB, operation: "Scan", reason: "\(error)")
-            }
+            let page = try wireCall("Scan", request, deadline, read: DynamoDBWireReader.recordPage)
             body(page.items.compactMap { $0 }, page.items.count)
             guard let next = page.lastEvaluatedKey else { return }
             request.exclusiveStartKey = next

@@ -24,10 +24,15 @@ struct DynamoDBWireReader {
     /// A Scan (or Query) answer: `Items`, `Count`, `ScannedCount`, `LastEvaluatedKey`; other members
     /// (`ConsumedCapacity`) are skipped.
     static func scanOutput(_ data: Data) throws(Malformed) -> ScanOutput {
+        try reading(data) { (reader: inout DynamoDBWireReader) throws(Malformed) in try reader.readScanOutput() }
+    }
+
+    /// Runs `body` over the bytes of `data`.
+    private static func reading<Result>(_ data: Data, _ body: (inout DynamoDBWireReader) throws(Malformed) -> Result) throws(Malformed) -> Result {
         do {
             return try data.withUnsafeBytes { raw in
                 var reader = DynamoDBWireReader(raw.bindMemory(to: UInt8.self))
-                return try reader.readScanOutput()
+                return try body(&reader)
             }
         } catch let error as Malformed {
             throw error
@@ -39,25 +44,18 @@ struct DynamoDBWireReader {
     /// A write's answer: `{}`, or `{"Attributes": {…}}` when `ReturnValues` asked for them.
     static func writeOutput(_ data: Data) throws(Malformed) -> WriteOutput {
         guard !data.isEmpty else { return WriteOutput(attributes: nil) }
-        do {
-            return try data.withUnsafeBytes { raw in
-                var reader = DynamoDBWireReader(raw.bindMemory(to: UInt8.self))
-                var attributes: DynamoDBItem?
-                try reader.expect(UInt8(ascii: "{"))
-                if try !reader.consume(UInt8(ascii: "}")) {
-                    repeat {
-                        let key = try reader.readString()
-                        try reader.expect(UInt8(ascii: ":"))
-                        if key == "Attributes" { attributes = try reader.readItem() } else { try reader.skipValue() }
-                    } while try reader.consume(UInt8(ascii: ","))
-                    try reader.expect(UInt8(ascii: "}"))
-                }
-                return WriteOutput(attributes: attributes)
+        return try reading(data) { (reader: inout DynamoDBWireReader) throws(Malformed) -> WriteOutput in
+            var attributes: DynamoDBItem?
+            try reader.expect(UInt8(ascii: "{"))
+            if try !reader.consume(UInt8(ascii: "}")) {
+                repeat {
+                    let key = try reader.readString()
+                    try reader.expect(UInt8(ascii: ":"))
+                    if key == "Attributes" { attributes = try reader.readItem() } else { try reader.skipValue() }
+                } while try reader.consume(UInt8(ascii: ","))
+                try reader.expect(UInt8(ascii: "}"))
             }
-        } catch let error as Malformed {
-            throw error
-        } catch {
-            throw Malformed(offset: 0, expected: "a JSON object")
+            return WriteOutput(attributes: attributes)
         }
     }
 
@@ -109,15 +107,8 @@ struct DynamoDBWireReader {
     /// table every run, and this skips building a dictionary per item only to read it back. An item
     /// without an `instance_id` string is not one of ours (nil), as `InstanceRecord(item:)` decides.
     static func recordPage(_ data: Data) throws(Malformed) -> Page<InstanceRecord?> {
-        do {
-            return try data.withUnsafeBytes { raw in
-                var reader = DynamoDBWireReader(raw.bindMemory(to: UInt8.self))
-                return try reader.readPage { (reader: inout DynamoDBWireReader) throws(Malformed) -> InstanceRecord? in try reader.readRecord() }
-            }
-        } catch let error as Malformed {
-            throw error
-        } catch {
-            throw Malformed(offset: 0, expected: "a JSON object")
+        try reading(data) { (reader: inout DynamoDBWireReader) throws(Malformed) in
+            try reader.readPage { (reader: inout DynamoDBWireReader) throws(Malformed) -> InstanceRecord? in try reader.readRecord() }
         }
     }
 
