@@ -15,7 +15,10 @@ LambdaMain.run(function) { environment, _ in
     let fleet = EC2Fleet(
         access: OrganizationAccess(
             home: aws.environment,
-            members: configuration.memberRoleName.map { MemberCredentials(roleName: $0, sessionName: "instance-watch-uptime-checker") }
+            members: configuration.memberRoleName.map { MemberCredentials(roleName: $0, sessionName: "instance-watch-uptime-checker") },
+            // Stopping in a member account takes a role of its own, which only this function may assume.
+            stoppers: configuration.autoStop == .on
+                ? configuration.memberStopRoleName.map { MemberCredentials(roleName: $0, sessionName: "instance-watch-auto-stop") } : nil
         ),
         concurrency: configuration.checkConcurrency, httpConfiguration: .fromEnvironment(environment)
     )

@@ -15,13 +15,21 @@ The test queues what the next requests get, then the client under test calls it:
                        stays queued and answers every request it applies to (an account that is always refused)
   POST /test/default   body: one step, answered when no queued step applies (default: 200 "{}", or
                        "forward" with --upstream)
+  POST /test/age      body: {"seconds": n, "instances": {"i-…": n}}: with --upstream, EC2's answers say each
+                       instance launched that many seconds earlier than they do (the instance's own number, else
+                       "seconds"), so a function that reads its own clock sees instances that have run for
+                       hours: the tests' way of making time pass without a clock hook in the product
   GET  /test/requests  every request received (method, path, headers, body), in order
+With --serialize, forwarded requests pass one at a time (a store whose conditional writes are atomic,
+which moto's server is not under concurrent requests).
 Every other request is an attempt of the client under test. Prints "PORT <n>" (and "CA <path>" with
 --tls NAME: it then speaks HTTPS with a certificate for NAME); exits when stdin closes.
 """
 import argparse
+import datetime
 import http.client
 import json
+import re
 import socket
 import struct
 import threading
@@ -34,6 +42,9 @@ QUEUE = []
 DEFAULT = {"status": 200, "body": "{}"}
 REQUESTS = []
 UPSTREAM = None   # (host, port) with --upstream: a proxy that misbehaves only when told to
+AGE = {"seconds": 0, "instances": {}}
+SERIAL = None     # a lock with --serialize: one forwarded request at a time
+INSTANCE_OR_LAUNCH = re.compile(rb"<instanceId>([^<]*)</instanceId>|<launchTime>([^<]*)</launchTime>")
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "proxy-connection", "te", "upgrade"}
 
 
@@ -60,6 +71,10 @@ class Handler(PeerHandler):
             with LOCK:
                 QUEUE.extend(json.loads(body))
             return self.answer(200, "{}")
+        if self.path == "/test/age":
+            with LOCK:
+                AGE.update(json.loads(body))
+            return self.answer(200, "{}")
         if self.path == "/test/default":
             with LOCK:
                 DEFAULT = json.loads(body)
@@ -81,6 +96,12 @@ class Handler(PeerHandler):
 
     def forward(self, body, drop_answer=False):
         """Passes the request on unchanged, Host header included, so a SigV4 signature still verifies."""
+        if SERIAL is None:
+            return self.forward_now(body, drop_answer)
+        with SERIAL:
+            return self.forward_now(body, drop_answer)
+
+    def forward_now(self, body, drop_answer):
         connection = http.client.HTTPConnection(*UPSTREAM, timeout=None)
         try:
             connection.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
@@ -97,7 +118,7 @@ class Handler(PeerHandler):
             connection.close()
         if drop_answer:
             return self.perform({"action": "reset"})
-        self.answer(response.status, data, headers)
+        self.answer(response.status, aged(data), headers)
 
     def perform(self, step, body=b""):
         action = step.get("action")
@@ -124,13 +145,37 @@ class Handler(PeerHandler):
         self.answer(step.get("status", 200), step.get("body", ""), step.get("headers"))
 
 
+def aged(data):
+    """EC2's answer with each instance's launchTime moved into the past by its age."""
+    with LOCK:
+        default, ages = AGE["seconds"], dict(AGE["instances"])
+    if (not default and not ages) or b"<launchTime>" not in data:
+        return data
+    current = [None]
+
+    def shift(match):
+        if match.group(1) is not None:
+            current[0] = match.group(1).decode()
+            return match.group(0)
+        seconds = ages.get(current[0], default)
+        text = match.group(2).decode()
+        launched = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moved = (launched - datetime.timedelta(seconds=seconds)).astimezone(datetime.timezone.utc)
+        return b"<launchTime>" + moved.strftime("%Y-%m-%dT%H:%M:%S.000Z").encode() + b"</launchTime>"
+
+    return INSTANCE_OR_LAUNCH.sub(shift, data)
+
+
 def main():
-    global DEFAULT, UPSTREAM
+    global DEFAULT, UPSTREAM, SERIAL
     parser = argparse.ArgumentParser()
     parser.add_argument("--upstream", help="host:port to forward to: the default step becomes forward")
     parser.add_argument("--tls", metavar="NAME", help="serve HTTPS with a certificate for NAME from a new CA; "
                                                        "the CA file's path is announced as CA")
+    parser.add_argument("--serialize", action="store_true", help="forward one request at a time")
     args = parser.parse_args()
+    if args.serialize:
+        SERIAL = threading.Lock()
     if args.upstream:
         host, port = args.upstream.rsplit(":", 1)
         UPSTREAM = (host, int(port))

@@ -18,6 +18,8 @@ every running instance of its region takes a region of its own.
   {"op": "stop_instances" | "terminate_instances", "ids": [...]}
      these three take an optional "account": the instances then live in that (member) account, made
      with credentials of a fixture role assumed there (moto acts in the account a role ARN names)
+  {"op": "auto_scaling_group", "name": ..., "size": n}   a group of n instances, which moto launches tagged
+                                                        aws:autoscaling:groupName -> {"ids": [...]}
   {"op": "instance_states", "ids": [...]}              -> {"states": {id: state}} as EC2 reports them
   {"op": "time_describe_instances", "count": n}          how long moto takes to answer DescribeInstances
                                                         -> {"median_ms": ...} (the benchmark reports moto's pace)
@@ -89,7 +91,7 @@ def main():
                 credentials = member_keys.get(account) or member_credentials(account)
                 member_keys[account] = credentials
             session = dict(endpoint_url=url, region_name=region, **credentials)
-            clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm", "iam", "sts")}
+            clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm", "iam", "sts", "autoscaling")}
             clients["dynamodb-resource"] = boto3.resource("dynamodb", **session)
             regions[(region, account)] = clients
         return regions[(region, account)]
@@ -186,6 +188,20 @@ def run(command, clients, url):
         reservation = clients["ec2"].run_instances(**kwargs)
         return {"ids": [i["InstanceId"] for i in reservation["Instances"]],
                 "launch_times": [i["LaunchTime"].strftime("%Y-%m-%dT%H:%M:%SZ") for i in reservation["Instances"]]}
+    if op == "auto_scaling_group":
+        ec2 = clients["ec2"]
+        template = ec2.create_launch_template(LaunchTemplateName=command["name"], LaunchTemplateData={
+            "ImageId": "ami-12c6146b", "InstanceType": "t3.micro",
+            "TagSpecifications": [{"ResourceType": "instance", "Tags": [
+                {"Key": k, "Value": v} for k, v in command.get("tags", {}).items()]}] if command.get("tags") else []})
+        zone = ec2.describe_availability_zones()["AvailabilityZones"][0]["ZoneName"]
+        clients["autoscaling"].create_auto_scaling_group(
+            AutoScalingGroupName=command["name"], MinSize=command["size"], MaxSize=command["size"],
+            DesiredCapacity=command["size"], AvailabilityZones=[zone],
+            Tags=[{"Key": k, "Value": v, "PropagateAtLaunch": True} for k, v in command.get("tags", {}).items()],
+            LaunchTemplate={"LaunchTemplateId": template["LaunchTemplate"]["LaunchTemplateId"], "Version": "$Latest"})
+        group = clients["autoscaling"].describe_auto_scaling_groups(AutoScalingGroupNames=[command["name"]])["AutoScalingGroups"][0]
+        return {"ids": [i["InstanceId"] for i in group["Instances"]]}
     if op == "time_describe_instances":
         import statistics
         import time

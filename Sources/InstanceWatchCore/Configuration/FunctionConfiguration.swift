@@ -50,6 +50,12 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public var checkConcurrency = defaultCheckConcurrency
     public static let defaultCheckConcurrency = 8
     public var autoStop = AutoStop.off
+    /// `MAX_STOPS_PER_RUN`: at most this many stops in one run; the rest are held back and reported.
+    public var maximumStopsPerRun = defaultMaximumStopsPerRun
+    public static let defaultMaximumStopsPerRun = 10
+    /// The member role that may stop instances: the checker's alone, apart from the reading role
+    /// that the StateChangeHandler shares. Defaults to `<MEMBER_ROLE_NAME>-stop`.
+    public var memberStopRoleName: String?
     /// `PRICING`: whether uptime alerts say what the instance has cost.
     public var pricing = true
 
@@ -70,6 +76,8 @@ public struct FunctionConfiguration: Sendable, Equatable {
         ("WATCHED_REGIONS", "comma-separated regions the checker reconciles in every account, besides its own and those its table names"),
         ("AUTO_STOP", "off, dry-run or on: stop instances tagged instance-watch:stop-after once they have run that long (default off)"),
         ("PRICING", "on or off: put the estimated cost in uptime alerts (default on)"),
+        ("MAX_STOPS_PER_RUN", "at most this many stops in one run; the rest are held back and reported (default \(defaultMaximumStopsPerRun))"),
+        ("MEMBER_STOP_ROLE_NAME", "organisation-wide: the role the checker assumes in member accounts to stop instances (default <MEMBER_ROLE_NAME>-stop)"),
         ("CHECK_CONCURRENCY", "how many account/region pairs the checker reconciles at once, 1 to 64 (default \(defaultCheckConcurrency))"),
         ("AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN", "as in the AWS SDKs"),
         ("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _SNS, _EC2, _SSM, _STS, _PRICING", "endpoint overrides, as in the AWS SDKs"),
@@ -98,10 +106,8 @@ public struct FunctionConfiguration: Sendable, Equatable {
             configuration.topicArn = topic
         }
         if let webhook = value("SLACK_WEBHOOK_URL") {
-            guard let url = URL(string: webhook), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
-                  url.host() != nil
-            else {
-                throw .invalidValue(variable: "SLACK_WEBHOOK_URL", value: nil, expected: "an https URL (the value is not shown: it is a secret)")
+            guard let url = WebhookURL.parse(webhook) else {
+                throw .invalidValue(variable: "SLACK_WEBHOOK_URL", value: nil, expected: WebhookURL.expected + " (the value is not shown: it is a secret)")
             }
             configuration.slackWebhook = .url(url)
         } else if let parameter = value("SLACK_WEBHOOK_PARAMETER") {
@@ -134,6 +140,13 @@ public struct FunctionConfiguration: Sendable, Equatable {
                 throw .invalidValue(variable: "MEMBER_ROLE_NAME", value: role, expected: "an IAM role name (1 to 64 characters of A-Z a-z 0-9 + = , . @ _ -), not an ARN")
             }
             configuration.memberRoleName = role
+            configuration.memberStopRoleName = isValidRoleName(role + "-stop") ? role + "-stop" : nil
+        }
+        if let role = value("MEMBER_STOP_ROLE_NAME") {
+            guard isValidRoleName(role) else {
+                throw .invalidValue(variable: "MEMBER_STOP_ROLE_NAME", value: role, expected: "an IAM role name (1 to 64 characters of A-Z a-z 0-9 + = , . @ _ -), not an ARN")
+            }
+            configuration.memberStopRoleName = role
         }
         if let accounts = value("WATCHED_ACCOUNTS") {
             let list = Self.list(accounts)
@@ -151,6 +164,12 @@ public struct FunctionConfiguration: Sendable, Equatable {
         }
         if let autoStop: AutoStop = try choice("AUTO_STOP", expected: "off, dry-run or on") {
             configuration.autoStop = autoStop
+        }
+        if let cap = value("MAX_STOPS_PER_RUN") {
+            guard let count = Int(cap), (0...1000).contains(count) else {
+                throw .invalidValue(variable: "MAX_STOPS_PER_RUN", value: cap, expected: "a whole number from 0 to 1000")
+            }
+            configuration.maximumStopsPerRun = count
         }
         if let pricing = value("PRICING") {
             switch pricing.lowercased() {

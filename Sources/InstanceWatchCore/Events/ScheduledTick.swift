@@ -1,21 +1,19 @@
 import FoundationEssentials
 
-/// The EventBridge `Scheduled Event` that runs the UptimeChecker. Only its `time` matters: the tick
-/// is "now" for the check, so a retried or delayed invocation judges uptime as of its own tick.
+/// The EventBridge `Scheduled Event` that runs the UptimeChecker. Nothing in it decides anything:
+/// "now" is the function's own clock and its account comes from Lambda, because an event can be
+/// late, replayed, or made up by anyone allowed to invoke the function. Its `time` is only logged,
+/// with how far it is from the clock.
 public struct ScheduledTick: Sendable, Equatable {
     /// The tick's time; nil when the event has none (a hand-made `{}` test invocation).
     public let time: UTCDateTime?
-    /// The account the schedule runs in, when the event says (records the check adds carry it).
-    public let account: String?
 
-    public init(time: UTCDateTime?, account: String? = nil) {
+    public init(time: UTCDateTime?) {
         self.time = time
-        self.account = account
     }
 
     private struct Payload: Decodable {
         let time: String?
-        let account: String?
     }
 
     /// Reads the tick. An event that is not a JSON object, or whose `time` is not a timestamp, is a
@@ -29,12 +27,21 @@ public struct ScheduledTick: Sendable, Equatable {
         } catch {
             throw MalformedEvent(field: "", problem: "cannot be decoded: \(error)")
         }
-        // Only a real account id is written to the records a check adds; a template's is ignored.
-        let account = payload.account.flatMap { EventBridgeEvent.isAccountId($0) ? $0 : nil }
-        guard let text = payload.time, !text.isEmpty else { return ScheduledTick(time: nil, account: account) }
+        guard let text = payload.time, !text.isEmpty else { return ScheduledTick(time: nil) }
         guard let time = UTCDateTime.parse(text) else {
             throw MalformedEvent(field: "time", problem: "\"\(text.clipped())\" is not an ISO 8601 timestamp")
         }
-        return ScheduledTick(time: time, account: account)
+        return ScheduledTick(time: time)
+    }
+
+    /// For the log: `tick of 2026-11-21T15:00:00Z, checked at 2026-11-21T15:00:02Z (2 s late)`;
+    /// a tick from the future says so, since only a made-up or mistaken event can be.
+    public func describe(relativeTo now: UTCDateTime) -> String {
+        guard let time else { return "tick without a time, checked at \(now.extendedISO8601)" }
+        let lag = now.epochSeconds - time.epochSeconds
+        let relation = lag >= 0
+            ? "\(DurationSetting.describe(seconds: lag)) late"
+            : "its time is \(DurationSetting.describe(seconds: -lag)) ahead of this function's clock, which is ignored: only the clock decides"
+        return "tick of \(time.extendedISO8601), checked at \(now.extendedISO8601) (\(relation))"
     }
 }

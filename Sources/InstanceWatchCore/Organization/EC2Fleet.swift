@@ -10,8 +10,13 @@ public protocol FleetInventory {
         _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
         _ work: @Sendable (AccountRegion, Result<any InstanceInventory, MemberAccessError>) -> Output
     ) -> [Output]
-    /// EC2 in one pair, for the calling thread: stopping instances and reading Spot prices.
+    /// EC2 in one pair, for the calling thread, with the reading role: Spot prices.
     func ec2(for pair: AccountRegion, ownAccount: String, deadline: Date?) throws(MemberAccessError) -> any FleetEC2
+    /// EC2 in one pair, for the calling thread, with the role that may stop (in a member account,
+    /// the stop role, which only the checker may assume).
+    func stoppingEC2(for pair: AccountRegion, ownAccount: String, deadline: Date?) throws(MemberAccessError) -> any FleetEC2
+    /// A new run begins: an account whose role could not be assumed is asked again (once).
+    func startRun()
 }
 
 /// The fleet as AWS has it: a bounded pool of threads, each with its own libcurl handle, reaching
@@ -31,6 +36,14 @@ public final class EC2Fleet: FleetInventory {
 
     public func ec2(for pair: AccountRegion, ownAccount: String, deadline: Date?) throws(MemberAccessError) -> any FleetEC2 {
         EC2Client(aws: try access.client(for: pair, ownAccount: ownAccount, http: callerHTTP, deadline: deadline))
+    }
+
+    public func stoppingEC2(for pair: AccountRegion, ownAccount: String, deadline: Date?) throws(MemberAccessError) -> any FleetEC2 {
+        EC2Client(aws: try access.client(for: pair, ownAccount: ownAccount, http: callerHTTP, deadline: deadline, role: .stopping))
+    }
+
+    public func startRun() {
+        access.startRun()
     }
 
     public func ownAccount(hint: String?, deadline: Date?) throws(AWSClientError) -> String {

@@ -25,6 +25,14 @@ public final class MemberCredentials: Sendable {
 
     private final class Slot: Sendable {
         let held = Mutex<AssumedRoleCredentials?>(nil)
+        /// The failure of this run's attempt: the account is not asked again until `forgetFailures`.
+        let failure = Mutex<MemberAccessError?>(nil)
+    }
+
+    /// Forgets the accounts whose role could not be assumed, so the next run asks each once more.
+    public func forgetFailures() {
+        let slots = accounts.withLock { Array($0.values) }
+        for slot in slots { slot.failure.withLock { $0 = nil } }
     }
 
     public init(roleName: String, sessionName: String, clock: @escaping @Sendable () -> Date = { Date() }) {
@@ -53,13 +61,17 @@ public final class MemberCredentials: Sendable {
             if let current = held, Double(current.expiration.epochSeconds) - now > Double(Self.renewalWindow) {
                 return current.credentials
             }
+            // One try per account per run: its other regions are not asked again in this run.
+            if let failure = slot.failure.withLock({ $0 }) { throw failure }
             do throws(AWSClientError) {
                 let fresh = try sts.assumeRole(roleArn: roleArn, sessionName: sessionName, durationSeconds: Self.sessionSeconds, deadline: deadline)
                 held = fresh
                 return fresh.credentials
             } catch {
-                // Not cached: the next look-up tries again (the role may be deployed by then).
-                throw .assumeRoleFailed(roleArn: roleArn, error)
+                // Remembered for this run only: the next run tries again (the role may be deployed by then).
+                let failure = MemberAccessError.assumeRoleFailed(roleArn: roleArn, error)
+                slot.failure.withLock { $0 = failure }
+                throw failure
             }
         }
     }

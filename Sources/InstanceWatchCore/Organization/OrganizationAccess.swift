@@ -9,11 +9,26 @@ public final class OrganizationAccess: Sendable {
     public let home: AWSEnvironment
     /// nil in single-account mode: another account's instances cannot be looked at.
     public let members: MemberCredentials?
+    /// The member role that may stop instances (the checker's only); nil where nothing may be stopped.
+    public let stoppers: MemberCredentials?
     private let knownOwnAccount = Mutex<String?>(nil)
 
-    public init(home: AWSEnvironment, members: MemberCredentials?) {
+    /// Which member role a call acts with.
+    public enum MemberRole: Sendable {
+        case reading
+        case stopping
+    }
+
+    public init(home: AWSEnvironment, members: MemberCredentials?, stoppers: MemberCredentials? = nil) {
         self.home = home
         self.members = members
+        self.stoppers = stoppers
+    }
+
+    /// A new run: accounts whose role could not be assumed during the last one are tried again.
+    public func startRun() {
+        members?.forgetFailures()
+        stoppers?.forgetFailures()
     }
 
     /// The function's own account: `hint` when it is one (a tick's `account`, the function's ARN),
@@ -31,11 +46,16 @@ public final class OrganizationAccess: Sendable {
 
     /// An AWS client acting in `pair` over `http`: own credentials when the pair's account is
     /// `ownAccount`, the member role's otherwise (assumed through the home region's STS).
-    public func client(for pair: AccountRegion, ownAccount: String, http: any HTTPClient, deadline: Date?) throws(MemberAccessError) -> AWSClient {
+    public func client(for pair: AccountRegion, ownAccount: String, http: any HTTPClient, deadline: Date?,
+                       role: MemberRole = .reading) throws(MemberAccessError) -> AWSClient {
         if pair.account == ownAccount {
             return AWSClient(environment: home.with(region: pair.region), http: http)
         }
-        guard let members else { throw .noMemberRole(account: pair.account) }
+        let roles = switch role {
+        case .reading: members
+        case .stopping: stoppers
+        }
+        guard let members = roles else { throw .noMemberRole(account: pair.account) }
         let sts = STSClient(aws: AWSClient(environment: home, http: http))
         let credentials = try members.credentials(account: pair.account, region: pair.region, sts: sts, deadline: deadline)
         return AWSClient(environment: home.with(credentials: credentials, region: pair.region), http: http)

@@ -14,6 +14,7 @@ public final class OrganizationInstanceLookUp: InstanceLookingUp {
 
     public func instance(id: String, account: String?, region: String, ownAccountHint: String?, deadline: Date?) throws -> EC2Instance? {
         let region = region.isEmpty ? access.home.region : region
+        access.startRun() // each event is a run of its own: a role refused for the last one is tried again
         let aws: AWSClient
         if let account, access.members != nil {
             let own = try access.ownAccount(hint: ownAccountHint, http: http, deadline: deadline)

@@ -25,6 +25,16 @@ public struct LambdaContext: Sendable {
         self.logger = logger
     }
 
+    /// The account the function runs in, from its ARN (`arn:aws:lambda:eu-west-1:123456789012:function:name`);
+    /// nil when Lambda gave none (a local `--event` run). Unlike an event's `account`, nobody can make it up.
+    public var invokedFunctionAccount: String? {
+        let parts = invokedFunctionArn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 5, parts[4].utf8.count == 12, parts[4].utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return nil
+        }
+        return String(parts[4])
+    }
+
     public var deadline: Date { Date(timeIntervalSince1970: Double(deadlineEpochMilliseconds) / 1000) }
 
     /// Kept back from Lambda's deadline so that, when the work runs out of time, the runtime can still

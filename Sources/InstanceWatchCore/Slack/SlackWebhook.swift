@@ -12,12 +12,10 @@ public enum SlackWebhook {
             return url
         case .ssmParameter(let name):
             let value = try ssm.getParameter(name: name, withDecryption: true, deadline: Date().addingTimeInterval(lookUpBudget))
-            guard let url = URL(string: value.trimmingWhitespace()), let scheme = url.scheme?.lowercased(),
-                  scheme == "https" || scheme == "http", url.host() != nil
-            else {
+            guard let url = WebhookURL.parse(value) else {
                 // The value is a secret: the error names the parameter, not what it holds.
                 throw ConfigurationError.invalidValue(variable: "SLACK_WEBHOOK_PARAMETER", value: name,
-                                                      expected: "the name of a parameter whose value is an https webhook URL")
+                                                      expected: "the name of a parameter whose value is " + WebhookURL.expected)
             }
             return url
         }

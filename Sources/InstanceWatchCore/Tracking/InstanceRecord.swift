@@ -14,10 +14,16 @@ public struct InstanceRecord: Sendable, Equatable {
     /// When EC2 refused to stop the instance for `AUTO_STOP` (a one-time Spot instance, an
     /// instance-store root): it is not asked again until the instance starts anew.
     public var stopRefusedAt: String?
+    /// When instance-watch stopped the instance, while that stop has not yet been announced: written
+    /// before the alert, removed once it went out, so a stop is announced by a later run if the
+    /// run that made it could not.
+    public var stopAnnouncementDue: String?
+    /// The `stop-after` (seconds) that stop honoured, for its announcement.
+    public var autoStopAfter: Int?
 
     public init(instanceId: String, startTime: String? = nil, stopTime: String? = nil, state: String? = nil,
                 lastEventTime: String? = nil, lastNotifiedAt: String? = nil, account: String? = nil, region: String? = nil,
-                stopRefusedAt: String? = nil) {
+                stopRefusedAt: String? = nil, stopAnnouncementDue: String? = nil, autoStopAfter: Int? = nil) {
         self.instanceId = instanceId
         self.startTime = startTime
         self.stopTime = stopTime
@@ -27,6 +33,8 @@ public struct InstanceRecord: Sendable, Equatable {
         self.account = account
         self.region = region
         self.stopRefusedAt = stopRefusedAt
+        self.stopAnnouncementDue = stopAnnouncementDue
+        self.autoStopAfter = autoStopAfter
     }
 
     /// Reads an item; nil for an item without an `instance_id` string (not one of ours).
@@ -39,13 +47,14 @@ public struct InstanceRecord: Sendable, Equatable {
         self.init(
             instanceId: id, startTime: text("start_time"), stopTime: text("stop_time"), state: text("state"),
             lastEventTime: text("last_event_time"), lastNotifiedAt: text("last_notified_at"), account: text("account"), region: text("region"),
-            stopRefusedAt: text("stop_refused_at")
+            stopRefusedAt: text("stop_refused_at"), stopAnnouncementDue: text("stop_announcement_due"),
+            autoStopAfter: item["auto_stop_after"]?.intValue
         )
     }
 
     /// The attributes the checker reads, for a Scan's projection (`state` and `region` are reserved words).
     public static let projection = Expression(
-        "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region, stop_refused_at",
+        "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region, stop_refused_at, stop_announcement_due, auto_stop_after",
         names: ["#state": "state", "#region": "region"]
     )
 

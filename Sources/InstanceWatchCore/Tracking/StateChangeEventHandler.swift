@@ -72,7 +72,7 @@ public struct StateChangeEventHandler: LambdaHandler {
         do {
             let account = warning.account.isEmpty ? nil : warning.account
             if let instance = try instances.instance(id: warning.instanceId, account: account, region: warning.region,
-                                                     ownAccountHint: Self.account(ofFunctionArn: context.invokedFunctionArn), deadline: lookUpDeadline) {
+                                                     ownAccountHint: context.invokedFunctionAccount, deadline: lookUpDeadline) {
                 lookUp = .found(instance)
             } else {
                 lookUp = .failed(reason: "EC2 does not know the instance")
@@ -90,13 +90,6 @@ public struct StateChangeEventHandler: LambdaHandler {
         }
         context.logger.info("\(detailType) for \(warning.instanceId) posted to Slack")
         return StateChangeResult(action: .slackNotified, instanceId: warning.instanceId, eventTime: warning.time.extendedISO8601, detailType: detailType)
-    }
-
-    /// `arn:aws:lambda:eu-west-1:123456789012:function:name` → `123456789012`.
-    static func account(ofFunctionArn arn: String) -> String? {
-        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count >= 5, AccountRegion.isAccountId(String(parts[4])) else { return nil }
-        return String(parts[4])
     }
 
     static func shortReason(_ error: any Error) -> String {

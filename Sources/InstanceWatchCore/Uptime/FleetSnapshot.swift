@@ -28,6 +28,10 @@ public struct FleetSnapshot: Sendable {
     public var problems: [String] = []
     /// The function's own account, when known.
     public var ownAccount: String?
+    /// False when the table could not be read to the end: what EC2 says is then all there is.
+    public var tableRead = true
+    /// Why the table could not be read (a failure of the run, after its alerts).
+    public var tableFailure: String?
 
     /// What one pair's EC2 said, or why it could not say.
     struct Look: Sendable {
@@ -40,18 +44,26 @@ public struct FleetSnapshot: Sendable {
         let description: String
     }
 
+    /// - Parameters:
+    ///   - ownAccountHint: the function's own account from its ARN, when Lambda gave one (never from an event).
+    ///   - deadline: the end of the read phase, which leaves the rest of the run for stops and alerts.
     public static func read(table: any UptimeTable, fleet: any FleetInventory, configuration: FunctionConfiguration,
-                            homeRegion: String, tickAccount: String?, deadline: Date) throws(AWSClientError) -> FleetSnapshot {
+                            homeRegion: String, ownAccountHint: String?, deadline: Date) -> FleetSnapshot {
         var snapshot = FleetSnapshot()
         let own: String
         do {
-            own = try fleet.ownAccount(hint: tickAccount, deadline: deadline)
+            own = try fleet.ownAccount(hint: ownAccountHint, deadline: deadline)
         } catch {
             // Without knowing whose instances are whose, no pair can be reconciled safely.
             snapshot.problems.append("could not learn this function's own account (STS GetCallerIdentity failed: \(error)): every record is judged from the table alone")
-            try table.scanRecords(deadline: deadline) { page, items in
-                snapshot.scanned += items
-                snapshot.unplaced += page.filter(\.saysRunning)
+            do {
+                try table.scanRecords(deadline: deadline) { page, items in
+                    snapshot.scanned += items
+                    snapshot.unplaced += page.filter { $0.saysRunning || $0.stopAnnouncementDue != nil }
+                }
+            } catch {
+                snapshot.unplaced = []
+                snapshot.tableUnreadable(error)
             }
             return snapshot
         }
@@ -69,12 +81,19 @@ public struct FleetSnapshot: Sendable {
         // 2. The table: the records that matter, and every pair it names.
         var tablePairs = Set<AccountRegion>()
         var kept: [InstanceRecord] = []
-        try table.scanRecords(deadline: deadline) { page, items in
-            snapshot.scanned += items
-            for record in page {
-                if let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) { tablePairs.insert(pair) }
-                if UptimeCheckPlan.isRelevant(record, runningInEC2: runningIds) { kept.append(record) }
+        do {
+            try table.scanRecords(deadline: deadline) { page, items in
+                snapshot.scanned += items
+                for record in page {
+                    if let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) { tablePairs.insert(pair) }
+                    if UptimeCheckPlan.isRelevant(record, runningInEC2: runningIds) { kept.append(record) }
+                }
             }
+        } catch {
+            // Part of a table is worse than none (the unread part would look missing): EC2 alone.
+            kept = []
+            tablePairs = []
+            snapshot.tableUnreadable(error)
         }
         var byPair: [AccountRegion: [InstanceRecord]] = [:]
         for record in kept {
@@ -123,7 +142,7 @@ public struct FleetSnapshot: Sendable {
         let unrecorded = allPairs.filter { !knownSet.contains($0) }
             .flatMap { (try? running[$0]?.get())?.map(\.id) ?? [] }
             .filter { !keptIds.contains($0) }
-        if !unrecorded.isEmpty {
+        if !unrecorded.isEmpty && snapshot.tableRead {
             do {
                 for record in try table.records(ids: unrecorded, deadline: deadline) {
                     guard let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) else { continue }
@@ -158,6 +177,13 @@ public struct FleetSnapshot: Sendable {
             }
         }
         return snapshot
+    }
+
+    mutating func tableUnreadable(_ error: any Error) {
+        tableRead = false
+        tableFailure = "reading the table failed (\(error))"
+        problems.append("the table could not be read (\(error)): this run alerts from what EC2 says alone (uptime from LaunchTime, "
+            + "no repairs, NOTIFY_INTERVAL not applied)")
     }
 
     static func running(_ access: Result<any InstanceInventory, MemberAccessError>, deadline: Date) throws(PairFailure) -> [EC2Instance] {

@@ -18,12 +18,14 @@ public struct UptimeCheckHandler: LambdaHandler {
         public static let alertFailures = "AlertFailures"
         public static let recordsRepaired = "RecordsRepaired"
         public static let instancesStopped = "InstancesStopped"
+        /// Stops that failed or were refused; the template alarms on any.
+        public static let stopFailures = "StopFailures"
         public static let checksCompleted = "ChecksCompleted"
     }
 
     public static let metricNames = [
         Metric.recordsScanned, Metric.instancesRunning, Metric.instancesOverdue, Metric.alertsSent, Metric.alertFailures,
-        Metric.recordsRepaired, Metric.instancesStopped, Metric.checksCompleted,
+        Metric.recordsRepaired, Metric.instancesStopped, Metric.stopFailures, Metric.checksCompleted,
     ]
 
     public struct Channels {
@@ -72,16 +74,28 @@ public struct UptimeCheckHandler: LambdaHandler {
         self.clock = clock
     }
 
+    /// The share of the time left that reading the table and EC2 may take: the rest is kept for
+    /// stops and alerts, so a slow table or a slow member account never leaves a run without them.
+    public static let readPhaseShare = 0.6
+
     public func handle(_ event: Data, context: LambdaContext) throws -> UptimeCheckResult {
         let tick = try ScheduledTick.parse(event)
-        let now = tick.time ?? UTCDateTime(clock())
+        // The function's own clock decides: an event's time can be late, replayed or made up.
+        let started = clock()
+        let now = UTCDateTime(started)
         let logger = context.logger
+        logger.info("\(tick.describe(relativeTo: now))")
         var result = UptimeCheckResult(checkedAt: now.extendedISO8601)
         var failures: [String] = []
+        fleet.startRun()
 
-        let snapshot = try FleetSnapshot.read(
-            table: table, fleet: fleet, configuration: configuration, homeRegion: region, tickAccount: tick.account, deadline: context.workDeadline
+        // Deadlines are Lambda's wall clock (what is left of the invocation), not the run's "now".
+        let readDeadline = context.workDeadline.addingTimeInterval(-max(0, context.workDeadline.timeIntervalSinceNow) * (1 - Self.readPhaseShare))
+        let snapshot = FleetSnapshot.read(
+            table: table, fleet: fleet, configuration: configuration, homeRegion: region,
+            ownAccountHint: context.invokedFunctionAccount, deadline: readDeadline
         )
+        if let tableFailure = snapshot.tableFailure { failures.append(tableFailure) }
         result.scanned = snapshot.scanned
         result.checked = snapshot.checked.map(\.description)
         result.problems = snapshot.problems
@@ -108,19 +122,38 @@ public struct UptimeCheckHandler: LambdaHandler {
 
         // Stops come before alerts, so the alert can say what was done.
         var overdue = plan.overdue
+        var stopFailures = 0
+        var announcementsDue = Dictionary(plan.unannouncedStops.compactMap { stop in stop.stoppedAt.map { (stop.id, $0.extendedISO8601) } }) { first, _ in first }
         if configuration.autoStop != .off {
-            let stops = autoStop(&overdue, now: now, ownAccount: snapshot.ownAccount, context: context)
+            let stops = AutoStopRun(configuration: configuration, fleet: fleet, table: table, ownAccount: snapshot.ownAccount,
+                                    now: now, deadline: context.workDeadline, logger: logger).run(&overdue)
             result.stopped = configuration.autoStop == .on ? stops.stopped : nil
             result.wouldStop = configuration.autoStop == .dryRun ? stops.wouldStop : nil
+            result.heldBack = stops.heldBack
+            result.managed = stops.managed
             result.problems += stops.problems
             failures += stops.failures
+            stopFailures = stops.stopFailures
+            announcementsDue.merge(stops.announcementsDue) { _, new in new }
+        }
+        for late in plan.unannouncedStops {
+            logger.info("announcing the stop of \(late.id) made at \(late.stoppedAt?.extendedISO8601 ?? "?"), which an earlier run could not announce")
         }
 
-        let delivery = notify(overdue, now: now, ownAccount: snapshot.ownAccount, deadline: context.workDeadline, logger: logger)
+        let delivery = notify(overdue + plan.unannouncedStops, now: now, ownAccount: snapshot.ownAccount, useClaims: snapshot.tableRead,
+                              deadline: context.workDeadline, logger: logger)
         result.notifiedInstanceIds = delivery.notified
         result.notified = delivery.notified.count
         result.notifiedRecently = delivery.notifiedRecently
         failures += delivery.failures
+        for id in delivery.notified {
+            guard let stoppedAt = announcementsDue[id] else { continue }
+            do {
+                try table.markStopAnnounced(instanceId: id, stoppedAt: stoppedAt, deadline: context.workDeadline)
+            } catch {
+                failures.append("noting that the stop of \(id) was announced failed (it may be announced again): \(error)")
+            }
+        }
 
         logger.info("""
             check of \(result.checkedAt): \(result.scanned) records, \(result.running) running, \(result.overdue) overdue, \
@@ -128,6 +161,7 @@ public struct UptimeCheckHandler: LambdaHandler {
             """)
         Self.report(result, alertFailures: delivery.undelivered, completed: failures.isEmpty, to: context.metrics)
         context.metrics.set(Metric.instancesStopped, to: result.stopped?.count ?? 0)
+        context.metrics.set(Metric.stopFailures, to: stopFailures)
         guard failures.isEmpty else { throw UptimeCheckIncomplete(result: result, failures: failures) }
         return result
     }
@@ -142,72 +176,6 @@ public struct UptimeCheckHandler: LambdaHandler {
         metrics.set(Metric.alertFailures, to: alertFailures)
         metrics.set(Metric.recordsRepaired, to: result.repaired)
         metrics.set(Metric.checksCompleted, to: completed ? 1 : 0)
-    }
-
-    struct Stops {
-        var stopped: [String] = []
-        var wouldStop: [String] = []
-        var problems: [String] = []
-        var failures: [String] = []
-    }
-
-    /// `AUTO_STOP`: stops (or, in dry-run, names) every overdue instance that asked to be stopped
-    /// and has run that long. Never terminates. A refusal (a one-time Spot instance, an
-    /// instance-store root) is noted on the record, reported, and not asked again; a call that
-    /// failed for another reason is reported and tried again next run. Neither stops the run.
-    func autoStop(_ overdue: inout [RunningInstance], now: UTCDateTime, ownAccount: String?, context: LambdaContext) -> Stops {
-        var stops = Stops()
-        for index in overdue.indices where overdue[index].isDueToStop(at: now) {
-            let instance = overdue[index]
-            guard let after = instance.stopAfter else { continue }
-            if instance.stopRefused {
-                overdue[index].stop = .refused(reason: "EC2 refused an earlier stop; not asked again until it starts anew")
-                continue
-            }
-            guard configuration.autoStop == .on else {
-                overdue[index].stop = .wouldStop(after: after)
-                stops.wouldStop.append(instance.id)
-                context.logger.info("AUTO_STOP=dry-run: \(instance.id) would be stopped, having run \(UptimeNotice.uptime(instance, now)) (stop-after \(DurationSetting.describe(seconds: after)))")
-                continue
-            }
-            let pair = AccountRegion(account: instance.account ?? ownAccount ?? "", region: instance.region)
-            do {
-                guard let ownAccount else { throw StopError.unknownOwnAccount }
-                let state = try fleet.ec2(for: pair, ownAccount: ownAccount, deadline: context.workDeadline)
-                    .stopInstance(id: instance.id, deadline: context.workDeadline)
-                overdue[index].stop = .stopped(after: after)
-                stops.stopped.append(instance.id)
-                context.logger.info("stopped \(instance.id) in \(pair) after \(UptimeNotice.uptime(instance, now)) (stop-after \(DurationSetting.describe(seconds: after))): \(state)")
-            } catch {
-                let reason = "\(error)"
-                if Self.isRefusal(error) {
-                    overdue[index].stop = .refused(reason: reason)
-                    stops.problems.append("\(instance.id): EC2 refused to stop it (\(reason)); it is not asked again until it starts anew")
-                    do {
-                        try table.markStopRefused(instanceId: instance.id, at: now, reason: reason, deadline: context.workDeadline)
-                    } catch {
-                        stops.failures.append("noting that \(instance.id) cannot be stopped failed: \(error)")
-                    }
-                } else {
-                    overdue[index].stop = .failed(reason: reason)
-                    stops.problems.append("\(instance.id): stopping it failed (\(reason)); tried again next run")
-                }
-            }
-        }
-        return stops
-    }
-
-    enum StopError: Error, CustomStringConvertible {
-        case unknownOwnAccount
-        var description: String { "this function's own account is unknown, so its instances cannot be told from a member's" }
-    }
-
-    /// EC2 said no for a reason a retry does not change (as opposed to throttling, 5xx, transport,
-    /// an instance not yet in a state to stop, or no access to the account).
-    static func isRefusal(_ error: any Error) -> Bool {
-        guard case .service(let service, _)? = error as? AWSClientError else { return false }
-        return !service.isRetryable && service.code != "IncorrectInstanceState" && !service.isAuthenticationFailure
-            && !["UnauthorizedOperation", "AccessDenied", "AccessDeniedException"].contains(service.code)
     }
 
     /// Fills in each instance's price (`PRICING=on`), within the run's pricing budget.
@@ -244,12 +212,13 @@ public struct UptimeCheckHandler: LambdaHandler {
 
     /// Claims (with an interval), sends through every channel, and gives back the claims of alerts
     /// some channel did not take, so the next run or the retry sends them again.
-    func notify(_ overdue: [RunningInstance], now: UTCDateTime, ownAccount: String? = nil, deadline: Date,
-                logger: Logger = Logger(label: "instance-watch") { _ in SwiftLogNoOpLogHandler() }) -> Delivery {
+    /// - Parameter useClaims: false when the table could not be read: every alert goes out, unclaimed.
+    func notify(_ overdue: [RunningInstance], now: UTCDateTime, ownAccount: String?, useClaims: Bool = true, deadline: Date,
+                logger: Logger) -> Delivery {
         var delivery = Delivery()
         var due: [RunningInstance] = []
         var claims: [String: NotificationClaim] = [:]
-        let interval = configuration.notifyInterval
+        let interval = useClaims ? configuration.notifyInterval : 0
         for instance in overdue {
             // A stop is announced whatever the interval: it happens once.
             guard interval > 0, !Self.announcesStop(instance) else {

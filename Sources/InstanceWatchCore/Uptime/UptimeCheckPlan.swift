@@ -18,6 +18,13 @@ public struct RunningInstance: Sendable, Equatable {
     public var stopAfter: Int?
     /// EC2 refused to stop it before, since it last started: it is not asked again.
     public var stopRefused = false
+    /// What manages (and would replace) it, from its tags: such an instance is never stopped.
+    public var manager: String?
+    /// Its LaunchTime as EC2 gave it: a stop goes ahead only if EC2 still gives the same one.
+    public var launchTime: String?
+    /// Set on an announcement owed from an earlier run: when instance-watch stopped it. Its uptime
+    /// ends there.
+    public var stoppedAt: UTCDateTime?
     /// What it costs, when a price is known (filled in before the alert is written).
     public var price: InstancePrice?
     /// What `AUTO_STOP` did about it this run.
@@ -33,11 +40,15 @@ public struct RunningInstance: Sendable, Equatable {
         case refused(reason: String)
         /// The stop call failed (throttled, unreachable): tried again next run.
         case failed(reason: String)
+        /// Due, but not stopped this run (the run's cap, or the instance changed since the check).
+        case heldBack(reason: String)
+        /// Due by its tag, but never stopped: something else manages it.
+        case notStoppable(reason: String)
     }
 
     /// Opted in to being stopped, and has run at least that long.
     public func isDueToStop(at now: UTCDateTime) -> Bool {
-        stopAfter.map { uptimeSeconds(at: now) >= $0 } ?? false
+        stoppedAt == nil && (stopAfter.map { uptimeSeconds(at: now) >= $0 } ?? false)
     }
 
     public init(id: String, name: String? = nil, type: String? = nil, region: String, account: String? = nil,
@@ -56,7 +67,11 @@ public struct RunningInstance: Sendable, Equatable {
     /// The Name tag, `(no Name tag)`, or `(unknown)` when EC2 was not asked.
     public var displayName: String { name ?? (describedByEC2 ? "(no Name tag)" : "(unknown)") }
 
-    public func uptimeSeconds(at now: UTCDateTime) -> Int { max(0, now.epochSeconds - since.epochSeconds) }
+    /// Seconds it has run by `now`, or ran until instance-watch stopped it.
+    public func uptimeSeconds(at now: UTCDateTime) -> Int {
+        let end = min(now.epochSeconds, stoppedAt?.epochSeconds ?? now.epochSeconds)
+        return max(0, end - since.epochSeconds)
+    }
 }
 
 /// What EC2 says, for the check: the running instances of this region, and the current state of
@@ -87,13 +102,15 @@ public struct UptimeCheckPlan: Sendable, Equatable {
     public var running: [RunningInstance] = []
     /// Longest-running first.
     public var overdue: [RunningInstance] = []
+    /// Stops an earlier run made but could not announce: announced this run.
+    public var unannouncedStops: [RunningInstance] = []
     /// Things a person should know (a bad tag value, an unreadable start time), per instance.
     public var problems: [String] = []
 
     /// The records worth keeping from a scan: those the table calls running, and those EC2 reports
     /// running (the table may have missed their start). Everything else is stopped on both sides.
     public static func isRelevant(_ record: InstanceRecord, runningInEC2: Set<String>) -> Bool {
-        record.saysRunning || runningInEC2.contains(record.instanceId)
+        record.saysRunning || runningInEC2.contains(record.instanceId) || record.stopAnnouncementDue != nil
     }
 
     /// Instances the table calls running in this region that EC2 did not list as running: their
@@ -103,18 +120,27 @@ public struct UptimeCheckPlan: Sendable, Equatable {
             .map(\.instanceId).sorted()
     }
 
+    /// The decisions for one (account, region) pair.
     /// - Parameters:
-    ///   - records: the relevant records of the whole table.
-    ///   - ec2: what EC2 says; nil when it could not be asked (the table alone is used, tags unknown).
-    ///   - now: the tick.
+    ///   - records: the pair's relevant records.
+    ///   - ec2: what the pair's EC2 says; nil when it could not be asked (the table alone is used, tags unknown).
+    ///   - now: the function's own clock at the start of the run.
     ///   - threshold: `UPTIME_THRESHOLD` in seconds.
-    ///   - region: the function's region (EC2 only sees this one).
-    ///   - account: the tick's account, for records the check adds.
+    ///   - region: the pair's region.
+    ///   - account: the pair's account, for records the check adds.
     ///   - autoStop: whether `AUTO_STOP` is on or dry-run: an instance past its `instance-watch:stop-after`
     ///     is then overdue too (its alert announces the stop), whatever its uptime limit.
     public static func make(records: [InstanceRecord], ec2: EC2View?, now: UTCDateTime, threshold: Int,
                             region: String, account: String?, autoStop: Bool = false) -> UptimeCheckPlan {
         var plan = UptimeCheckPlan()
+        for record in records.sorted(by: { $0.instanceId < $1.instanceId }) {
+            guard let due = record.stopAnnouncementDue, let stoppedAt = UTCDateTime.parse(due), let since = record.startedAt else { continue }
+            var stopped = RunningInstance(id: record.instanceId, region: record.region ?? region, account: record.account ?? account,
+                                          since: since, limit: .threshold(seconds: threshold), describedByEC2: false)
+            stopped.stoppedAt = stoppedAt
+            stopped.stop = .stopped(after: record.autoStopAfter ?? 0)
+            plan.unannouncedStops.append(stopped)
+        }
         let recordsById = Dictionary(records.map { ($0.instanceId, $0) }) { first, _ in first }
 
         func change(_ id: String, _ state: InstanceState, at time: UTCDateTime, _ record: InstanceRecord?) -> EC2Event.StateChange {
@@ -139,6 +165,8 @@ public struct UptimeCheckPlan: Sendable, Equatable {
             )
             running.zone = instance.availabilityZone
             running.isSpot = instance.isSpot
+            running.manager = ManagedInstances.manager(tags: instance.tags)
+            running.launchTime = instance.launchTime
             if autoStop {
                 let (stopAfter, stopProblem) = UptimePolicy.stopAfter(tags: instance.tags)
                 if let stopProblem { plan.problems.append("\(instance.id): \(stopProblem)") }
@@ -223,7 +251,9 @@ public struct UptimeCheckPlan: Sendable, Equatable {
     }
 
     /// The decisions for a whole fleet: each pair judged with its own EC2 view, then one overdue
-    /// list across all of them, longest-running first.
+    /// list across all of them, longest-running first. When the table could not be read, EC2's
+    /// running instances are judged by their LaunchTime and nothing is repaired: the table's side
+    /// is unknown, so a repair would be a guess.
     public static func make(snapshot: FleetSnapshot, now: UTCDateTime, threshold: Int, homeRegion: String, autoStop: Bool = false) -> UptimeCheckPlan {
         var plan = UptimeCheckPlan()
         var parts = snapshot.parts.map { part in
@@ -234,8 +264,9 @@ public struct UptimeCheckPlan: Sendable, Equatable {
             parts.append(make(records: snapshot.unplaced, ec2: nil, now: now, threshold: threshold, region: homeRegion, account: snapshot.ownAccount))
         }
         for part in parts {
-            plan.repairs += part.repairs
+            if snapshot.tableRead { plan.repairs += part.repairs }
             plan.running += part.running
+            plan.unannouncedStops += part.unannouncedStops
             plan.problems += part.problems
         }
         plan.overdue = overdue(plan.running, now: now)

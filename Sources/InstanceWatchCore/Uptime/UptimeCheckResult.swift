@@ -1,6 +1,6 @@
 /// What the UptimeChecker answers for a tick.
 public struct UptimeCheckResult: Encodable, Sendable, Equatable {
-    /// The tick the check judged uptime at.
+    /// The function's own clock when the check began: uptime is judged at this time.
     public var checkedAt: String
     /// Items in the table, every page.
     public var scanned = 0
@@ -27,6 +27,11 @@ public struct UptimeCheckResult: Encodable, Sendable, Equatable {
     public var stopped: [String]?
     /// With `AUTO_STOP=dry-run`: the instances that would have been stopped.
     public var wouldStop: [String]?
+    /// With `AUTO_STOP`: instances due to stop but not stopped this run, and why (the run's cap,
+    /// a change since the check).
+    public var heldBack: [String]?
+    /// With `AUTO_STOP`: instances due by their tag that are never stopped, with what manages them.
+    public var managed: [String]?
 
     public init(checkedAt: String) {
         self.checkedAt = checkedAt

@@ -20,8 +20,15 @@ public enum UptimeNotice {
     /// What `AUTO_STOP` did, as a sentence; nil when it did nothing.
     public static func stopSentence(_ instance: RunningInstance) -> String? {
         switch instance.stop {
+        case .stopped(let after)? where instance.stoppedAt != nil:
+            return "Stopped by instance-watch at \(instance.stoppedAt!.extendedISO8601) after \(DurationSetting.describe(seconds: after)) (tag \(UptimePolicy.stopAfterTag)); "
+                + "it was not terminated. Announced late: the run that stopped it could not send this alert."
         case .stopped(let after)?:
             return "Stopped by instance-watch after \(DurationSetting.describe(seconds: after)) (tag \(UptimePolicy.stopAfterTag)); it was not terminated."
+        case .heldBack(let reason)?:
+            return "Due to be stopped, held back: \(reason)."
+        case .notStoppable(let reason)?:
+            return "Not stopped: \(reason)."
         case .wouldStop(let after)?:
             return "Would be stopped by instance-watch after \(DurationSetting.describe(seconds: after)) (tag \(UptimePolicy.stopAfterTag)), but AUTO_STOP=dry-run."
         case .refused(let reason)?:

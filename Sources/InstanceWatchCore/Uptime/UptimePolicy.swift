@@ -45,12 +45,21 @@ public enum UptimePolicy {
         return now.epochSeconds - runningSince.epochSeconds >= seconds
     }
 
+    /// The shortest `stop-after` that opts in. Shorter values are more likely a typo (`1m` for a
+    /// month) than a wish, and with a manager that replaces stopped instances they would make a loop.
+    public static let minimumStopAfter = 3600
+
     /// How long the instance may run before instance-watch stops it (its `instance-watch:stop-after`
-    /// tag), nil when it did not opt in. A value that is not a duration opts in to nothing and says
-    /// why in `problem`: stopping is never done on a guess.
+    /// tag), nil when it did not opt in. A value that is not a duration, or is under an hour, opts in
+    /// to nothing and says why in `problem`: stopping is never done on a guess.
     public static func stopAfter(tags: [String: String]?) -> (seconds: Int?, problem: String?) {
         guard let raw = tags?[stopAfterTag] else { return (nil, nil) }
-        if let seconds = DurationSetting.seconds(from: raw), seconds > 0 { return (seconds, nil) }
-        return (nil, "tag \(stopAfterTag)=\"\(raw.prefix(40))\" is not a duration such as 12h; the instance is not stopped")
+        guard let seconds = DurationSetting.seconds(from: raw), seconds > 0 else {
+            return (nil, "tag \(stopAfterTag)=\"\(raw.prefix(40))\" is not a duration such as 12h; the instance is not stopped")
+        }
+        guard seconds >= minimumStopAfter else {
+            return (nil, "tag \(stopAfterTag)=\"\(raw.prefix(40))\" is under 1h, which opts in to nothing; the instance is not stopped")
+        }
+        return (seconds, nil)
     }
 }

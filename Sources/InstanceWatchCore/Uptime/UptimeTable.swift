@@ -19,6 +19,11 @@ public protocol UptimeTable {
     func releaseNotification(_ claim: NotificationClaim, deadline: Date?) throws(AWSClientError)
     /// Notes that EC2 refused to stop the instance, so later runs do not ask again (a new start clears it).
     func markStopRefused(instanceId: String, at now: UTCDateTime, reason: String, deadline: Date?) throws(AWSClientError)
+    /// Notes that instance-watch stopped the instance and owes an announcement; written before the
+    /// alert, so a run that stops and then fails to alert leaves the announcement to the next.
+    func markStopped(instanceId: String, at now: UTCDateTime, after seconds: Int, deadline: Date?) throws(AWSClientError)
+    /// The announcement of the stop made at `stoppedAt` went out.
+    func markStopAnnounced(instanceId: String, stoppedAt: String, deadline: Date?) throws(AWSClientError)
 }
 
 public final class DynamoDBUptimeTable: UptimeTable {
@@ -68,6 +73,33 @@ public final class DynamoDBUptimeTable: UptimeTable {
             ), deadline: deadline)
         } catch .conditionalCheckFailed {
             // No record to mark (it was never recorded): the refusal is reported all the same.
+        }
+    }
+
+    public func markStopped(instanceId: String, at now: UTCDateTime, after seconds: Int, deadline: Date?) throws(AWSClientError) {
+        do {
+            try dynamoDB.updateItem(UpdateItemInput(
+                tableName: tableName, key: ["instance_id": .s(instanceId)],
+                update: Expression("SET stop_announcement_due = :now, auto_stopped_at = :now, auto_stop_after = :after", values: [
+                    ":now": .s(now.extendedISO8601), ":after": .number(seconds),
+                ]),
+                condition: Expression("attribute_exists(instance_id)")
+            ), deadline: deadline)
+        } catch .conditionalCheckFailed {
+            // No record (never recorded): this run's alert is the only announcement there can be.
+        }
+    }
+
+    public func markStopAnnounced(instanceId: String, stoppedAt: String, deadline: Date?) throws(AWSClientError) {
+        do {
+            try dynamoDB.updateItem(UpdateItemInput(
+                tableName: tableName, key: ["instance_id": .s(instanceId)],
+                update: Expression("REMOVE stop_announcement_due"),
+                // Only this stop's: a newer stop's announcement stays due.
+                condition: Expression("stop_announcement_due = :at", values: [":at": .s(stoppedAt)])
+            ), deadline: deadline)
+        } catch .conditionalCheckFailed {
+            // Already announced, or a newer stop is due: nothing to clear.
         }
     }
 

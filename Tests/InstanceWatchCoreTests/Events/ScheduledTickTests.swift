@@ -4,12 +4,20 @@ import Testing
 
 @Suite("ScheduledTick")
 struct ScheduledTickTests {
-    @Test("the sample schedule event's time and account")
+    @Test("the sample schedule event's time (its account is not read: the function's own comes from Lambda)")
     func sample() throws {
         let data = try Data(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("events/scheduled-event.json"))
         let tick = try ScheduledTick.parse(data)
         #expect(tick.time == UTCDateTime(year: 2026, month: 11, day: 21, hour: 15))
-        #expect(tick.account == "123456789012")
+    }
+
+    @Test("for the log: how late the tick is, or that its time is ahead of the clock and ignored")
+    func described() {
+        let now = UTCDateTime(year: 2026, month: 11, day: 21, hour: 15)
+        #expect(ScheduledTick(time: UTCDateTime(epochSeconds: now.epochSeconds - 90)).describe(relativeTo: now).hasSuffix("(1m 30s late)"))
+        #expect(ScheduledTick(time: UTCDateTime(epochSeconds: now.epochSeconds + 30 * 86_400)).describe(relativeTo: now)
+            .contains("its time is 30d ahead of this function's clock, which is ignored"))
+        #expect(ScheduledTick(time: nil).describe(relativeTo: now).hasPrefix("tick without a time"))
     }
 
     @Test("no time: nil, so the clock is used; a bad time or a non-object is an error naming it")

@@ -4,7 +4,8 @@ import Testing
 
 /// The UptimeChecker executable, one schedule tick at a time (`--event -`), against moto (signatures
 /// checked) and a local webhook sink. Each test has a region of its own, so EC2's "running
-/// instances" are exactly the ones it launched.
+/// instances" are exactly the ones it launched. The checker keeps its own clock: instances look
+/// hours old through the aging proxy, and records are written with past start times.
 @Suite("UptimeChecker end to end")
 struct UptimeCheckerTests {
     let moto: MotoServer
@@ -12,9 +13,11 @@ struct UptimeCheckerTests {
     let region: String
     let table: String
     let topicArn: String
+    let ec2: AgingProxy
 
     init() throws {
         moto = try MotoServer.get()
+        ec2 = try AgingProxy(moto)
         sink = try FaultServer()
         try sink.setDefault(["status": 200, "body": "ok"])
         region = MotoServer.privateRegion()
@@ -47,14 +50,16 @@ struct UptimeCheckerTests {
         func count(_ key: String) -> Int? { result[key] as? Int }
     }
 
-    func tick(at time: UTCDateTime, _ settings: [String: String] = [:]) throws -> Run {
+    /// One run of the checker on a tick dated now (its time is only logged: `tick` dates it otherwise).
+    func check(_ settings: [String: String] = [:], tick: UTCDateTime = AgingProxy.now) throws -> Run {
         var environment = moto.environmentVariables(region: region).merging([
             "PATH": "/usr/bin:/bin", "TABLE_NAME": table, "TOPIC_ARN": topicArn, "AWS_LAMBDA_LOG_FORMAT": "JSON",
             "SLACK_WEBHOOK_URL": "\(sink.endpoint)/services/T000/B000/SECRET-MARKER",
         ]) { $1 }
+        environment.merge(ec2.environment) { $1 }
         environment.merge(settings) { $1 }
         let run = try runCommand(TestPaths.debugExecutable("UptimeChecker"), ["--event", "-"], environment: environment,
-                                 input: Data(TestEvents.tick(at: time, region: region).utf8))
+                                 input: Data(TestEvents.tick(at: tick, region: region).utf8))
         let result = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]) ?? [:]
         #expect(!run.stdout.contains("SECRET-MARKER") && !run.stderr.contains("SECRET-MARKER"), "the webhook URL leaked")
         return Run(status: run.status, result: result, stderr: run.stderr)
@@ -89,16 +94,18 @@ struct UptimeCheckerTests {
 
     static let longForeignName = "データベース移行作業用サーバー-" + String(repeating: "very-long-name-", count: 12) + "end"
 
-    /// Five running instances and two stopped records, as the table and EC2 hold them before a tick
-    /// seven hours after the first starts. Overdue: `plain` (7h of 6h) and `shortTag` (6h30m of 2h).
-    func mixedFleet() throws -> (plain: String, shortTag: String, tick: UTCDateTime) {
+    /// Five running instances and two stopped records, as the table and EC2 hold them seven hours
+    /// after the first starts. Overdue: `plain` (7h of 6h) and `shortTag` (6h30m of 2h).
+    func mixedFleet() throws -> (plain: String, shortTag: String) {
         let plain = try launch(tags: ["Name": "web-server"])
         let longTag = try launch(tags: ["Name": "batch", "instance-watch:max-uptime": "12h"])
         let silenced = try launch(tags: ["Name": "build-agent", "instance-watch:max-uptime": "off"])
         let shortTag = try launch(tags: ["Name": Self.longForeignName, "instance-watch:max-uptime": "2h"])
         let recent = try launch(tags: ["Name": "recent"])
-        // Every record starts a minute after the last launch, so none looks older than its LaunchTime.
-        let start = UTCDateTime(epochSeconds: [plain, longTag, silenced, shortTag, recent].map(\.launched.epochSeconds).max()! + 60)
+        // Launched (as EC2 tells it) 7h 2m ago; the records start 7h ago, so none looks older than its
+        // LaunchTime. 20 s spare keep "7h" from reading "6h 59m" however fast the run.
+        try ec2.age(7 * 3600 + 120)
+        let start = AgingProxy.ago(hours: 7, seconds: 20)
         func at(_ seconds: Int) -> String { UTCDateTime(epochSeconds: start.epochSeconds + seconds).extendedISO8601 }
         func current(_ id: String, since: String) -> [String: String] {
             ["instance_id": id, "start_time": since, "stop_time": "", "state": "running", "last_event_time": since, "region": region]
@@ -110,13 +117,13 @@ struct UptimeCheckerTests {
             ["instance_id": "i-0000000000000aaa1", "start_time": at(-86_400), "stop_time": at(-3600)],
             ["instance_id": "i-0000000000000aaa2", "start_time": at(0), "stop_time": at(3600), "state": "stopped", "last_event_time": at(3600)],
         ])
-        return (plain.id, shortTag.id, UTCDateTime(epochSeconds: start.epochSeconds + 7 * 3600))
+        return (plain.id, shortTag.id)
     }
 
     @Test("a tick seven hours after the starts alerts exactly the overdue instances, one message each (NOTIFY_MODE=each)")
     func eachMode() throws {
         let fleet = try mixedFleet()
-        let run = try tick(at: fleet.tick)
+        let run = try check()
         #expect(run.status == 0, run.summary)
         #expect(run.count("scanned") == 7)
         #expect(run.count("running") == 5)
@@ -148,7 +155,7 @@ struct UptimeCheckerTests {
     @Test("the same fleet in digest mode: one e-mail and one Slack message, longest-running first")
     func digestMode() throws {
         let fleet = try mixedFleet()
-        let run = try tick(at: fleet.tick, ["NOTIFY_MODE": "digest"])
+        let run = try check(["NOTIFY_MODE": "digest"])
         #expect(run.status == 0, run.summary)
         #expect(run.ids("overdueInstanceIds") == [fleet.plain, fleet.shortTag])
         #expect(run.count("notified") == 2)
@@ -173,11 +180,12 @@ struct UptimeCheckerTests {
         let stopped = (0..<1_200).map { index in
             ["instance_id": String(format: "i-0000000000%07d", index), "start_time": "2026-11-20T08:00:00Z", "stop_time": "2026-11-20T09:00:00Z"]
         }
-        try put(stopped + [["instance_id": overdue.id, "start_time": overdue.launched.extendedISO8601, "stop_time": ""]], padding: 1_000)
+        try ec2.age(7 * 3600 + 60)
+        try put(stopped + [["instance_id": overdue.id, "start_time": AgingProxy.ago(hours: 7).extendedISO8601, "stop_time": ""]], padding: 1_000)
         let firstPage = try DynamoDBClient(aws: moto.awsClient(region: region)).scan(ScanInput(tableName: table))
         #expect(firstPage.lastEvaluatedKey != nil, "the table must be larger than one page for this test to mean anything")
 
-        let run = try tick(at: UTCDateTime(epochSeconds: overdue.launched.epochSeconds + 7 * 3600))
+        let run = try check()
         #expect(run.status == 0, run.summary)
         #expect(run.count("scanned") == 1_201)
         #expect(run.ids("overdueInstanceIds") == [overdue.id])
@@ -189,13 +197,14 @@ struct UptimeCheckerTests {
         let stoppedSince = try launch(tags: ["Name": "stopped-quietly"])
         try fixture(["op": "stop_instances", "ids": [stoppedSince.id]])
         let gone = "i-0000000000000dead"
-        let start = missing.launched.extendedISO8601
+        try ec2.age(7 * 3600)
+        let start = UTCDateTime(epochSeconds: missing.launched.epochSeconds - 7 * 3600).extendedISO8601
         try put([
             ["instance_id": stoppedSince.id, "start_time": start, "stop_time": "", "state": "running", "last_event_time": start],
             ["instance_id": gone, "start_time": start, "stop_time": ""],
         ])
-        let tickTime = UTCDateTime(epochSeconds: missing.launched.epochSeconds + 7 * 3600)
-        let run = try tick(at: tickTime)
+        let run = try check()
+        let tickTime = try #require(run.result["checkedAt"] as? String, run.summary)
         #expect(run.status == 0, run.summary)
         #expect(run.count("repaired") == 3)
         let repairs = run.ids("repairs")
@@ -208,42 +217,56 @@ struct UptimeCheckerTests {
         let table = try records()
         #expect(table[missing.id]?["start_time"] == start && table[missing.id]?["state"] == "running")
         #expect(table[missing.id]?["region"] == region && table[missing.id]?["account"] == "123456789012")
-        #expect(table[stoppedSince.id]?["state"] == "stopped" && table[stoppedSince.id]?["stop_time"] == tickTime.extendedISO8601)
+        #expect(table[stoppedSince.id]?["state"] == "stopped" && table[stoppedSince.id]?["stop_time"] == tickTime, "stopped as of the checker's own clock")
         #expect(table[gone]?["state"] == "terminated" && table[gone]?["expires_at"] != nil)
 
-        let again = try tick(at: UTCDateTime(epochSeconds: tickTime.epochSeconds + 3600))
+        let again = try check()
         #expect(again.count("repaired") == 0, "a repaired table needs no second repair")
     }
 
-    /// One instance, recorded as running since its launch, and a tick seven hours later.
-    func oneLongRunner() throws -> (instance: (id: String, launched: UTCDateTime), tick: UTCDateTime) {
+    /// One instance, recorded as running for seven hours (and launched so, as EC2 tells it).
+    func oneLongRunner() throws -> (id: String, launched: UTCDateTime) {
         let instance = try launch(tags: ["Name": "long-runner"])
-        let start = instance.launched.extendedISO8601
+        try ec2.age(7 * 3600 + 60)
+        let start = AgingProxy.ago(hours: 7).extendedISO8601
         try put([["instance_id": instance.id, "start_time": start, "stop_time": "", "state": "running", "last_event_time": start]])
-        return (instance, UTCDateTime(epochSeconds: instance.launched.epochSeconds + 7 * 3600))
+        return instance
+    }
+
+    /// Moves the instance's last alert `seconds` into the past, as if that much time had gone by.
+    func alerted(_ id: String, secondsAgo seconds: Int) throws {
+        var item = try #require(try records()[id])
+        item["last_notified_at"] = AgingProxy.ago(seconds: seconds).extendedISO8601
+        try put([item])
     }
 
     @Test("NOTIFY_INTERVAL: two ticks inside the interval notify once; a tick after it notifies again")
     func interval() throws {
-        let (instance, first) = try oneLongRunner()
+        let instance = try oneLongRunner()
         let settings = ["NOTIFY_INTERVAL": "1h"]
 
-        let one = try tick(at: first, settings)
+        let one = try check(settings)
         #expect(one.ids("notifiedInstanceIds") == [instance.id])
-        #expect(try records()[instance.id]?["last_notified_at"] == first.extendedISO8601)
-        let two = try tick(at: UTCDateTime(epochSeconds: first.epochSeconds + 1800), settings)
+        #expect(try records()[instance.id]?["last_notified_at"] == one.result["checkedAt"] as? String)
+        try alerted(instance.id, secondsAgo: 1800)
+        let two = try check(settings)
         #expect(two.status == 0 && two.count("overdue") == 1 && two.count("notified") == 0)
         #expect(two.ids("notifiedRecently") == [instance.id])
         #expect(try mails().count == 1 && slackPosts().count == 1)
 
-        let three = try tick(at: UTCDateTime(epochSeconds: first.epochSeconds + 3600), settings)
+        try alerted(instance.id, secondsAgo: 3600)
+        let three = try check(settings)
         #expect(three.ids("notifiedInstanceIds") == [instance.id])
         #expect(try mails().count == 2 && slackPosts().count == 2)
     }
 
     @Test("two runs at once (a retry overlapping the next tick) with NOTIFY_INTERVAL alert each overdue instance once")
     func overlappingRuns() throws {
-        let (instance, tickTime) = try oneLongRunner()
+        let instance = try oneLongRunner()
+        // DynamoDB's conditional writes are atomic; moto's server checks and writes without a lock, so
+        // two claims at once can both pass there. Serialised in front of moto, the claim's condition
+        // expression alone decides, as it does in DynamoDB.
+        let serialDynamoDB = try FaultServer(upstream: "127.0.0.1:\(moto.peer.port)", serialize: true)
         /// Runs are not Sendable (they hold parsed JSON); the lock is what makes sharing them safe.
         final class Finished: @unchecked Sendable {
             let lock = NSLock()
@@ -251,21 +274,23 @@ struct UptimeCheckerTests {
         }
         let box = Finished()
         DispatchQueue.concurrentPerform(iterations: 2) { index in
-            let run = try? tick(at: UTCDateTime(epochSeconds: tickTime.epochSeconds + index * 60), ["NOTIFY_INTERVAL": "1h"])
+            let run = try? check(["NOTIFY_INTERVAL": "1h", "AWS_ENDPOINT_URL_DYNAMODB": serialDynamoDB.endpoint])
             box.lock.withLock { box.runs += run.map { [$0] } ?? [] }
         }
         let finished = box.runs
         #expect(finished.count == 2 && finished.allSatisfy { $0.status == 0 })
         #expect(finished.flatMap { $0.ids("notifiedInstanceIds") } == [instance.id], "exactly one of the runs alerted")
         #expect(try mails().count == 1 && slackPosts().count == 1)
+        let claims = try serialDynamoDB.attempts().filter { $0.headers["x-amz-target"] == "DynamoDB_20120810.UpdateItem" && $0.body.contains("last_notified_at") }
+        #expect(claims.count == 2 && claims.allSatisfy { $0.body.contains("attribute_not_exists(last_notified_at)") }, "both runs claimed, under the interval's condition")
     }
 
     @Test("a channel that fails fails the run after the others were tried, and gives the claim back for the retry")
     func failedChannel() throws {
-        let (instance, tickTime) = try oneLongRunner()
+        let instance = try oneLongRunner()
         try sink.setDefault(["status": 503, "body": "down"])
 
-        let failed = try tick(at: tickTime, ["NOTIFY_INTERVAL": "1h"])
+        let failed = try check(["NOTIFY_INTERVAL": "1h"])
         #expect(failed.status == 1)
         #expect(failed.result["errorType"] as? String == "UptimeCheckIncomplete")
         let message = try #require(failed.result["errorMessage"] as? String)
@@ -274,7 +299,7 @@ struct UptimeCheckerTests {
         #expect(try records()[instance.id]?["last_notified_at"] == nil, "the claim was given back")
 
         try sink.setDefault(["status": 200, "body": "ok"])
-        let retry = try tick(at: tickTime, ["NOTIFY_INTERVAL": "1h"])
+        let retry = try check(["NOTIFY_INTERVAL": "1h"])
         #expect(retry.status == 0 && retry.ids("notifiedInstanceIds") == [instance.id], "EventBridge's retry of the same tick delivers")
     }
 

@@ -7,8 +7,17 @@ final class FaultServer: @unchecked Sendable {
     let peer: LocalPeer
     private let control = CurlHTTPClient()
 
-    init(upstream: String? = nil) throws {
-        peer = try LocalPeer(script: "fault_server.py", arguments: upstream.map { ["--upstream", $0] } ?? [])
+    /// - Parameter serialize: forward one request at a time, so conditional writes behave as atomically
+    ///   as DynamoDB's even though moto's server evaluates a condition and writes without a lock.
+    init(upstream: String? = nil, serialize: Bool = false) throws {
+        peer = try LocalPeer(script: "fault_server.py", arguments: (upstream.map { ["--upstream", $0] } ?? []) + (serialize ? ["--serialize"] : []))
+    }
+
+    /// With an upstream EC2: its answers say instances launched `seconds` earlier than they did
+    /// (`instances` gives some their own age).
+    func age(seconds: Int, instances: [String: Int] = [:]) throws {
+        let body = try JSONSerialization.data(withJSONObject: ["seconds": seconds, "instances": instances] as [String: Any])
+        _ = try control.send(HTTPRequest(method: .post, url: URL(string: "\(endpoint)/test/age")!, body: body))
     }
 
     var endpoint: String { peer.baseURL }

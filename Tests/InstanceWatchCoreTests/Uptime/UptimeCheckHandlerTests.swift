@@ -7,6 +7,8 @@ import Testing
 @Suite("UptimeCheckHandler with fakes")
 struct UptimeCheckHandlerTests {
     static let launch = UTCDateTime(year: 2026, month: 11, day: 21, hour: 8)
+    /// The handler's own clock: seven hours after the launch.
+    static let clock = UTCDateTime(year: 2026, month: 11, day: 21, hour: 15)
     static let tick = #"{"detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"2026-11-21T15:00:00Z","detail":{}}"#
     static let downError = AWSClientError.deadlineExceeded(service: .sns, operation: "PublishBatch", attempts: 3, lastError: "HTTP 503")
 
@@ -14,9 +16,11 @@ struct UptimeCheckHandlerTests {
         var records: [InstanceRecord]
         var claims: [String] = []
         var released: [String] = []
+        var scanFailure: AWSClientError?
         init(_ records: [InstanceRecord]) { self.records = records }
         func scanRecords(deadline: Date?, _ body: ([InstanceRecord], Int) -> Void) throws(AWSClientError) {
             body(records, records.count)
+            if let scanFailure { throw scanFailure } // after a page: a part of the table must not count
         }
         func records(ids: [String], deadline: Date?) throws(AWSClientError) -> [InstanceRecord] {
             records.filter { ids.contains($0.instanceId) }
@@ -27,6 +31,8 @@ struct UptimeCheckHandlerTests {
         }
         func releaseNotification(_ claim: NotificationClaim, deadline: Date?) throws(AWSClientError) { released.append(claim.instanceId) }
         func markStopRefused(instanceId: String, at now: UTCDateTime, reason: String, deadline: Date?) throws(AWSClientError) {}
+        func markStopped(instanceId: String, at now: UTCDateTime, after seconds: Int, deadline: Date?) throws(AWSClientError) {}
+        func markStopAnnounced(instanceId: String, stoppedAt: String, deadline: Date?) throws(AWSClientError) {}
     }
 
     final class FakeRecorder: InstanceStateRecording {
@@ -42,8 +48,10 @@ struct UptimeCheckHandlerTests {
     final class FakeInventory: InstanceInventory {
         var running: [EC2Instance]
         var failure: AWSClientError?
+        var deadlines: [Date?] = []
         init(_ running: [EC2Instance]) { self.running = running }
         func runningInstances(deadline: Date?) throws(AWSClientError) -> [EC2Instance] {
+            deadlines.append(deadline)
             if let failure { throw failure }
             return running
         }
@@ -66,6 +74,10 @@ struct UptimeCheckHandlerTests {
         func ec2(for pair: AccountRegion, ownAccount: String, deadline: Date?) throws(MemberAccessError) -> any FleetEC2 {
             throw .noMemberRole(account: pair.account)
         }
+        func stoppingEC2(for pair: AccountRegion, ownAccount: String, deadline: Date?) throws(MemberAccessError) -> any FleetEC2 {
+            throw .noMemberRole(account: pair.account)
+        }
+        func startRun() {}
     }
 
     final class FakePublisher: TopicPublishing {
@@ -109,7 +121,7 @@ struct UptimeCheckHandlerTests {
         return UptimeCheckHandler(
             table: table, recorder: recorder, fleet: FakeFleet([AccountRegion(account: "123456789012", region: "eu-west-1"): inventory]),
             channels: .init(sns: (publisher: publisher, topicArn: "arn:aws:sns:eu-west-1:123456789012:alerts"), slack: slack),
-            configuration: configuration, region: "eu-west-1", clock: { UTCDateTime(year: 2026, month: 11, day: 21, hour: 9).date }
+            configuration: configuration, region: "eu-west-1", clock: { Self.clock.date }
         )
     }
 
@@ -160,12 +172,37 @@ struct UptimeCheckHandlerTests {
         #expect(error.result.notifiedInstanceIds == ["i-a", "i-b", "i-new"])
     }
 
-    @Test("a malformed tick is an error before any call; a tick without time uses the clock")
+    @Test("a malformed tick is an error before any call; any other tick, without a time, late, or from the future, is judged at the clock")
     func ticks() throws {
         #expect(throws: MalformedEvent.self) { try handler().handle(Data(#"{"time":"later"}"#.utf8), context: context) }
         #expect(publisher.published.isEmpty)
-        let result = try handler().handle(Data("{}".utf8), context: context)
-        #expect(result.checkedAt == "2026-11-21T09:00:00Z")
-        #expect(result.overdue == 0)
+        for tick in ["{}", #"{"time":"2026-11-21T08:30:00Z"}"#, #"{"time":"2026-12-21T15:00:00Z"}"#] {
+            let result = try handler().handle(Data(tick.utf8), context: context)
+            #expect(result.checkedAt == "2026-11-21T15:00:00Z", "\(tick)")
+            #expect(result.overdue == 2, "\(tick)")
+        }
+    }
+
+    @Test("the table unreadable (even after a page): alerts go out from what EC2 says alone, unclaimed, nothing repaired, and the run fails saying so")
+    func tableUnreadable() throws {
+        table.scanFailure = .deadlineExceeded(service: .dynamoDB, operation: "Scan", attempts: 3, lastError: "HTTP 500")
+        inventory.running.append(EC2Instance(id: "i-unrecorded", state: "running", launchTime: Self.launch.extendedISO8601))
+        let error = try #require(throws: UptimeCheckIncomplete.self) {
+            try handler { $0.notifyInterval = 3600 }.handle(Data(Self.tick.utf8), context: context)
+        }
+        #expect(error.result.notifiedInstanceIds == ["i-a", "i-b", "i-unrecorded"])
+        #expect(table.claims.isEmpty, "NOTIFY_INTERVAL cannot be applied without the table")
+        #expect(recorder.changes.isEmpty && error.result.repaired == 0)
+        #expect(error.result.problems.contains { $0.contains("the table could not be read") && $0.contains("alerts from what EC2 says alone") })
+        #expect(error.description.contains("reading the table failed"))
+    }
+
+    @Test("reading the table and EC2 may use only a share of the time left, so stops and alerts always have some")
+    func readPhaseShare() throws {
+        _ = try handler().handle(Data(Self.tick.utf8), context: context)
+        let given = try #require(inventory.deadlines.first ?? nil)
+        let left = context.workDeadline.timeIntervalSinceNow
+        #expect(given.timeIntervalSinceNow <= left * UptimeCheckHandler.readPhaseShare + 1)
+        #expect(given.timeIntervalSinceNow >= left * UptimeCheckHandler.readPhaseShare - 5)
     }
 }

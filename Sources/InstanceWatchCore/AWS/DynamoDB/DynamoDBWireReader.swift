@@ -14,8 +14,15 @@ struct DynamoDBWireReader {
         var description: String { "unreadable DynamoDB answer at byte \(offset): expected \(expected)" }
     }
 
+    /// How deep objects and arrays may nest. DynamoDB documents 32 levels for an item's maps and
+    /// lists; each level is two JSON objects here (`{"M": {…}}`), and an answer's own wrapping adds
+    /// a few. Deeper input is refused rather than recursed into, so no answer (or a peer posing as
+    /// DynamoDB) can exhaust the stack.
+    static let maximumDepth = 2 * 32 + 8
+
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
+    private var depth = 0
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -129,6 +136,9 @@ struct DynamoDBWireReader {
                 case "account": record.account = try readStringAttribute()
                 case "region": record.region = try readStringAttribute()
                 case "stop_refused_at": record.stopRefusedAt = try readStringAttribute()
+                case "stop_announcement_due": record.stopAnnouncementDue = try readStringAttribute()
+                case "auto_stop_after":
+                    if case .n(let text) = try readAttributeValue() { record.autoStopAfter = Int(text) }
                 default: _ = try readAttributeValue()
                 }
             } while try consume(UInt8(ascii: ","))
@@ -156,6 +166,8 @@ struct DynamoDBWireReader {
     private mutating func readItem() throws(Malformed) -> DynamoDBItem {
         var item: DynamoDBItem = [:]
         try expect(UInt8(ascii: "{"))
+        try descend()
+        defer { depth -= 1 }
         if try consume(UInt8(ascii: "}")) { return item }
         repeat {
             let name = try readString()
@@ -166,10 +178,20 @@ struct DynamoDBWireReader {
         return item
     }
 
+    /// One level deeper into objects and arrays; refused past `maximumDepth`.
+    private mutating func descend() throws(Malformed) {
+        depth += 1
+        guard depth <= Self.maximumDepth else {
+            throw Malformed(offset: index, expected: "values nested at most \(Self.maximumDepth) deep")
+        }
+    }
+
     /// `{"S": "…"}`, `{"N": "42"}`, `{"BOOL": true}`, `{"NULL": true}`, `{"M": {…}}`, `{"L": […]}`,
     /// `{"SS": […]}`, `{"NS": […]}`: exactly one type key.
     private mutating func readAttributeValue() throws(Malformed) -> AttributeValue {
         try expect(UInt8(ascii: "{"))
+        try descend()
+        defer { depth -= 1 }
         let start = index
         let type = try readString()
         try expect(UInt8(ascii: ":"))
@@ -183,6 +205,8 @@ struct DynamoDBWireReader {
         case "L":
             var list: [AttributeValue] = []
             try expect(UInt8(ascii: "["))
+            try descend()
+            defer { depth -= 1 }
             if try !consume(UInt8(ascii: "]")) {
                 repeat { list.append(try readAttributeValue()) } while try consume(UInt8(ascii: ","))
                 try expect(UInt8(ascii: "]"))
@@ -314,6 +338,8 @@ struct DynamoDBWireReader {
             _ = try readString()
         case UInt8(ascii: "{"):
             index += 1
+            try descend()
+            defer { depth -= 1 }
             if try consume(UInt8(ascii: "}")) { return }
             repeat {
                 _ = try readString()
@@ -323,6 +349,8 @@ struct DynamoDBWireReader {
             try expect(UInt8(ascii: "}"))
         case UInt8(ascii: "["):
             index += 1
+            try descend()
+            defer { depth -= 1 }
             if try consume(UInt8(ascii: "]")) { return }
             repeat { try skipValue() } while try consume(UInt8(ascii: ","))
             try expect(UInt8(ascii: "]"))

@@ -3,6 +3,8 @@ import FoundationEssentials
 /// What the UptimeChecker does in one account and region besides listing instances: stop the
 /// instances that asked for it, and read Spot prices.
 public protocol FleetEC2 {
+    /// The instance as EC2 describes it now; nil when EC2 does not know it.
+    func instance(id: String, deadline: Date?) throws(AWSClientError) -> EC2Instance?
     /// Stops one instance (never terminates). Returns the state EC2 reports it moving to.
     func stopInstance(id: String, deadline: Date?) throws(AWSClientError) -> String
     /// The newest Spot price of `instanceType` (Linux/UNIX) in `zone`, in US dollars an hour; nil when EC2 has none.
@@ -10,6 +12,14 @@ public protocol FleetEC2 {
 }
 
 extension EC2Client: FleetEC2 {
+    public func instance(id: String, deadline: Date?) throws(AWSClientError) -> EC2Instance? {
+        do {
+            return try describeInstances(ids: [id], deadline: deadline).first { $0.id == id }
+        } catch .service(let error, _) where error.code == "InvalidInstanceID.NotFound" {
+            return nil
+        }
+    }
+
     public func stopInstance(id: String, deadline: Date?) throws(AWSClientError) -> String {
         let answer = try aws.callQuery(.ec2, action: "StopInstances", version: "2016-11-15", parameters: [("InstanceId.1", id)], deadline: deadline)
         let item = answer.child("instancesSet")?.children("item").first { $0.string("instanceId") == id }

@@ -104,4 +104,20 @@ struct DynamoDBWireReaderTests {
             "\(error)".contains("exactly one type key")
         }
     }
+
+    @Test("values nested deeper than the limit are refused, not recursed into; DynamoDB's own 32 levels still read")
+    func depthLimit() throws {
+        func nested(_ levels: Int) -> String {
+            String(repeating: #"{"M":{"a":"#, count: levels) + #"{"S":"x"}"# + String(repeating: "}}", count: levels)
+        }
+        let allowed = #"{"Items":[{"instance_id":{"S":"i-1"},"deep":"# + nested(32) + "}]}"
+        #expect(try DynamoDBWireReader.scanOutput(Data(allowed.utf8)).items.count == 1)
+        let hostile = #"{"Items":[{"instance_id":{"S":"i-1"},"deep":"# + nested(100_000) + "}]}"
+        for read in [{ _ = try DynamoDBWireReader.scanOutput(Data(hostile.utf8)) }, { _ = try DynamoDBWireReader.recordPage(Data(hostile.utf8)) }] {
+            let error = try #require(throws: DynamoDBWireReader.Malformed.self) { try read() }
+            #expect(error.description.contains("nested at most"), "\(error)")
+        }
+        let skipped = #"{"ConsumedCapacity":"# + String(repeating: "[", count: 100_000) + "}"
+        #expect(throws: DynamoDBWireReader.Malformed.self) { try DynamoDBWireReader.scanOutput(Data(skipped.utf8)) }
+    }
 }
