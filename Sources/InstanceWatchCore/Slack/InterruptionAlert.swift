@@ -28,6 +28,8 @@ public enum InterruptionAlert {
         let action = warning.action ?? "none yet (rebalance recommendation)"
         let when = whenText(kind: kind, action: warning.action, eventTime: warning.time)
 
+        // The headline carries the Name tag, which anyone allowed to tag an instance writes: escaped
+        // everywhere it goes (`text` and the blocks are mrkdwn; the fallback is escaped too, in case).
         let headline: String
         switch kind {
         case .spotInterruption:
@@ -43,10 +45,10 @@ public enum InterruptionAlert {
         ].map { "*\($0.0)*\n\(SlackMessage.escape($0.1))" }
 
         return SlackMessage(
-            text: headline, channel: channel,
+            text: SlackMessage.escape(headline), channel: channel,
             attachments: [SlackMessage.Attachment(
                 color: kind == .spotInterruption ? spotColor : rebalanceColor,
-                fallback: headline,
+                fallback: SlackMessage.escape(headline),
                 blocks: [
                     .header(kind == .spotInterruption ? "Spot interruption warning" : "Rebalance recommendation"),
                     .section(SlackMessage.escape(headline)),

@@ -23,7 +23,7 @@ public enum UptimeAlert {
         return SlackMessage(
             text: SlackMessage.escape(headline), channel: channel,
             attachments: [SlackMessage.Attachment(
-                color: color, fallback: headline,
+                color: color, fallback: SlackMessage.escape(headline),
                 blocks: [
                     .header("Instance running too long"),
                     .section(SlackMessage.escape(headline)),
@@ -51,7 +51,7 @@ public enum UptimeAlert {
             blocks.append(.context("*Account \(SlackMessage.escape(account ?? "(unknown)"))* · \(instances.count == 1 ? "1 instance" : "\(instances.count) instances")"))
             for instance in instances {
                 guard blocks.count - 1 < room else { break }
-                let link = "<\(InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region))|\(instance.id)>"
+                let link = "<\(InterruptionAlert.consoleURL(instanceId: instance.id, region: instance.region))|\(SlackMessage.escape(instance.id))>"
                 let details = [instance.displayName, instance.type ?? "type unknown", instance.region].map(SlackMessage.escape).joined(separator: " · ")
                 var text = "*\(link)*  \(details)\nrunning for *\(UptimeNotice.uptime(instance, now))* since \(instance.since.extendedISO8601) · limit \(SlackMessage.escape(instance.limit.explained))"
                 if let cost = UptimeNotice.costText(instance, now) { text += "\n\(SlackMessage.escape(cost))" }
@@ -66,7 +66,7 @@ public enum UptimeAlert {
         blocks.append(.context(footer(now)))
         return SlackMessage(
             text: SlackMessage.escape(headline), channel: channel,
-            attachments: [SlackMessage.Attachment(color: color, fallback: headline, blocks: blocks)]
+            attachments: [SlackMessage.Attachment(color: color, fallback: SlackMessage.escape(headline), blocks: blocks)]
         )
     }
 

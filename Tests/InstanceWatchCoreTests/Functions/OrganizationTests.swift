@@ -5,7 +5,8 @@ import Testing
 /// Organisation-wide mode through the real executables under the Runtime API emulator, against moto
 /// with signatures checked: the central account (the test user's, 123456789012) and member accounts
 /// whose instances were launched with member credentials, invisible to the central ones. A fault
-/// proxy in front of moto refuses `AssumeRole` into one member, as a missing or untrusting role would.
+/// proxy in front of moto refuses `AssumeRole` into one member, as a missing or untrusting role would,
+/// and ages EC2's launch times (the checker keeps its own clock).
 /// moto's EventBridge drops `account` when it forwards across accounts, so events are built here as
 /// EventBridge delivers them on the central bus.
 @Suite("Organisation-wide, end to end")
@@ -66,7 +67,8 @@ struct OrganizationTests {
         let overdueOther = try moto.launch(region: other, account: members.one, tags: ["Name": "member-other-region"])
         let restarted = try moto.launch(region: other, account: members.one, tags: ["Name": "member-restarted"])
         let named = try moto.launch(region: home, account: members.two, tags: ["Name": "member-two-web"])
-        let since = launchedMissing.launched
+        try proxy.age(seconds: 7 * 3600 + 60)
+        let since = AgingProxy.ago(hours: 7, seconds: 60)
         let hourBefore = UTCDateTime(epochSeconds: since.epochSeconds - 3600)
         try moto.fixture(["op": "put_items", "table": table, "region": home, "items": [
             // Only the table names members.one in the other region: that pair is found by reading it.
@@ -76,7 +78,7 @@ struct OrganizationTests {
             record(named.id, account: members.two, region: home, since: since),
             record("i-0aaaaaaaaaaaaaaaa", account: members.refused, region: home, since: since),
         ]])
-        let tick = TestEvents.tick(at: UTCDateTime(epochSeconds: since.epochSeconds + 7 * 3600 + 60), region: home)
+        let tick = TestEvents.tick(at: AgingProxy.now, region: home)
         let served = try RuntimeEmulator().serve("UptimeChecker", events: [tick], environment: environment([
             "TOPIC_ARN": topicArn, "WATCHED_ACCOUNTS": "\(members.one),\(members.two),\(members.refused)",
         ]))
@@ -114,7 +116,8 @@ struct OrganizationTests {
         let first = try moto.launch(region: home, account: members.one)
         let second = try moto.launch(region: home, account: members.two)
         let third = try moto.launch(region: home, account: members.one)
-        let tick = TestEvents.tick(at: UTCDateTime(epochSeconds: first.launched.epochSeconds + 7 * 3600), region: home)
+        try proxy.age(seconds: 7 * 3600)
+        let tick = TestEvents.tick(at: AgingProxy.now, region: home)
         let served = try RuntimeEmulator().serve("UptimeChecker", events: [tick], environment: environment([
             "TOPIC_ARN": topicArn, "WATCHED_ACCOUNTS": "\(members.one),\(members.two)", "NOTIFY_MODE": "digest",
         ]))

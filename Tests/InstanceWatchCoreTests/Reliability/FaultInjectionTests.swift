@@ -116,13 +116,15 @@ struct FaultInjectionTests {
         let table = MotoServer.uniqueName("faults")
         try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
         let topicArn = try #require(try moto.fixture(["op": "create_topic", "name": MotoServer.uniqueName("alerts"), "region": region])["arn"] as? String)
-        let (id, launchTime) = try moto.launch(region: region)
+        let (id, _) = try moto.launch(region: region)
         let (proxy, endpoint) = try faultyMoto(fault, when: "Action=PublishBatch", throttle: Self.snsThrottle)
-        let tick = TestEvents.tick(at: UTCDateTime(epochSeconds: launchTime.epochSeconds + 7 * 3600), region: region)
+        let ec2 = try AgingProxy(moto)
+        try ec2.age(7 * 3600)
+        let tick = TestEvents.tick(at: AgingProxy.now, region: region)
         let emulator = try RuntimeEmulator(timeoutMilliseconds: 6_000)
         let environment = moto.environmentVariables(region: region).merging([
             "TABLE_NAME": table, "TOPIC_ARN": topicArn, "NOTIFY_INTERVAL": "1h", "AWS_ENDPOINT_URL_SNS": endpoint,
-        ]) { $1 }
+        ]) { $1 }.merging(ec2.environment) { $1 }
         let served = try emulator.serve("UptimeChecker", events: [tick, tick], environment: environment)
         expectServedInTime(served, fault)
         let first = try #require(served.result(0))

@@ -18,7 +18,7 @@ struct InterruptionAlertTests {
     @Test("a Spot warning: top-level text, every field, the console button, the colour")
     func spotWarning() throws {
         let message = InterruptionAlert.message(kind: .spotInterruption, warning: warning, lookUp: .found(instance), channel: "#ops")
-        #expect(message.text.contains("i-0b662ef9931388ba0") && message.text.contains("batch <worker> & co"))
+        #expect(message.text.contains("i-0b662ef9931388ba0") && message.text.contains("batch &lt;worker&gt; &amp; co"), "the Name is escaped in the headline too")
         #expect(message.text.contains("2020-10-26T14:16:14Z"), "when: event time + 2 minutes")
         #expect(message.channel == "#ops")
         #expect(message.attachments.first?.color == "#FFC300")
