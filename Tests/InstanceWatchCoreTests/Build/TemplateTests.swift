@@ -112,11 +112,16 @@ struct TemplateTests {
         }
     }
 
-    @Test("three alarms on the watcher itself, to the operations topic (the alert topic by default); a missing heartbeat alarms")
+    @Test("four alarms on the watcher itself, to the operations topic (the alert topic by default); a missing heartbeat alarms; so does any failed stop")
     func alarms() throws {
         let resources = try Self.resources()
         let alarms = resources.filter { $0.value["Type"] as? String == "AWS::CloudWatch::Alarm" }
-        #expect(Set(alarms.keys) == ["FunctionErrorsAlarm", "DeadLetterAlarm", "HeartbeatAlarm"])
+        #expect(Set(alarms.keys) == ["FunctionErrorsAlarm", "DeadLetterAlarm", "HeartbeatAlarm", "StopFailuresAlarm"])
+        let stops = try #require(alarms["StopFailuresAlarm"])
+        #expect(stops["Condition"] as? String == "StopsInstances")
+        let stopProperties = try #require(stops["Properties"] as? [String: Any])
+        #expect(stopProperties["Namespace"] as? String == "InstanceWatch" && stopProperties["MetricName"] as? String == UptimeCheckHandler.Metric.stopFailures)
+        #expect(stopProperties["Threshold"] as? Int == 1 && stopProperties["ComparisonOperator"] as? String == "GreaterThanOrEqualToThreshold")
         let operationsTopic: [String: Any] = ["Fn::If": ["HasOperationsTopic", ["Ref": "OperationsTopicArn"], ["Ref": "AlertTopic"]]]
         for (name, alarm) in alarms {
             let properties = try #require(alarm["Properties"] as? [String: Any])
@@ -158,11 +163,11 @@ struct TemplateTests {
     /// `{"Fn::Sub": text}` as the text, for comparing ARNs written with Fn::Sub.
     static func sub(_ value: Any?) -> String? { (value as? [String: Any])?["Fn::Sub"] as? String }
 
-    @Test("member template: one rule forwarding exactly the three EC2 detail-types to the central bus, a role that may only put events there, a reader role trusted by the two central function roles only")
+    @Test("member template: one rule forwarding exactly the three EC2 detail-types to the central bus, a role that may only put events there, a reader role trusted by the two central function roles only that cannot stop, and a stop role trusted by the checker's role alone")
     func memberTemplate() throws {
         let resources = try Self.resources(Self.memberTemplate)
         #expect(Set(resources.map { "\($0.key):\($0.value["Type"] as? String ?? "")" }) == [
-            "ForwardRule:AWS::Events::Rule", "ForwardingRole:AWS::IAM::Role", "MemberRole:AWS::IAM::Role",
+            "ForwardRule:AWS::Events::Rule", "ForwardingRole:AWS::IAM::Role", "MemberRole:AWS::IAM::Role", "StopRole:AWS::IAM::Role",
         ])
         let centralBus = "arn:${AWS::Partition}:events:${CentralRegion}:${CentralAccountId}:event-bus/default"
 
@@ -193,8 +198,28 @@ struct TemplateTests {
         #expect(trusted == ["CentralStateChangeRoleArn", "CentralUptimeCheckerRoleArn"] && (trust.first?["Principal"] as? [String: Any])?.count == 1,
                 "trusted by the two central function roles, not by their account")
         let granted = Set(PolicyStatement.of(role: member).flatMap(\.actions))
-        #expect(granted.isSubset(of: ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory", "ec2:StopInstances"]), "\(granted)")
-        #expect(granted.isSuperset(of: ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory"]))
+        #expect(granted == ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory"], "the shared reading role can never stop: \(granted)")
+
+        let stop = try #require(resources["StopRole"])
+        #expect(stop["Condition"] as? String == "CreatesStopRole")
+        let stopProperties = try #require(stop["Properties"] as? [String: Any])
+        #expect(Self.sub(stopProperties["RoleName"]) == "${MemberRoleName}-stop")
+        let stopTrust = (stopProperties["AssumeRolePolicyDocument"] as? [String: Any])?["Statement"] as? [[String: Any]] ?? []
+        #expect(stopTrust.count == 1 && ((stopTrust.first?["Principal"] as? [String: Any])?["AWS"] as? [String: Any])?["Ref"] as? String == "CentralUptimeCheckerRoleArn",
+                "trusted by the checker's role alone")
+        let stopStatements = PolicyStatement.of(role: stop)
+        #expect(Set(stopStatements.flatMap(\.actions)) == ["ec2:DescribeInstances", "ec2:StopInstances"])
+        try Self.expectStopsOnlyOptedInUnmanaged(stopStatements, "member stop role")
+    }
+
+    /// StopInstances only on instances with the opt-in tag and none of the managers' tags.
+    static func expectStopsOnlyOptedInUnmanaged(_ statements: [PolicyStatement], _ what: String) throws {
+        let stop = try #require(statements.first { $0.actions.contains("ec2:StopInstances") }, "\(what) may stop")
+        let null = try #require((stop.condition?["Null"] as? [String: Any]) as? [String: String], "\(what): a Null condition")
+        #expect(null["ec2:ResourceTag/\(UptimePolicy.stopAfterTag)"] == "false", "\(what): only opted-in instances")
+        for tag in ["aws:autoscaling:groupName", "eks:cluster-name", "eks:nodegroup-name", "aws:ec2spot:fleet-request-id", "aws:ec2:fleet-id", "aws:elasticmapreduce:job-flow-id"] {
+            #expect(null["ec2:ResourceTag/\(tag)"] == "true", "\(what): never an instance tagged \(tag)")
+        }
     }
 
     @Test("central template: the bus admits the organisation's (or the listed) accounts; both function roles may assume the member role name only, held to those accounts")
@@ -207,12 +232,30 @@ struct TemplateTests {
         #expect(((statement["Condition"] as? [String: Any])?["StringEquals"] as? [String: Any])?["aws:PrincipalOrgID"] != nil)
         let listed = try #require((resources["MemberAccountsEventBusPolicy"]?["Properties"] as? [String: Any])?["Statement"] as? [String: Any])
         #expect(((listed["Principal"] as? [String: Any])?["AWS"] as? [String: Any])?["Ref"] as? String == "MemberAccountIds")
+        for policy in [statement, listed] {
+            // Only EC2's three detail-types may be put on the bus: nothing else a member sends gets in.
+            let equals = try #require((policy["Condition"] as? [String: Any])?["StringEquals"] as? [String: Any], "\(policy)")
+            #expect(equals["events:source"] as? String == "aws.ec2")
+            #expect(Set(equals["events:detail-type"] as? [String] ?? []) == [
+                "EC2 Instance State-change Notification", "EC2 Spot Instance Interruption Warning", "EC2 Instance Rebalance Recommendation",
+            ])
+        }
         for function in ["StateChangeFunction", "UptimeCheckerFunction"] {
             let assume = try LeastPrivilegeTests.statements(ofFunction: function).filter { $0.actions.contains("sts:AssumeRole") }
-            #expect(assume.count == 1 && assume[0].actions == ["sts:AssumeRole"], "\(function)")
-            #expect(Self.sub(assume.first?.resources.first) == "arn:${AWS::Partition}:iam::*:role/${MemberRoleName}", "\(function): that role name only")
-            #expect(assume.first?.conditionKeys == ["aws:ResourceOrgID", "aws:ResourceAccount"], "\(function): only in admitted accounts")
+            let expected = function == "UptimeCheckerFunction"
+                ? ["arn:${AWS::Partition}:iam::*:role/${MemberRoleName}", "arn:${AWS::Partition}:iam::*:role/${MemberRoleName}-stop"]
+                : ["arn:${AWS::Partition}:iam::*:role/${MemberRoleName}"]
+            #expect(assume.map { Self.sub($0.resources.first) } == expected, "\(function): those role names only (the stop role for the checker alone)")
+            for statement in assume {
+                #expect(statement.actions == ["sts:AssumeRole"] && statement.resources.count == 1, "\(function)")
+                #expect(statement.conditionKeys == ["aws:ResourceOrgID", "aws:ResourceAccount"], "\(function): only in admitted accounts")
+            }
         }
+        try Self.expectStopsOnlyOptedInUnmanaged(try LeastPrivilegeTests.statements(ofFunction: "UptimeCheckerFunction"), "the checker's role")
+        #expect(try LeastPrivilegeTests.statements(ofFunction: "StateChangeFunction").allSatisfy { !$0.actions.contains("ec2:StopInstances") })
+        let encrypt = try #require(try LeastPrivilegeTests.statements(ofFunction: "UptimeCheckerFunction").first { $0.actions.contains("kms:GenerateDataKey") })
+        #expect(((encrypt.condition?["StringEquals"] as? [String: Any])?["kms:ViaService"] as? [String: Any])?["Fn::Sub"] as? String == "sns.${AWS::Region}.amazonaws.com",
+                "the topic key only through SNS")
         let globals = try #require(((try Self.json()["Globals"] as? [String: Any])?["Function"] as? [String: Any])?["Environment"] as? [String: Any])
         #expect((globals["Variables"] as? [String: Any])?["MEMBER_ROLE_NAME"] != nil)
     }

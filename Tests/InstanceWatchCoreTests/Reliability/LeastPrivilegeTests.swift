@@ -8,6 +8,8 @@ struct PolicyStatement {
     let resources: [Any]
     /// The condition keys the statement tests (`aws:ResourceOrgID`), in either branch of an Fn::If.
     var conditionKeys: Set<String> = []
+    /// The condition as the template writes it.
+    var condition: [String: Any]?
 
     /// Actions IAM cannot limit to a resource: `*` is their only resource.
     static let resourceless: Set<String> = ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory", "pricing:GetProducts"]
@@ -28,7 +30,7 @@ struct PolicyStatement {
             .map { statement in
                 PolicyStatement(actions: (statement["Action"] as? [String]) ?? [(statement["Action"] as? String) ?? ""],
                                 resources: (statement["Resource"] as? [Any]) ?? [statement["Resource"] as Any],
-                                conditionKeys: conditionKeys(statement["Condition"]))
+                                conditionKeys: conditionKeys(statement["Condition"]), condition: statement["Condition"] as? [String: Any])
             }
     }
 
