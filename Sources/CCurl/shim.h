@@ -6,6 +6,11 @@
 // curl_easy_setopt and curl_easy_getinfo are variadic, which Swift cannot call.
 // These typed wrappers are the only way the Swift code reaches them.
 
+// The version of the libcurl actually linked (a static binary carries its own), e.g. "7.88.1".
+static inline const char *iw_curl_version(void) {
+    return curl_version_info(CURLVERSION_NOW)->version;
+}
+
 typedef size_t (*iw_curl_data_callback)(char *data, size_t size, size_t count, void *context);
 
 static inline CURLcode iw_curl_set_long(CURL *handle, CURLoption option, long value) {

@@ -31,11 +31,17 @@ public enum LambdaMain {
             writeStandardOutput(help(function))
             exit(0)
         }
+        if arguments.contains("--version") {
+            writeStandardOutput(BuildInfo.versionText(product: function.name))
+            exit(0)
+        }
         if let runtimeAPI = environment["AWS_LAMBDA_RUNTIME_API"], !runtimeAPI.isEmpty {
             guard let endpoint = RuntimeAPIEndpoint(hostAndPort: runtimeAPI) else {
                 logger.critical("AWS_LAMBDA_RUNTIME_API=\"\(runtimeAPI)\" is not a host:port")
                 exit(1)
             }
+            // The cold start's first line says what this binary carries (it takes fixes only when rebuilt).
+            logger.info("\(BuildInfo.line(product: function.name))")
             let http = CurlHTTPClient(configuration: .fromEnvironment(environment))
             // Metrics go to stdout, as CloudWatch's Embedded Metric Format documents for Lambda.
             let metrics = MetricsEmitter(functionName: functionName(function, environment), sink: .fileDescriptor(1))
@@ -76,6 +82,8 @@ public enum LambdaMain {
               \(function.name) --event FILE     one local invocation of the event in FILE (- reads stdin):
                                                 the JSON result goes to stdout, logs to stderr; exit status
                                                 0 on success, 1 on a handler error, 2 on a usage error.
+              \(function.name) --version        the product's version and those of the Swift runtime,
+                                                libcurl, OpenSSL and expat it carries.
               \(function.name) --help           this text.
 
             Configuration (environment):

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import InstanceWatchCore
 
 /// The release binaries are one static executable each, holding a libcurl built for HTTP and HTTPS
 /// over OpenSSL and nothing else, and never full Foundation, FoundationXML, ICU or libxml2 (which
@@ -54,5 +55,23 @@ struct ReleaseBinaryTests {
             let offender = symbols.stdout.split(separator: "\n").first { $0.contains(regex) }
             #expect(offender == nil, "\(product) carries \(pattern): \(offender ?? "")")
         }
+    }
+
+    @Test("release binary: --version names the product and the Swift, libcurl, OpenSSL and expat it carries, as the linked libraries report them", arguments: products)
+    func version(_ product: String) throws {
+        let binary = Self.releaseDirectory.appendingPathComponent(product).path
+        try #require(FileManager.default.fileExists(atPath: binary), "no release binary at \(binary): run `make test`, which builds it first")
+        let run = try runCommand(binary, ["--version"], environment: [:])
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5 && lines[0] == "\(product) \(BuildInfo.productVersion)", "\(run.stdout)")
+        #expect(lines.dropFirst().map { $0.split(separator: " ").first.map(String.init) ?? "" } == ["Swift", "libcurl", "OpenSSL", "expat"], "\(run.stdout)")
+        // The lean libcurl is Debian's 7.88.1 source package (the Makefile's pin); OpenSSL and expat
+        // are whatever Debian's static libraries were when it was linked.
+        #expect(lines.contains("libcurl 7.88.1"), "\(run.stdout)")
+        let makefile = try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("Makefile"), encoding: .utf8)
+        #expect(makefile.contains("CURL_DEBIAN_VERSION := 7.88.1-"), "the pin and this test agree")
+        let openSSL = try runCommand("dpkg-query", ["-W", "-f=${Version}", "libssl-dev"]).stdout
+        #expect(lines.contains { $0.hasPrefix("OpenSSL \(openSSL.split(separator: "-").first ?? "")") }, "\(run.stdout) vs libssl-dev \(openSSL)")
     }
 }

@@ -69,6 +69,8 @@ struct LambdaMainTests {
         let initError = try #require(try emulator.initError())
         #expect(initError.errorTypeHeader == "Runtime.InvalidConfiguration")
         #expect(initError.body.contains("UPTIME_THRESHOLD"))
+        let firstLine = result.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(firstLine.contains(BuildInfo.line(product: product)), "a cold start's first line says what the binary carries: \(firstLine)")
     }
 
     @Test("under the Runtime API, invocations are answered until a 500 ends the process")
