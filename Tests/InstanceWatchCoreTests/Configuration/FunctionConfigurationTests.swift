@@ -105,4 +105,30 @@ struct DurationSettingTests {
         #expect(DurationSetting.describe(seconds: 2 * 86_400 + 3600) == "2d 1h")
         #expect(DurationSetting.describe(seconds: 45) == "45s")
     }
+
+    @Test("a webhook must be https: plain http only to a loopback address; refused at start naming the variable, never the URL", arguments: [
+        ("https://hooks.slack.com/services/T/B/SECRET", true), ("http://127.0.0.1:8080/services/T/B/SECRET", true),
+        ("http://localhost:8080/x/SECRET", true), ("http://[::1]:8080/x/SECRET", true), ("http://127.4.5.6/x/SECRET", true),
+        ("http://hooks.slack.com/services/T/B/SECRET", false), ("http://10.0.0.1/x/SECRET", false), ("http://127.0.0.1.evil.example/x/SECRET", false),
+        ("ftp://hooks.slack.com/SECRET", false), ("hooks.slack.com/SECRET", false),
+    ])
+    func webhookScheme(_ url: String, _ accepted: Bool) throws {
+        if accepted {
+            #expect(try FunctionConfiguration.fromEnvironment(["SLACK_WEBHOOK_URL": url]).slackWebhook != nil)
+        } else {
+            let error = try #require(throws: ConfigurationError.self) { try FunctionConfiguration.fromEnvironment(["SLACK_WEBHOOK_URL": url]) }
+            #expect("\(error)".contains("SLACK_WEBHOOK_URL") && "\(error)".contains("https://") && !"\(error)".contains("SECRET"), "\(error)")
+        }
+    }
+
+    @Test("auto-stop bounds: MAX_STOPS_PER_RUN (default 10), the member stop role (<MEMBER_ROLE_NAME>-stop unless named)")
+    func autoStopBounds() throws {
+        #expect(try FunctionConfiguration.fromEnvironment([:]).maximumStopsPerRun == 10)
+        #expect(try FunctionConfiguration.fromEnvironment(["MAX_STOPS_PER_RUN": "2"]).maximumStopsPerRun == 2)
+        #expect(throws: ConfigurationError.self) { try FunctionConfiguration.fromEnvironment(["MAX_STOPS_PER_RUN": "-1"]) }
+        #expect(throws: ConfigurationError.self) { try FunctionConfiguration.fromEnvironment(["MAX_STOPS_PER_RUN": "ten"]) }
+        #expect(try FunctionConfiguration.fromEnvironment(["MEMBER_ROLE_NAME": "reader"]).memberStopRoleName == "reader-stop")
+        #expect(try FunctionConfiguration.fromEnvironment(["MEMBER_ROLE_NAME": "reader", "MEMBER_STOP_ROLE_NAME": "stopper"]).memberStopRoleName == "stopper")
+        #expect(try FunctionConfiguration.fromEnvironment([:]).memberStopRoleName == nil)
+    }
 }
