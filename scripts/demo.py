@@ -9,6 +9,10 @@ account (its events forwarded to the central bus), a Spot instance is warned and
 stopped, another member's instance runs without anyone having been told, and a schedule tick seven
 hours later finds and reports every instance left running, by account. Then shows the table, the
 SNS e-mail and the Slack messages. Everything it started stops at the end, on Ctrl-C and on failure.
+
+The functions keep their own clock, as in production, so "seven hours later" is made the way the
+tests make it: the story's events are dated seven hours back, and EC2 is reached through a proxy in
+front of moto that moves each instance's launchTime seven hours into the past.
 """
 import json
 import signal
@@ -29,6 +33,7 @@ ACCOUNT = "123456789012"
 TEAM_A = "111111111111"
 TEAM_B = "222222222222"
 MEMBER_ROLE = "instance-watch-reader"
+STORY_HOURS = 7
 TABLE = "instance_operating_time_table"
 WEBHOOK_PARAMETER = "/instance-watch/slack-webhook"
 
@@ -115,8 +120,12 @@ def main():
         pricing = Peer("pricing_peer.py")
         started.append(pricing)
         http("POST", f"{slack.url}/test/default", {"status": 200, "body": "ok"})
+        aging = Peer("fault_server.py", "--upstream", moto.url.removeprefix("http://"))
+        started.append(aging)
+        http("POST", f"{aging.url}/test/age", {"seconds": STORY_HOURS * 3600 + 120})
         say(f"  moto's server      {moto.url}  (SigV4 checked with a key made through its IAM)")
         say(f"  Slack webhook sink {slack.url}")
+        say(f"  EC2 aging proxy    {aging.url}  (EC2 through it: every instance launched {STORY_HOURS} hours earlier)")
         say(f"  Price List peer    {pricing.url}  (moto has no Price List API; this one checks signatures too)")
         http("POST", f"{pricing.url}/test/keys", {moto.values["ACCESS_KEY_ID"]: moto.values["SECRET_ACCESS_KEY"]})
         http("POST", f"{pricing.url}/test/prices", [
@@ -129,10 +138,12 @@ def main():
         topic = moto.command(op="create_topic", name="instance-watch-alerts")["arn"]
         webhook = f"{slack.url}/services/T0DEMO/B0DEMO/demo-secret"
         moto.command(op="put_parameter", name=WEBHOOK_PARAMETER, value=webhook, type="SecureString")
-        # What member-template.yaml grants; team B deployed it with AllowAutoStop=true.
-        for member, extra in ((TEAM_A, []), (TEAM_B, ["ec2:StopInstances"])):
+        # What member-template.yaml grants: the reading role in both; team B deployed it with
+        # AllowAutoStop=true, which adds the stop role that only the checker assumes.
+        for member in (TEAM_A, TEAM_B):
             moto.command(op="member_role", account=member, name=MEMBER_ROLE,
-                         actions=["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory", *extra])
+                         actions=["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory"])
+        moto.command(op="member_role", account=TEAM_B, name=f"{MEMBER_ROLE}-stop", actions=["ec2:DescribeInstances", "ec2:StopInstances"])
         fleet, where = {}, {}
         for name, account, region, options in (
                 ("web-frontend", ACCOUNT, REGION, {}),
@@ -144,16 +155,18 @@ def main():
             tags = {"Name": name, **options.pop("tags", {})}
             answer = moto.command(op="run_instances", count=1, tags=tags, region=region, **member, **options)
             fleet[name], where[name] = answer["ids"][0], (account, region)
-        launched = datetime.strptime(answer["launch_times"][0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        # The story starts seven hours ago (the aging proxy makes EC2 agree).
+        launched = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=STORY_HOURS)
         say(f"  table {TABLE}, topic {topic.split(':')[-1]}, SSM SecureString {WEBHOOK_PARAMETER} (the webhook URL)")
-        say(f"  central account {ACCOUNT} ({REGION}); members {TEAM_A} and {TEAM_B}, each with the role {MEMBER_ROLE}")
+        say(f"  central account {ACCOUNT} ({REGION}); members {TEAM_A} and {TEAM_B}, each with the role {MEMBER_ROLE}"
+            f" ({TEAM_B} also with {MEMBER_ROLE}-stop)")
         for name, instance_id in fleet.items():
             account, region = where[name]
             note = "  (Spot)" if name == "batch-worker" else "  (tagged instance-watch:stop-after=6h)" if name == "forgotten-sandbox" else ""
             say(f"  EC2 instance {instance_id}  {account}/{region:<10} {name}{note}")
         say("  (member instances were launched with member credentials: the central account's own cannot see them)")
 
-        aws = {"PATH": "/usr/bin:/bin", "AWS_REGION": REGION, "AWS_ENDPOINT_URL": moto.url,
+        aws = {"PATH": "/usr/bin:/bin", "AWS_REGION": REGION, "AWS_ENDPOINT_URL": moto.url, "AWS_ENDPOINT_URL_EC2": aging.url,
                "AWS_ACCESS_KEY_ID": moto.values["ACCESS_KEY_ID"], "AWS_SECRET_ACCESS_KEY": moto.values["SECRET_ACCESS_KEY"],
                "TABLE_NAME": TABLE, "SLACK_WEBHOOK_PARAMETER": WEBHOOK_PARAMETER, "AWS_LAMBDA_LOG_FORMAT": "Text",
                "MEMBER_ROLE_NAME": MEMBER_ROLE}
@@ -195,8 +208,8 @@ def main():
         stopped = launched + timedelta(hours=3)
         deliver(state_change, stopped, "analytics-db stopped", event("state-change-stopped.json", fleet["analytics-db"], stopped))
         say(f"         (forgotten-sandbox in {TEAM_B}/{REGION} started without anyone being told: no event)")
-        tick = launched + timedelta(hours=7)
-        kind, result = deliver(checker, tick, "schedule tick, 7 hours after the starts", event("scheduled-event.json", None, tick))
+        tick = datetime.now(timezone.utc)
+        kind, result = deliver(checker, tick, "schedule tick, now: 7 hours after the starts", event("scheduled-event.json", None, tick))
         expected = {fleet["web-frontend"], fleet["ml-training"], fleet["forgotten-sandbox"]}
         if kind != "response" or set(result.get("overdueInstanceIds", [])) != expected:
             raise RuntimeError(f"the UptimeChecker should have found web-frontend, ml-training and forgotten-sandbox overdue, and answered {result}")
