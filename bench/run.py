@@ -157,6 +157,7 @@ def main():
 
     say(f"==> make bench: {RUNS} runs, {WARM} warm invocations each, on {platform.node()} ({os.cpu_count()} cores)")
     moto = Peer(PEERS / "moto_peer.py", announced=("ACCESS_KEY_ID", "SECRET_ACCESS_KEY"))
+    aging = None
     try:
         base = {"PATH": "/usr/bin:/bin", "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1",
                 "AWS_ACCESS_KEY_ID": moto.values["ACCESS_KEY_ID"], "AWS_SECRET_ACCESS_KEY": moto.values["SECRET_ACCESS_KEY"],
@@ -164,7 +165,11 @@ def main():
         topic = moto.command(op="create_topic", name="bench-alerts")["arn"]
         say("==> preparing the checker's tables (1,000 and 10,000 records; 5 of them running instances)")
         running = moto.command(op="run_instances", count=5, tags={"Name": "bench"})
-        launched = datetime.strptime(running["launch_times"][0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        # The checker keeps its own clock: the running instances started seven hours ago, as their
+        # records say and as EC2 says through the aging proxy (the tests' way of making time pass).
+        aging = Peer(PEERS / "fault_server.py", "--upstream", moto.url.removeprefix("http://"))
+        http("POST", f"{aging.url}/test/age", {"seconds": 7 * 3600 + 120})
+        launched = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=7)
         tables = {}
         for size in (1000, 10000):
             name = f"bench-{size}"
@@ -176,6 +181,7 @@ def main():
             tables[size] = name
         tick = {"version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events", "account": "123456789012",
                 "time": iso(launched + timedelta(hours=7)), "region": "eu-west-1", "resources": [], "detail": {}}
+        checker_ec2 = {"AWS_ENDPOINT_URL_EC2": aging.url}
 
         say(f"==> cold starts: {COLD_STARTS} spawns of each function process against one Runtime API emulator")
         for implementation in implementations:
@@ -218,7 +224,7 @@ def main():
                     process.stop()
 
                 for size, table in tables.items():
-                    process = Process(implementation, "UptimeChecker", {**base, "TABLE_NAME": table, "TOPIC_ARN": topic},
+                    process = Process(implementation, "UptimeChecker", {**base, "TABLE_NAME": table, "TOPIC_ARN": topic, **checker_ec2},
                                       moto.url, [tick])
                     try:
                         result = process.wait(1)[0]
@@ -234,6 +240,8 @@ def main():
                     finally:
                         process.stop()
     finally:
+        if aging:
+            aging.stop()
         moto.stop()
 
     organisation = organisation_scale()
@@ -289,6 +297,7 @@ def organisation_scale():
     say(f"==> organisation scale: {ORG_ACCOUNTS} accounts x {len(ORG_REGIONS)} regions, {ORG_INSTANCES} instances each, "
         f"{ORG_RECORDS:,} records")
     moto = Peer(PEERS / "moto_peer.py", announced=("ACCESS_KEY_ID", "SECRET_ACCESS_KEY"))
+    aging = None
     try:
         home = ORG_REGIONS[0]
         central = "123456789012"
@@ -299,12 +308,12 @@ def organisation_scale():
         table = "bench-organisation"
         moto.command(op="create_table", name=table, key="instance_id", region=home)
         topic = moto.command(op="create_topic", name="bench-organisation", region=home)["arn"]
-        records, launched = [], None
+        records = []
+        launched = iso(datetime.now(timezone.utc) - timedelta(hours=7))
         for account in [central] + members:
             for region in ORG_REGIONS:
                 member = {} if account == central else {"account": account}
                 answer = moto.command(op="run_instances", count=ORG_INSTANCES, region=region, **member)
-                launched = launched or answer["launch_times"][0]
                 records += [{"instance_id": i, "start_time": launched, "stop_time": "", "state": "running",
                              "last_event_time": launched, "account": account, "region": region} for i in answer["ids"]]
         pairs = [(account, region) for account in [central] + members for region in ORG_REGIONS]
@@ -326,8 +335,11 @@ def organisation_scale():
         tick_time = datetime.strptime(launched, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) + timedelta(hours=7)
         tick = {"version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events", "account": central,
                 "time": iso(tick_time), "region": home, "resources": [], "detail": {}}
+        aging = Peer(PEERS / "fault_server.py", "--upstream", moto.url.removeprefix("http://"))
+        http("POST", f"{aging.url}/test/age", {"seconds": 7 * 3600 + 120})
         environment = {"PATH": "/usr/bin:/bin", "AWS_REGION": home, "AWS_ACCESS_KEY_ID": moto.values["ACCESS_KEY_ID"],
                        "AWS_SECRET_ACCESS_KEY": moto.values["SECRET_ACCESS_KEY"], "AWS_ENDPOINT_URL": moto.url,
+                       "AWS_ENDPOINT_URL_EC2": aging.url,
                        "AWS_LAMBDA_LOG_LEVEL": "WARN", "TABLE_NAME": table, "TOPIC_ARN": topic, "NOTIFY_MODE": "digest",
                        "MEMBER_ROLE_NAME": "instance-watch-reader", "WATCHED_ACCOUNTS": ",".join(members),
                        "WATCHED_REGIONS": ",".join(ORG_REGIONS[1:])}
@@ -364,6 +376,8 @@ def organisation_scale():
                 "moto_describe_instances_ms": pace, "moto_scan_s": scan_s,
                 "pools": {str(pool): {name: summary(values) for name, values in figures.items()} for pool, figures in results.items()}}
     finally:
+        if aging:
+            aging.stop()
         moto.stop()
 
 
