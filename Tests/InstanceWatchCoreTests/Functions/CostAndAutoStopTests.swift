@@ -95,7 +95,8 @@ struct CostAndAutoStopTests {
             let elapsed = Date().timeIntervalSince(started)
             #expect(served.results.first?.kind == "response", "\(served.stderr.suffix(1_500))")
             #expect((served.results.first?.json["notified"] as? Int) == 1)
-            #expect(elapsed < PriceBook.runBudget + 5, "the run waited \(elapsed) s for a price")
+            // The peer stalls 30 s; the run gives pricing 3. The margin is for a loaded machine.
+            #expect(elapsed < PriceBook.runBudget + 15, "the run waited \(elapsed) s for a price")
             #expect(served.stderr.contains("prices left out of this run's alerts"), "the log says why")
         }
         #expect(try messages().allSatisfy { !$0.contains("Cost ") && $0.contains(launched.id) })
