@@ -253,7 +253,7 @@ def main():
                 elif block["type"] == "actions":
                     say(f"      button: {block['elements'][0]['url']}")
             say()
-        say(f"{BOLD}Done.{RESET} The same bundles are what `sam build` puts in the Lambda zips (see README).")
+        say(f"{BOLD}Done.{RESET} The same bundles are what `sam build` puts in the Lambda zips (see docs/deploying.md).")
         return 0
     except KeyboardInterrupt:
         say("\ninterrupted: stopping everything")

@@ -18,7 +18,7 @@ public struct StateChangeEventHandler: LambdaHandler {
     /// The most of the two-minute warning spent looking the instance up; the alert goes out regardless.
     public static let lookUpBudget = Duration.seconds(5)
 
-    /// What each invocation reports to CloudWatch (README, "Metrics").
+    /// What each invocation reports to CloudWatch (docs/operating.md, "Metrics").
     public enum Metric {
         public static let stateChangesRecorded = "StateChangesRecorded"
         public static let staleEvents = "StaleEvents"

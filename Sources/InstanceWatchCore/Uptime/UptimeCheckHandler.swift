@@ -8,7 +8,7 @@ public struct UptimeCheckHandler: LambdaHandler {
     /// Kept back from the deadline so the claims of alerts that failed can still be given back.
     public static let releaseReserve = 2.0
 
-    /// What each run reports to CloudWatch (README, "Metrics"). `ChecksCompleted` is the heartbeat:
+    /// What each run reports to CloudWatch (docs/operating.md, "Metrics"). `ChecksCompleted` is the heartbeat:
     /// 1 for a run that did everything, 0 otherwise; the template alarms when it stays below 1.
     public enum Metric {
         public static let recordsScanned = "RecordsScanned"
