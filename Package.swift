@@ -1,15 +1,24 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The core library and both Lambda executables stay on FoundationEssentials: importing full
-// Foundation or FoundationXML would link ICU and libxml2 and quadruple the bundle.
+// Layers, each a module so that the compiler keeps the direction (docs/development.md, "Layout"):
+//
+//   StateChangeHandler, UptimeChecker     thin executables
+//        └── InstanceWatchCore            the watcher's domain: tracking, uptime, organisation, pricing, alerts
+//              ├── Lambda                 the Runtime API loop, control plane, log handler, EMF writer
+//              ├── AWS                    SigV4, credentials, the service clients and their wire formats
+//              ├── CurlHTTP               HTTP on libcurl
+//              └── Support                UTC time, JSON writing, retries, the worker pool
+//
+// Nothing below InstanceWatchCore knows an instance record, a table attribute or an alert. Every
+// module stays on FoundationEssentials: full Foundation or FoundationXML would link ICU and libxml2
+// and quadruple the bundle.
 let package = Package(
     name: "instance-watch",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "StateChangeHandler", targets: ["StateChangeHandler"]),
         .executable(name: "UptimeChecker", targets: ["UptimeChecker"]),
-        .library(name: "InstanceWatchCore", targets: ["InstanceWatchCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
@@ -30,18 +39,22 @@ let package = Package(
             pkgConfig: "expat",
             providers: [.apt(["libexpat1-dev"])]
         ),
+        .target(name: "Support"),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "CCrypto", "Support"]),
+        .target(
+            name: "Lambda",
+            dependencies: ["CurlHTTP", "Support", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "AWS", dependencies: ["CurlHTTP", "Support", "CCrypto", "CExpat"]),
         .target(
             name: "InstanceWatchCore",
-            dependencies: [
-                "CCurl", "CCrypto", "CExpat",
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["Lambda", "AWS", "CurlHTTP", "Support", "CCurl", "CCrypto", "CExpat", .product(name: "Logging", package: "swift-log")]
         ),
-        .executableTarget(name: "StateChangeHandler", dependencies: ["InstanceWatchCore"]),
-        .executableTarget(name: "UptimeChecker", dependencies: ["InstanceWatchCore"]),
+        .executableTarget(name: "StateChangeHandler", dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
+        .executableTarget(name: "UptimeChecker", dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
         .testTarget(
             name: "InstanceWatchCoreTests",
-            dependencies: ["InstanceWatchCore"]
+            dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP", "Support"]
         ),
     ],
     swiftLanguageModes: [.v6]

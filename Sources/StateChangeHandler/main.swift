@@ -1,6 +1,9 @@
 import InstanceWatchCore
+import Lambda
+import AWS
+import CurlHTTP
 
-let function = FunctionDescription(
+let function = FunctionDescription.instanceWatch(
     name: "StateChangeHandler",
     summary: "Records EC2 instance state changes in DynamoDB and warns in Slack about Spot interruptions."
 )

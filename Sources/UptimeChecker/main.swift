@@ -1,6 +1,9 @@
 import InstanceWatchCore
+import Lambda
+import AWS
+import CurlHTTP
 
-let function = FunctionDescription(
+let function = FunctionDescription.instanceWatch(
     name: "UptimeChecker",
     summary: "On a schedule, finds instances running longer than allowed and notifies by SNS e-mail and Slack."
 )

@@ -16,10 +16,13 @@ every running instance of its region takes a region of its own.
   {"op": "sns_messages", "topic": arn}                              messages moto has "sent" (to that topic)
   {"op": "run_instances", "count": n, "tags": {...}, "spot": bool}  -> {"ids": [...], "launch_times": [...]}
   {"op": "stop_instances" | "terminate_instances", "ids": [...]}
+  {"op": "terminate_running"}                        every running instance of the region, terminated
+                                                        (a suite that shares one region starts each test clean)
      these three take an optional "account": the instances then live in that (member) account, made
      with credentials of a fixture role assumed there (moto acts in the account a role ARN names)
   {"op": "auto_scaling_group", "name": ..., "size": n}   a group of n instances, which moto launches tagged
                                                         aws:autoscaling:groupName -> {"ids": [...]}
+  {"op": "delete_auto_scaling_group", "name": ...}      the group and its instances, gone
   {"op": "instance_states", "ids": [...]}              -> {"states": {id: state}} as EC2 reports them
   {"op": "time_describe_instances", "count": n}          how long moto takes to answer DescribeInstances
                                                         -> {"median_ms": ...} (the benchmark reports moto's pace)
@@ -202,6 +205,9 @@ def run(command, clients, url):
             LaunchTemplate={"LaunchTemplateId": template["LaunchTemplate"]["LaunchTemplateId"], "Version": "$Latest"})
         group = clients["autoscaling"].describe_auto_scaling_groups(AutoScalingGroupNames=[command["name"]])["AutoScalingGroups"][0]
         return {"ids": [i["InstanceId"] for i in group["Instances"]]}
+    if op == "delete_auto_scaling_group":
+        clients["autoscaling"].delete_auto_scaling_group(AutoScalingGroupName=command["name"], ForceDelete=True)
+        return {}
     if op == "time_describe_instances":
         import statistics
         import time
@@ -214,6 +220,12 @@ def run(command, clients, url):
     if op == "instance_states":
         reservations = clients["ec2"].describe_instances(InstanceIds=command["ids"])["Reservations"]
         return {"states": {i["InstanceId"]: i["State"]["Name"] for r in reservations for i in r["Instances"]}}
+    if op == "terminate_running":
+        reservations = clients["ec2"].describe_instances(Filters=[{"Name": "instance-state-name", "Values": ["pending", "running"]}])["Reservations"]
+        ids = [i["InstanceId"] for r in reservations for i in r["Instances"]]
+        if ids:
+            clients["ec2"].terminate_instances(InstanceIds=ids)
+        return {"terminated": ids}
     if op == "stop_instances":
         clients["ec2"].stop_instances(InstanceIds=command["ids"])
         return {}

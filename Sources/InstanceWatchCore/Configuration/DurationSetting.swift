@@ -1,3 +1,7 @@
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 /// Durations as the configuration writes them: a whole number and a unit, `90m`, `6h`, `2d`
 /// (also `45s`); a bare `0` means "no interval". Values are in seconds.
 public enum DurationSetting {

@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// The functions' own settings (the design's configuration table), read and checked once at start-up.
 /// Every error names its variable; secret values (the webhook URL) are never repeated in one.
@@ -216,8 +220,4 @@ public struct FunctionConfiguration: Sendable, Equatable {
                 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
         }
     }
-}
-
-extension ConfigurationError: LambdaReportableError {
-    public var errorType: String { "InvalidConfiguration" }
 }

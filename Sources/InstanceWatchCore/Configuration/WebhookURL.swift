@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// A webhook URL the functions will post to. It carries a credential, so it must travel over TLS:
 /// `https://` only, except plain `http://` to a loopback address, where nothing crosses a network

@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// The EC2 events instance-watch acts on, read from an EventBridge event; anything else is `.other`.
 public enum EC2Event: Sendable, Equatable {

@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// The EventBridge envelope every event arrives in. `detail` stays undecoded until the detail type
 /// says what it holds.

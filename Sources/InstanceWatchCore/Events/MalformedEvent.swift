@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// An event that cannot be what it says it is: names the field and what is wrong with it, so the
 /// error in the invocation's report says exactly what to look at.

@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// The EventBridge `Scheduled Event` that runs the UptimeChecker. Nothing in it decides anything:
 /// "now" is the function's own clock and its account comes from Lambda, because an event can be

@@ -1,3 +1,7 @@
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 /// One place instances live: an account in a region. The UptimeChecker reconciles the table with
 /// EC2 one pair at a time; the StateChangeHandler looks a member's instance up in its pair.
 public struct AccountRegion: Hashable, Comparable, Sendable, CustomStringConvertible {

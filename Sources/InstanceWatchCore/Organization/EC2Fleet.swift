@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// EC2 across every account and region the checker watches.
 public protocol FleetInventory {
@@ -64,3 +68,16 @@ public final class EC2Fleet: FleetInventory {
         }
     }
 }
+
+/// What the UptimeChecker does in one account and region besides listing instances: stop the
+/// instances that asked for it, and read Spot prices.
+public protocol FleetEC2 {
+    /// The instance as EC2 describes it now; nil when EC2 does not know it.
+    func instance(id: String, deadline: Date?) throws(AWSClientError) -> EC2Instance?
+    /// Stops one instance (never terminates). Returns the state EC2 reports it moving to.
+    func stopInstance(id: String, deadline: Date?) throws(AWSClientError) -> String
+    /// The newest Spot price of `instanceType` (Linux/UNIX) in `zone`, in US dollars an hour; nil when EC2 has none.
+    func spotPrice(instanceType: String, zone: String, deadline: Date?) throws(AWSClientError) -> Double?
+}
+
+extension EC2Client: FleetEC2 {}

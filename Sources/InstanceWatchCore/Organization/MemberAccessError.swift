@@ -1,3 +1,7 @@
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 /// Why the functions cannot act in a member account: the member role could not be assumed (no such
 /// role, a trust policy that does not name us, STS unreachable), or no role is configured at all.
 public enum MemberAccessError: Error, Equatable, CustomStringConvertible {

@@ -1,5 +1,9 @@
 import FoundationEssentials
 import Synchronization
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// What assumes a member role: STS, or a fake in tests.
 public protocol RoleAssuming {

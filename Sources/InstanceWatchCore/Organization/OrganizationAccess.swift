@@ -1,5 +1,9 @@
 import FoundationEssentials
 import Synchronization
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// How both functions reach EC2 in any account and region: with their own credentials in their own
 /// account, and with the member role (`MEMBER_ROLE_NAME`) in every other. Shared by threads; each

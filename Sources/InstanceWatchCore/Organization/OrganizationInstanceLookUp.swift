@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// The StateChangeHandler's look-up: in the event's own account and region, through the member role
 /// when the account is not the function's (organisation-wide mode). In single-account mode every

@@ -1,3 +1,7 @@
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 /// Which (account, region) pairs the checker reconciles: every account it knows in every region it
 /// knows. Known before reading the table: its own account and `WATCHED_ACCOUNTS`, in its own region
 /// and `WATCHED_REGIONS`. The table adds the pairs its records name (an account's instance recorded

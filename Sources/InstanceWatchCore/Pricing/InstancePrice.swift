@@ -1,3 +1,7 @@
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 /// What an instance costs, as an alert says it: an estimate in US dollars.
 public struct InstancePrice: Sendable, Equatable {
     public enum Source: String, Sendable, Equatable {

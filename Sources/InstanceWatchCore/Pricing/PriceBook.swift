@@ -1,5 +1,9 @@
 import FoundationEssentials
 import Synchronization
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// Where alerts get an instance's price: the Price List for on-demand instances, EC2's Spot price
 /// history for Spot ones, remembered for the life of the warm process (prices change rarely) so a

@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// The Slack message for a Spot interruption warning or a rebalance recommendation: what is about to
 /// happen to which instance, and when, with a button to the instance in the EC2 console.

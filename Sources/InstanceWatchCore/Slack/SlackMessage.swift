@@ -1,3 +1,7 @@
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 /// A Slack incoming-webhook payload: a top-level `text` (what notifications and phones show) and
 /// one attachment whose colour marks the kind of alert, holding Block Kit blocks. Built as values
 /// and encoded with JSONEncoder: never by concatenating JSON text.

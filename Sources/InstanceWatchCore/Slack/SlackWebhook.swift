@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// Where instance-watch posts Slack messages, resolved once at start-up (a cold start): the URL
 /// from `SLACK_WEBHOOK_URL`, or the SSM SecureString named by `SLACK_WEBHOOK_PARAMETER`.

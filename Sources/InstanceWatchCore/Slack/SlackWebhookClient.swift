@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// Why a Slack message was not delivered. Names Slack's host and answer, never the webhook URL,
 /// whose path is the credential.

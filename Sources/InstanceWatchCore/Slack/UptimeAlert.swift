@@ -1,3 +1,7 @@
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 /// The Slack message about instances running too long, in the style of the Spot alert: a headline,
 /// the instance's fields and a console button; or, in digest mode, one line per instance.
 public enum UptimeAlert {

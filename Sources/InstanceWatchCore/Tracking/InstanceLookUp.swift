@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// Finds an instance's details (Name tag, private IP, type, zone) for an alert, in the account and
 /// region the event came from.

@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// One item of the table, as the UptimeChecker reads it. Records of the original design carry only
 /// `instance_id`, `start_time` and `stop_time`; every other attribute may be missing.
@@ -53,7 +57,7 @@ public struct InstanceRecord: Sendable, Equatable {
     }
 
     /// The attributes the checker reads, for a Scan's projection (`state` and `region` are reserved words).
-    public static let projection = Expression(
+    public static let projection = DynamoDBExpression(
         "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region, stop_refused_at, stop_announcement_due, auto_stop_after",
         names: ["#state": "state", "#region": "region"]
     )
@@ -69,5 +73,31 @@ public struct InstanceRecord: Sendable, Equatable {
     /// The time of the newest thing the table knows about the instance.
     public var lastChange: UTCDateTime? {
         [lastEventTime, stopTime, startTime].compactMap { $0.flatMap(UTCDateTime.parse) }.max()
+    }
+}
+
+extension InstanceRecord: DynamoDBWireDecodable {
+    /// A Scan page's item read straight into a record (the checker reads the whole table every run);
+    /// what `init(item:)` makes of the same item: an item without an `instance_id` string is not one
+    /// of ours (nil), and any attribute that is not a non-empty string counts as absent.
+    public static func read(item reader: inout DynamoDBWireReader) throws(DynamoDBWireReader.Malformed) -> InstanceRecord? {
+        var record = InstanceRecord(instanceId: "")
+        try reader.forEachAttribute { (name: String, reader: inout DynamoDBWireReader) throws(DynamoDBWireReader.Malformed) in
+            switch name {
+            case "instance_id": record.instanceId = try reader.readStringAttribute() ?? ""
+            case "start_time": record.startTime = try reader.readStringAttribute()
+            case "stop_time": record.stopTime = try reader.readStringAttribute()
+            case "state": record.state = try reader.readStringAttribute()
+            case "last_event_time": record.lastEventTime = try reader.readStringAttribute()
+            case "last_notified_at": record.lastNotifiedAt = try reader.readStringAttribute()
+            case "account": record.account = try reader.readStringAttribute()
+            case "region": record.region = try reader.readStringAttribute()
+            case "stop_refused_at": record.stopRefusedAt = try reader.readStringAttribute()
+            case "stop_announcement_due": record.stopAnnouncementDue = try reader.readStringAttribute()
+            case "auto_stop_after": record.autoStopAfter = try reader.readIntegerAttribute()
+            default: try reader.skipAttribute()
+            }
+        }
+        return record.instanceId.isEmpty ? nil : record
     }
 }

@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// Records state changes in the table: one conditional UpdateItem per event, so the table, not a
 /// read before the write, decides whether the event is newer than what it holds.

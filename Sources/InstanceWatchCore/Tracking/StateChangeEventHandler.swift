@@ -1,5 +1,9 @@
 import FoundationEssentials
 import Logging
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// What the StateChangeHandler answers for an event.
 public struct StateChangeResult: Encodable, Sendable, Equatable {

@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// What the StateChangeHandler did with an event (the `action` of its answer).
 public enum TrackingAction: String, Sendable, Codable {
@@ -27,8 +31,8 @@ public struct RecordedState: Sendable, Equatable {
 public struct InstanceRecordUpdate: Sendable, Equatable {
     public let action: TrackingAction
     public let key: DynamoDBItem
-    public let update: Expression
-    public let condition: Expression
+    public let update: DynamoDBExpression
+    public let condition: DynamoDBExpression
 }
 
 /// The rules for recording EC2 state changes. EventBridge delivers at least once and in any order,
@@ -87,13 +91,13 @@ public enum StateTracking {
         return InstanceRecordUpdate(
             action: action,
             key: ["instance_id": .s(change.instanceId)],
-            update: Expression(updateText, names: ["#state": "state", "#region": "region"], values: values),
+            update: DynamoDBExpression(updateText, names: ["#state": "state", "#region": "region"], values: values),
             condition: condition(for: change.state, time: time)
         )
     }
 
     /// `supersedes`, as a condition expression over the stored item.
-    static func condition(for state: InstanceState, time: String) -> Expression {
+    static func condition(for state: InstanceState, time: String) -> DynamoDBExpression {
         precondition(state != .pending, "pending is never written")
         var values: DynamoDBItem = [":time": .s(time)]
         let earlierStates = InstanceState.allCases.filter { $0 < state }
@@ -107,6 +111,6 @@ public enum StateTracking {
             values[":final\(index)"] = .s(terminal.rawValue)
             return ":final\(index)"
         }.joined(separator: ", ") + "))"
-        return Expression("\(newer) AND \(final)", names: ["#state": "state"], values: values)
+        return DynamoDBExpression("\(newer) AND \(final)", names: ["#state": "state"], values: values)
     }
 }

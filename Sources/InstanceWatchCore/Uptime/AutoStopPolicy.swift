@@ -1,3 +1,7 @@
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 /// `AUTO_STOP`'s rules, as pure functions over values: which due instance may be stopped this run,
 /// whether one is still as it was when the run judged it, and which EC2 errors are final.
 public enum AutoStopPolicy {

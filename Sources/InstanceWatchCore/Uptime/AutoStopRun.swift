@@ -1,5 +1,9 @@
 import FoundationEssentials
 import Logging
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// `AUTO_STOP`'s part of one run: goes through the overdue instances longest-running first, decides
 /// each with `AutoStopPolicy`, describes each one again just before stopping it, stops at most

@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// What the table and EC2 say at one tick, pair by pair: each (account, region) with its records
 /// and EC2's view of it (nil where EC2 could not be asked: those records are judged from the table

@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// What the UptimeChecker asks EC2: the running instances, with their tags and launch times, and the
 /// current state of particular instances.

@@ -1,3 +1,7 @@
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 /// Instances that something else launched and will replace. Stopping one makes its manager
 /// terminate it and launch another (an Auto Scaling group's health check, a node group, Karpenter,
 /// a fleet keeping its capacity), so a stop there breaks "nothing is ever terminated", and a short

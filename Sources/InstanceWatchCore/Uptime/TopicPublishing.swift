@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// Publishes alerts to the SNS topic; the seam tests use to see or fail what would be sent.
 public protocol TopicPublishing {

@@ -1,5 +1,9 @@
 import FoundationEssentials
 import Logging
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// The UptimeChecker's run for one schedule tick: read the table and EC2, repair the table where it
 /// disagrees with EC2, and alert about every instance running longer than allowed through every

@@ -1,3 +1,7 @@
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 /// An instance the check counts as running, with what is known about it.
 public struct RunningInstance: Sendable, Equatable {
     public var id: String

@@ -1,3 +1,7 @@
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 /// What the UptimeChecker answers for a tick.
 public struct UptimeCheckResult: Encodable, Sendable, Equatable {
     /// The function's own clock when the check began: uptime is judged at this time.

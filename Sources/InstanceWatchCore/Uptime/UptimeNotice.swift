@@ -1,3 +1,7 @@
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 /// The SNS e-mail about instances running too long: a Subject SNS accepts (printable ASCII, one
 /// line, at most 100 characters) and a plain-text body a person reads in a mail client.
 public enum UptimeNotice {

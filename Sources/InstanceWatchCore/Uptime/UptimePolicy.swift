@@ -1,3 +1,7 @@
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 /// How long an instance may run: the function's `UPTIME_THRESHOLD`, unless the instance's
 /// `instance-watch:max-uptime` tag says otherwise (a duration such as `12h`, or `off`).
 public enum UptimePolicy {

@@ -1,4 +1,8 @@
 import FoundationEssentials
+import Lambda
+import AWS
+import CurlHTTP
+import Support
 
 /// A claim on an instance's next alert (`NOTIFY_INTERVAL`), with what to restore if the alert fails.
 public struct NotificationClaim: Sendable, Equatable {
@@ -40,7 +44,7 @@ public final class DynamoDBUptimeTable: UptimeTable {
     }
 
     public func scanRecords(deadline: Date?, _ body: (_ records: [InstanceRecord], _ items: Int) -> Void) throws(AWSClientError) {
-        try dynamoDB.scanRecordPages(ScanInput(tableName: tableName, limit: Self.pageItems, projection: InstanceRecord.projection), deadline: deadline, body)
+        try dynamoDB.scanPages(ScanInput(tableName: tableName, limit: Self.pageItems, projection: InstanceRecord.projection), of: InstanceRecord.self, deadline: deadline, body)
     }
 
     public func records(ids: [String], deadline: Date?) throws(AWSClientError) -> [InstanceRecord] {
@@ -66,10 +70,10 @@ public final class DynamoDBUptimeTable: UptimeTable {
         do {
             try dynamoDB.updateItem(UpdateItemInput(
                 tableName: tableName, key: ["instance_id": .s(instanceId)],
-                update: Expression("SET stop_refused_at = :now, stop_refused_reason = :reason", values: [
+                update: DynamoDBExpression("SET stop_refused_at = :now, stop_refused_reason = :reason", values: [
                     ":now": .s(now.extendedISO8601), ":reason": .s(String(reason.prefix(200))),
                 ]),
-                condition: Expression("attribute_exists(instance_id)")
+                condition: DynamoDBExpression("attribute_exists(instance_id)")
             ), deadline: deadline)
         } catch .conditionalCheckFailed {
             // No record to mark (it was never recorded): the refusal is reported all the same.
@@ -80,10 +84,10 @@ public final class DynamoDBUptimeTable: UptimeTable {
         do {
             try dynamoDB.updateItem(UpdateItemInput(
                 tableName: tableName, key: ["instance_id": .s(instanceId)],
-                update: Expression("SET stop_announcement_due = :now, auto_stopped_at = :now, auto_stop_after = :after", values: [
+                update: DynamoDBExpression("SET stop_announcement_due = :now, auto_stopped_at = :now, auto_stop_after = :after", values: [
                     ":now": .s(now.extendedISO8601), ":after": .number(seconds),
                 ]),
-                condition: Expression("attribute_exists(instance_id)")
+                condition: DynamoDBExpression("attribute_exists(instance_id)")
             ), deadline: deadline)
         } catch .conditionalCheckFailed {
             // No record (never recorded): this run's alert is the only announcement there can be.
@@ -94,9 +98,9 @@ public final class DynamoDBUptimeTable: UptimeTable {
         do {
             try dynamoDB.updateItem(UpdateItemInput(
                 tableName: tableName, key: ["instance_id": .s(instanceId)],
-                update: Expression("REMOVE stop_announcement_due"),
+                update: DynamoDBExpression("REMOVE stop_announcement_due"),
                 // Only this stop's: a newer stop's announcement stays due.
-                condition: Expression("stop_announcement_due = :at", values: [":at": .s(stoppedAt)])
+                condition: DynamoDBExpression("stop_announcement_due = :at", values: [":at": .s(stoppedAt)])
             ), deadline: deadline)
         } catch .conditionalCheckFailed {
             // Already announced, or a newer stop is due: nothing to clear.

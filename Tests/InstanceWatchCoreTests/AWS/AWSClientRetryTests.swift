@@ -2,6 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// Retries against a server that fails on purpose. Sleeps are recorded, not slept, and the jitter
 /// fraction is fixed, so the attempts and the backoff are asserted exactly.

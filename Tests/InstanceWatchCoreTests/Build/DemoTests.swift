@@ -1,5 +1,10 @@
 import Foundation
 import Testing
+@testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// `make demo`'s script, run as `make demo` runs it (after `make build`): it must reach the end and
 /// show the alerts, so the README's first command keeps working.

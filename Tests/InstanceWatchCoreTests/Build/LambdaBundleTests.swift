@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The zips `make build` makes, run as Lambda would run them but with nothing of this machine:
 /// each is unzipped into an empty root holding only the bundle at /var/task, /proc (mounted when

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The release binaries are one static executable each, holding a libcurl built for HTTP and HTTPS
 /// over OpenSSL and nothing else, and never full Foundation, FoundationXML, ICU or libxml2 (which

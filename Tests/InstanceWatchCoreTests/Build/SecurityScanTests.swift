@@ -1,5 +1,10 @@
 import Foundation
 import Testing
+@testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// checkov, the scanner platform teams run on every CloudFormation change, on both templates: no
 /// finding may stand that is neither fixed nor skipped in the template with a reason beside it.

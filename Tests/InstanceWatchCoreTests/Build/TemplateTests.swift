@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// `template.yaml` (the central stack) and `member-template.yaml` through the tools a user deploys
 /// with: cfn-lint, `sam validate --lint` and `sam build` (offline, no Docker), from the environment

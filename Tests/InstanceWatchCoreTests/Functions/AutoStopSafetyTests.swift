@@ -1,13 +1,21 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// What input and faults cannot make the checker do, against moto (signatures checked) and the
 /// debug executable: a tick from the future changes nothing, stops are capped, managed instances
 /// and short tags are never stopped, refusals and throttles are told apart, and a stop whose alert
-/// was lost is announced by the next run. Instances look old through the aging proxy.
-@Suite("Auto-stop safety, end to end")
+/// was lost is announced by the next run. Instances look old through the aging proxy. The tests
+/// share one region (there are not enough for one each), one at a time, each starting with none of
+/// its instances running.
+@Suite("Auto-stop safety, end to end", .serialized)
 struct AutoStopSafetyTests {
+    static let region = MotoServer.privateRegion()
+
     let moto: MotoServer
     let sink: FaultServer
     let ec2: AgingProxy
@@ -19,7 +27,8 @@ struct AutoStopSafetyTests {
         sink = try FaultServer()
         try sink.setDefault(["status": 200, "body": "ok"])
         ec2 = try AgingProxy(moto)
-        region = MotoServer.privateRegion()
+        region = Self.region
+        try moto.fixture(["op": "terminate_running", "region": region])
         table = MotoServer.uniqueName("safety")
         try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
     }
@@ -106,8 +115,11 @@ struct AutoStopSafetyTests {
 
     @Test("Auto Scaling (a moto group), EKS and Karpenter instances due by their tag, and a 1m tag, are left running and reported")
     func managedAndShortTags() throws {
-        let group = try moto.fixture(["op": "auto_scaling_group", "name": MotoServer.uniqueName("asg"), "size": 1, "region": region,
+        let groupName = MotoServer.uniqueName("asg")
+        let group = try moto.fixture(["op": "auto_scaling_group", "name": groupName, "size": 1, "region": region,
                                       "tags": [UptimePolicy.stopAfterTag: "1h"]])
+        // The group would replace its instance when the next test clears the region: it goes first.
+        defer { _ = try? moto.fixture(["op": "delete_auto_scaling_group", "name": groupName, "region": region]) }
         let scaled = try #require((group["ids"] as? [String])?.first, "\(group)")
         let eks = try moto.launch(region: region, tags: [UptimePolicy.stopAfterTag: "1h", "eks:cluster-name": "prod", "eks:nodegroup-name": "ng-1"])
         let karpenter = try moto.launch(region: region, tags: [UptimePolicy.stopAfterTag: "1h", "karpenter.sh/nodepool": "default"])

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// Prices in alerts and AUTO_STOP, through the real UptimeChecker under the Runtime API emulator:
 /// EC2, DynamoDB and SNS from moto (signatures checked), on-demand prices from the local Price

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// Organisation-wide mode through the real executables under the Runtime API emulator, against moto
 /// with signatures checked: the central account (the test user's, 123456789012) and member accounts

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The StateChangeHandler executable, one local invocation at a time (`--event -`), against moto
 /// (signatures checked) and a local webhook sink.

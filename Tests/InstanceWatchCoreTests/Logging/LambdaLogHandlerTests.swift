@@ -2,6 +2,10 @@ import Foundation
 import Logging
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 @Suite("Lambda log handler")
 struct LambdaLogHandlerTests {

@@ -1,4 +1,9 @@
 import Foundation
+@testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// CloudWatch's Embedded Metric Format specification, as checks on one log line: what CloudWatch
 /// Logs needs to extract metrics from it. Written from the specification, not from our encoder,

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 @Suite("Embedded Metric Format")
 struct EmbeddedMetricFormatTests {
@@ -98,19 +102,21 @@ struct FunctionMetricsTests {
         let table = MotoServer.uniqueName("metrics")
         try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
         let topic = try #require(try moto.fixture(["op": "create_topic", "name": MotoServer.uniqueName("alerts"), "region": region])["arn"] as? String)
-        let launched = try moto.launch(region: region).launched
+        _ = try moto.launch(region: region)
+        let ec2 = try AgingProxy(moto)
+        try ec2.age(7 * 3600)
         try moto.fixture(["op": "put_items", "table": table, "region": region, "items": [
             ["instance_id": "i-0000000000000aaaa", "start_time": "2026-11-21T08:00:00Z", "stop_time": "2026-11-21T09:00:00Z"],
         ]])
-        let tick = TestEvents.tick(at: UTCDateTime(epochSeconds: launched.epochSeconds + 7 * 3600), region: region)
+        let tick = TestEvents.tick(at: AgingProxy.now, region: region)
         let environment = moto.environmentVariables(region: region).merging([
             "TABLE_NAME": table, "TOPIC_ARN": topic, "AWS_LAMBDA_FUNCTION_NAME": "iw-checker",
-        ]) { $1 }
+        ]) { $1 }.merging(ec2.environment) { $1 }
         let served = try RuntimeEmulator().serve("UptimeChecker", events: [tick], environment: environment)
         #expect(served.results.first?.kind == "response", "\(served.results.first?.body ?? "") \(served.stderr)")
         let full = extracted(served.stdout, expectedLines: 1, names: UptimeCheckHandler.metricNames, functionName: "iw-checker")
         #expect(full.first == ["RecordsScanned": 1, "InstancesRunning": 1, "InstancesOverdue": 1, "AlertsSent": 1, "AlertFailures": 0,
-                               "RecordsRepaired": 1, "InstancesStopped": 0, "ChecksCompleted": 1])
+                               "RecordsRepaired": 1, "InstancesStopped": 0, "StopFailures": 0, "ChecksCompleted": 1])
 
         let broken = try RuntimeEmulator().serve("UptimeChecker", events: [tick], environment: environment.merging(["TABLE_NAME": "no-such-table"]) { $1 })
         #expect(broken.results.first?.kind == "error")

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// A JSON document as a tree the fuzzer can cut and graft, written out byte by byte so that a
 /// mutation can also put in what JSON does not allow (invalid UTF-8, nesting no parser expects).

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The faults each outbound path meets. The first four pass: the call is retried and succeeds. The
 /// others last: the invocation reports an error that names the dependency, before its deadline.

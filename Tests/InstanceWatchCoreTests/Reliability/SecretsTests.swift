@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// Both functions through their successes and every kind of failure, logging at TRACE, with the
 /// three secrets set: no log line, error, result or init error may contain one. The AWS secrets are

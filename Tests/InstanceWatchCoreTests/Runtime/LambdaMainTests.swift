@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The executables themselves: their modes, exit statuses and what goes to stdout and stderr.
 @Suite("executables: --help, local --event, Runtime API mode")

@@ -3,6 +3,10 @@ import Logging
 import Synchronization
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// A handler for the loop's tests: decodes `{"kind": ...}` and acts on it.
 struct ScriptedHandler: LambdaHandler {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The Runtime API client against the emulator, and the emulator's faithfulness to the spec.
 @Suite("Runtime API client")

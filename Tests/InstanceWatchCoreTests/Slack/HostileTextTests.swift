@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// Text from an instance (its Name and other tags) is written by whoever may tag it. Sent through
 /// every kind of Slack message, a hostile Name must never become a real `@channel`, a user or group

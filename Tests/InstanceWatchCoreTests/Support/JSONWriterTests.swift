@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 @Suite("JSON writer")
 struct JSONWriterTests {
@@ -36,14 +40,14 @@ struct JSONWriterTests {
     func dynamoDBRequests() throws {
         let update = UpdateItemInput(
             tableName: "t", key: ["instance_id": .s("i-1")],
-            update: Expression("SET #state = :s, m = :m", names: ["#state": "state"], values: [
+            update: DynamoDBExpression("SET #state = :s, m = :m", names: ["#state": "state"], values: [
                 ":s": .s("running\n\"x\""), ":m": .m(["l": .l([.n("1"), .bool(true), .null, .ss(["a", "b"]), .ns(["2"])])]),
             ]),
-            condition: Expression("attribute_not_exists(instance_id)"), returnValues: .updatedOld, returnValuesOnConditionCheckFailure: .allOld
+            condition: DynamoDBExpression("attribute_not_exists(instance_id)"), returnValues: .updatedOld, returnValuesOnConditionCheckFailure: .allOld
         )
         #expect(try parsed(update.wireJSON) == (try parsed(JSONEncoder.lambda.encode(update))))
         let scan = ScanInput(tableName: "t", limit: 1000, exclusiveStartKey: ["instance_id": .s("i-9")], segment: 1, totalSegments: 4,
-                             filter: Expression("#r = :r", names: ["#r": "region"], values: [":r": .s("eu-west-1")]),
+                             filter: DynamoDBExpression("#r = :r", names: ["#r": "region"], values: [":r": .s("eu-west-1")]),
                              projection: InstanceRecord.projection, consistentRead: true)
         #expect(try parsed(scan.wireJSON) == (try parsed(JSONEncoder.lambda.encode(scan))))
         #expect(try parsed(ScanInput(tableName: "t").wireJSON) == ["TableName": "t"])

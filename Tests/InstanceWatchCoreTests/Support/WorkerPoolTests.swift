@@ -2,6 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 @Suite("Worker pool")
 struct WorkerPoolTests {

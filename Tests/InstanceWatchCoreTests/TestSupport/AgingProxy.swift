@@ -1,5 +1,9 @@
 import Foundation
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// How the tests make time pass: the functions keep their own clock, so instances are made to look
 /// old instead. EC2 is reached through this proxy in front of moto, which moves each instance's

@@ -1,4 +1,9 @@
 import Foundation
+@testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// Runs a command to completion and returns its exit status and output (stdout, then stderr).
 @discardableResult

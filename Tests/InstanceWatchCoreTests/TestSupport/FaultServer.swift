@@ -1,5 +1,9 @@
 import Foundation
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The fault-injecting server (`Tests/Peers/fault_server.py`): scripted answers, recorded attempts.
 /// Given an upstream (`host:port`), it is a proxy that passes everything on except the faults scripted.

@@ -1,4 +1,9 @@
 import Foundation
+@testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// A test peer (a Python script from `Tests/Peers`) running on a free loopback port for one test.
 /// It prints `PORT <n>` (and other `KEY value` lines) when ready, and exits when its stdin closes,

@@ -1,6 +1,10 @@
 import Foundation
 import Synchronization
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// moto's server with signature checking on (`Tests/Peers/moto_peer.py`), one per test process:
 /// starting it takes a second or two, so tests share it and keep apart by unique resource names.

@@ -1,5 +1,9 @@
 import Foundation
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The local Price List Query API (`Tests/Peers/pricing_peer.py`): on-demand prices it is given, in
 /// the API's own answer shape, for requests signed by a key it knows.

@@ -1,5 +1,9 @@
 import Foundation
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The Runtime API emulator (`Tests/Peers/runtime_api_emulator.py`) and its test-side calls.
 final class RuntimeEmulator: @unchecked Sendable {

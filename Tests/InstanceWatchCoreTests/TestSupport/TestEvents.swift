@@ -1,5 +1,9 @@
 import Foundation
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The events tests send: the repository's samples (`events/`), the public malformed one, and
 /// schedule ticks.

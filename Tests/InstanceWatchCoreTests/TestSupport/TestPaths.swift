@@ -1,4 +1,9 @@
 import Foundation
+@testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// Where the tests find the repository, the test data kept in it, and built binaries.
 enum TestPaths {

@@ -1,5 +1,9 @@
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 @Suite("InstanceRecord")
 struct InstanceRecordTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The conditional writes against moto, with the pure rule (`StateTracking.supersedes`) as the oracle.
 @Suite("instance state recorder against moto")

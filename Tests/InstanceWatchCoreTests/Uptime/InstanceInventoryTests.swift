@@ -1,5 +1,9 @@
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// EC2Client as the UptimeChecker's inventory, against moto (signatures checked), in a region of its own.
 @Suite("EC2Client as InstanceInventory against moto")

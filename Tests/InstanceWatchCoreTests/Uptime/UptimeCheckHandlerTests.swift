@@ -2,6 +2,10 @@ import Foundation
 import Logging
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The check's orchestration with fakes at every edge: what happens when one part fails.
 @Suite("UptimeCheckHandler with fakes")

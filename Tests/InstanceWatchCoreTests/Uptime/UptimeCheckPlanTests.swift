@@ -1,5 +1,9 @@
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The check's decisions on values: reconciliation with EC2 and the overdue rule, no network.
 @Suite("UptimeCheckPlan")

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// The table's claims against moto's DynamoDB (signatures checked): the conditions really hold.
 @Suite("DynamoDBUptimeTable against moto")

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// Against moto's server with signatures checked.
 @Suite("DynamoDB client against moto")
@@ -28,7 +32,7 @@ struct DynamoDBClientTests {
 
         #expect {
             try dynamo.putItem(PutItemInput(
-                tableName: table, item: key("i-1"), condition: Expression("attribute_not_exists(instance_id)"),
+                tableName: table, item: key("i-1"), condition: DynamoDBExpression("attribute_not_exists(instance_id)"),
                 returnValuesOnConditionCheckFailure: .allOld
             ))
         } throws: { error in
@@ -41,10 +45,10 @@ struct DynamoDBClientTests {
     func updateItem() throws {
         let updated = try dynamo.updateItem(UpdateItemInput(
             tableName: table, key: key("i-2"),
-            update: Expression("SET #state = :state, #region = :region, start_time = :start",
+            update: DynamoDBExpression("SET #state = :state, #region = :region, start_time = :start",
                                names: ["#state": "state", "#region": "region"],
                                values: [":state": .s("running"), ":region": .s("eu-west-1"), ":start": .s("2026-11-21T08:00:00Z")]),
-            condition: Expression("attribute_not_exists(last_event_time) OR last_event_time < :now", values: [":now": .s("2026-11-21T08:00:00Z")]),
+            condition: DynamoDBExpression("attribute_not_exists(last_event_time) OR last_event_time < :now", values: [":now": .s("2026-11-21T08:00:00Z")]),
             returnValues: .allNew
         ))
         #expect(updated.attributes?["state"] == .s("running"))
@@ -52,8 +56,8 @@ struct DynamoDBClientTests {
 
         #expect {
             try dynamo.updateItem(UpdateItemInput(
-                tableName: table, key: key("i-2"), update: Expression("SET #state = :s", names: ["#state": "state"], values: [":s": .s("stopped")]),
-                condition: Expression("#state = :expected", names: ["#state": "state"], values: [":expected": .s("terminated")])
+                tableName: table, key: key("i-2"), update: DynamoDBExpression("SET #state = :s", names: ["#state": "state"], values: [":s": .s("stopped")]),
+                condition: DynamoDBExpression("#state = :expected", names: ["#state": "state"], values: [":expected": .s("terminated")])
             ))
         } throws: { error in
             guard case AWSClientError.conditionalCheckFailed = error else { return false }
@@ -65,7 +69,7 @@ struct DynamoDBClientTests {
     func deleteItem() throws {
         try dynamo.putItem(PutItemInput(tableName: table, item: key("i-3").merging(["state": .s("terminated")]) { $1 }))
         #expect {
-            try dynamo.deleteItem(DeleteItemInput(tableName: table, key: key("i-3"), condition: Expression("#s = :r", names: ["#s": "state"], values: [":r": .s("running")])))
+            try dynamo.deleteItem(DeleteItemInput(tableName: table, key: key("i-3"), condition: DynamoDBExpression("#s = :r", names: ["#s": "state"], values: [":r": .s("running")])))
         } throws: { error in
             if case AWSClientError.conditionalCheckFailed = error { return true }
             return false

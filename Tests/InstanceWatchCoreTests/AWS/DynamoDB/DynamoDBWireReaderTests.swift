@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 @Suite("DynamoDB wire reader")
 struct DynamoDBWireReaderTests {
@@ -94,12 +98,12 @@ struct DynamoDBWireReaderTests {
             ], "Count": 6, "LastEvaluatedKey": {"instance_id": {"S": "i-3"}}}
             """#
         let expected = try JSONDecoder().decode(ScanOutput.self, from: Data(json.utf8).prefix(0) + Data(json.replacing(#", "N": "1""#, with: "").utf8))
-        let page = try DynamoDBWireReader.recordPage(Data(json.replacing(#", "N": "1""#, with: "").utf8))
+        let page = try DynamoDBWireReader.page(of: InstanceRecord.self, Data(json.replacing(#", "N": "1""#, with: "").utf8))
         #expect(page.items.count == 6 && page.count == 6 && page.lastEvaluatedKey == ["instance_id": .s("i-3")])
         #expect(page.items.compactMap { $0 } == expected.items.compactMap(InstanceRecord.init(item:)))
         #expect(page.items.compactMap { $0 }.map(\.instanceId) == ["i-1", "i-2", "i-3"])
         #expect {
-            _ = try DynamoDBWireReader.recordPage(Data(json.utf8))
+            _ = try DynamoDBWireReader.page(of: InstanceRecord.self, Data(json.utf8))
         } throws: { error in
             "\(error)".contains("exactly one type key")
         }
@@ -113,7 +117,7 @@ struct DynamoDBWireReaderTests {
         let allowed = #"{"Items":[{"instance_id":{"S":"i-1"},"deep":"# + nested(32) + "}]}"
         #expect(try DynamoDBWireReader.scanOutput(Data(allowed.utf8)).items.count == 1)
         let hostile = #"{"Items":[{"instance_id":{"S":"i-1"},"deep":"# + nested(100_000) + "}]}"
-        for read in [{ _ = try DynamoDBWireReader.scanOutput(Data(hostile.utf8)) }, { _ = try DynamoDBWireReader.recordPage(Data(hostile.utf8)) }] {
+        for read in [{ _ = try DynamoDBWireReader.scanOutput(Data(hostile.utf8)) }, { _ = try DynamoDBWireReader.page(of: InstanceRecord.self, Data(hostile.utf8)) }] {
             let error = try #require(throws: DynamoDBWireReader.Malformed.self) { try read() }
             #expect(error.description.contains("nested at most"), "\(error)")
         }

@@ -1,5 +1,9 @@
 import Foundation
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 /// Reads AWS's SigV4 test suites in place from `Tests/Fixtures/sigv4-test-suite` (sources and
 /// licences in `Tests/Fixtures/README.md`).

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import Lambda
+@testable import AWS
+@testable import CurlHTTP
+@testable import Support
 
 let endpoint = RuntimeAPIEndpoint(hostAndPort: "127.0.0.1:9001")!
 

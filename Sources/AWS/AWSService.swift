@@ -1,0 +1,29 @@
+import CurlHTTP
+import Support
+/// The AWS services instance-watch calls, with what their requests need: the signing name and
+/// the suffix of the per-service endpoint variable (`AWS_ENDPOINT_URL_DYNAMODB`).
+public enum AWSService: String, Sendable, CaseIterable {
+    case dynamoDB = "dynamodb"
+    case sns
+    case ec2
+    case ssm
+    case sts
+    /// The Price List Query API (`GetProducts`): one endpoint for the world, in a few regions.
+    case pricing
+
+    public var signingName: String { rawValue }
+
+    /// The service id the SDKs turn into `AWS_ENDPOINT_URL_<ID>`.
+    public var endpointVariable: String { "AWS_ENDPOINT_URL_" + rawValue.uppercased() }
+
+    public var displayName: String {
+        switch self {
+        case .dynamoDB: return "DynamoDB"
+        case .sns: return "SNS"
+        case .ec2: return "EC2"
+        case .ssm: return "SSM"
+        case .sts: return "STS"
+        case .pricing: return "Pricing"
+        }
+    }
+}
