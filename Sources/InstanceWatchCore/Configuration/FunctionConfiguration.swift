@@ -19,25 +19,15 @@ public struct FunctionConfiguration: Sendable, Equatable {
         case on
     }
 
-    /// Where the Slack webhook URL comes from. The URL itself is a credential.
-    public enum SlackWebhookSource: Sendable, Equatable, CustomStringConvertible {
-        case url(URL)
-        case ssmParameter(String)
-
-        public var description: String {
-            switch self {
-            case .url: return "SLACK_WEBHOOK_URL (<redacted>)"
-            case .ssmParameter(let name): return "SSM parameter \(name)"
-            }
-        }
-    }
 
     public static let defaultTableName = "instance_operating_time_table"
     public static let defaultUptimeThreshold = 6 * 3600
 
     public var tableName = defaultTableName
     public var topicArn: String?
-    public var slackWebhook: SlackWebhookSource?
+    public var slackWebhook: WebhookSource?
+    /// A Microsoft Teams Workflows webhook (`TEAMS_WEBHOOK_URL` or `TEAMS_WEBHOOK_PARAMETER`).
+    public var teamsWebhook: WebhookSource?
     public var slackChannel: String?
     /// Seconds an instance may run before alerts start.
     public var uptimeThreshold = defaultUptimeThreshold
@@ -72,6 +62,8 @@ public struct FunctionConfiguration: Sendable, Equatable {
         ("SLACK_WEBHOOK_URL", "Slack incoming webhook URL (a secret: never logged)"),
         ("SLACK_WEBHOOK_PARAMETER", "name of an SSM SecureString holding the webhook URL, read once per cold start"),
         ("SLACK_CHANNEL", "optional channel override in the Slack payload"),
+        ("TEAMS_WEBHOOK_URL", "Microsoft Teams Workflows webhook URL (a secret: never logged)"),
+        ("TEAMS_WEBHOOK_PARAMETER", "name of an SSM SecureString holding the Teams webhook URL, read once per cold start"),
         ("UPTIME_THRESHOLD", "how long an instance may run before alerts: 90m, 6h, 2d (default 6h)"),
         ("NOTIFY_INTERVAL", "at most one alert per instance per interval; 0 = every run (default 0)"),
         ("NOTIFY_MODE", "each (one message per instance) or digest (one per run) (default each)"),
@@ -109,14 +101,18 @@ public struct FunctionConfiguration: Sendable, Equatable {
             }
             configuration.topicArn = topic
         }
-        if let webhook = value("SLACK_WEBHOOK_URL") {
-            guard let url = WebhookURL.parse(webhook) else {
-                throw .invalidValue(variable: "SLACK_WEBHOOK_URL", value: nil, expected: WebhookURL.expected + " (the value is not shown: it is a secret)")
+        /// A webhook from its URL variable, else from its SSM parameter variable.
+        func webhook(url: String, parameter: String) throws(ConfigurationError) -> WebhookSource? {
+            if let text = value(url) {
+                guard let parsed = WebhookURL.parse(text) else {
+                    throw .invalidValue(variable: url, value: nil, expected: WebhookURL.expected + " (the value is not shown: it is a secret)")
+                }
+                return .url(parsed)
             }
-            configuration.slackWebhook = .url(url)
-        } else if let parameter = value("SLACK_WEBHOOK_PARAMETER") {
-            configuration.slackWebhook = .ssmParameter(parameter)
+            return value(parameter).map { .ssmParameter($0) }
         }
+        configuration.slackWebhook = try webhook(url: "SLACK_WEBHOOK_URL", parameter: "SLACK_WEBHOOK_PARAMETER")
+        configuration.teamsWebhook = try webhook(url: "TEAMS_WEBHOOK_URL", parameter: "TEAMS_WEBHOOK_PARAMETER")
         configuration.slackChannel = value("SLACK_CHANNEL")
         if let threshold = value("UPTIME_THRESHOLD") {
             guard let seconds = DurationSetting.seconds(from: threshold), seconds > 0 else {
@@ -207,10 +203,10 @@ public struct FunctionConfiguration: Sendable, Equatable {
         }
     }
 
-    /// The UptimeChecker exists to tell someone: with neither SNS nor Slack it would go quiet.
+    /// The UptimeChecker exists to tell someone: with no channel at all it would go quiet.
     public func requireAlertChannel() throws(ConfigurationError) {
-        guard topicArn == nil && slackWebhook == nil else { return }
-        throw .missingVariable("TOPIC_ARN", hint: "set TOPIC_ARN, SLACK_WEBHOOK_URL or SLACK_WEBHOOK_PARAMETER: with none of them, nobody hears about long-running instances")
+        guard topicArn == nil && slackWebhook == nil && teamsWebhook == nil else { return }
+        throw .missingVariable("TOPIC_ARN", hint: "set TOPIC_ARN, SLACK_WEBHOOK_URL or SLACK_WEBHOOK_PARAMETER, or TEAMS_WEBHOOK_URL or TEAMS_WEBHOOK_PARAMETER: with none of them, nobody hears about long-running instances")
     }
 
     private static func isValidTableName(_ name: String) -> Bool {

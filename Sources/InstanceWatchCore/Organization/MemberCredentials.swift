@@ -39,7 +39,7 @@ public final class MemberCredentials: Sendable {
         for slot in slots { slot.failure.withLock { $0 = nil } }
     }
 
-    public init(roleName: String, sessionName: String, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(roleName: String, sessionName: String, clock: @escaping @Sendable () -> Date) {
         self.roleName = roleName
         self.sessionName = sessionName
         self.clock = clock

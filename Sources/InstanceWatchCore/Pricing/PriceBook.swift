@@ -32,7 +32,7 @@ public final class PriceBook: Sendable {
     private let entries = Mutex<[Key: (hourlyUSD: Double?, fetchedAt: Double)]>([:])
     private let clock: @Sendable () -> Date
 
-    public init(clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(clock: @escaping @Sendable () -> Date) {
         self.clock = clock
     }
 

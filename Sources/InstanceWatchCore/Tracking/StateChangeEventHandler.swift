@@ -16,8 +16,9 @@ public struct StateChangeResult: Encodable, Sendable, Equatable {
 }
 
 /// The StateChangeHandler's rules: state changes are recorded in the table; Spot interruption
-/// warnings and rebalance recommendations become a Slack alert about the instance; anything else is
-/// logged and acknowledged, so EventBridge does not retry events we do not handle.
+/// warnings and rebalance recommendations become an alert about the instance in every chat channel
+/// configured (Slack, Teams); anything else is logged and acknowledged, so EventBridge does not
+/// retry events we do not handle.
 public struct StateChangeEventHandler: LambdaHandler {
     /// The most of the two-minute warning spent looking the instance up; the alert goes out regardless.
     public static let lookUpBudget = Duration.seconds(5)
@@ -34,14 +35,13 @@ public struct StateChangeEventHandler: LambdaHandler {
 
     let recorder: any InstanceStateRecording
     let instances: any InstanceLookingUp
-    let slack: (any SlackPosting)?
-    let slackChannel: String?
+    /// Where warnings go (`AlertChannels`, without the uptime topic).
+    let channels: [any AlertChannel]
 
-    public init(recorder: any InstanceStateRecording, instances: any InstanceLookingUp, slack: (any SlackPosting)?, slackChannel: String?) {
+    public init(recorder: any InstanceStateRecording, instances: any InstanceLookingUp, channels: [any AlertChannel]) {
         self.recorder = recorder
         self.instances = instances
-        self.slack = slack
-        self.slackChannel = slackChannel
+        self.channels = channels
     }
 
     public func handle(_ event: Data, context: LambdaContext) throws -> StateChangeResult {
@@ -67,9 +67,9 @@ public struct StateChangeEventHandler: LambdaHandler {
 
     private func alert(_ kind: InterruptionAlert.Kind, _ warning: EC2Event.InterruptionWarning, detailType: String, context: LambdaContext) throws -> StateChangeResult {
         context.metrics.count(Metric.interruptionWarnings)
-        guard let slack else {
-            context.logger.warning("\(detailType) for \(warning.instanceId), but no Slack webhook is configured: nobody is told")
-            return StateChangeResult(action: .ignored, instanceId: warning.instanceId, detailType: detailType, reason: "no Slack webhook configured")
+        guard !channels.isEmpty else {
+            context.logger.warning("\(detailType) for \(warning.instanceId), but no Slack or Teams webhook is configured: nobody is told")
+            return StateChangeResult(action: .ignored, instanceId: warning.instanceId, detailType: detailType, reason: "no Slack or Teams webhook configured")
         }
         let lookUpDeadline = min(context.workDeadline, Date().addingTimeInterval(Double(Self.lookUpBudget.components.seconds)))
         let lookUp: InterruptionAlert.LookUp
@@ -86,13 +86,17 @@ public struct StateChangeEventHandler: LambdaHandler {
             context.logger.warning("look-up of \(warning.instanceId) failed, alerting with the event's details: \(error)")
             lookUp = .failed(reason: Self.shortReason(error))
         }
-        do {
-            try slack.post(InterruptionAlert.message(kind: kind, warning: warning, lookUp: lookUp, channel: slackChannel), deadline: context.workDeadline)
-        } catch {
-            context.metrics.count(Metric.slackFailures)
-            throw error
+        // Every channel is tried; the invocation fails with the first failure, so EventBridge retries it.
+        let alert = InterruptionAlert.alert(kind: kind, warning: warning, lookUp: lookUp)
+        let failures = channels.flatMap { channel in
+            channel.send(each: [alert], deadline: context.workDeadline).map { (channel: channel.name, failure: $0) }
         }
-        context.logger.info("\(detailType) for \(warning.instanceId) posted to Slack")
+        if let first = failures.first {
+            if failures.contains(where: { $0.channel == "Slack" }) { context.metrics.count(Metric.slackFailures) }
+            for failure in failures { context.logger.error("\(failure.failure)") }
+            throw first.failure.underlying
+        }
+        context.logger.info("\(detailType) for \(warning.instanceId) posted to \(channels.map(\.name).joined(separator: " and "))")
         return StateChangeResult(action: .slackNotified, instanceId: warning.instanceId, eventTime: warning.time.extendedISO8601, detailType: detailType)
     }
 

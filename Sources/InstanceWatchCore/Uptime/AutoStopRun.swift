@@ -57,7 +57,7 @@ struct AutoStopRun {
                 stopsSoFar += 1
                 overdue[index].stop = .wouldStop(after: after)
                 outcome.wouldStop.append(instance.id)
-                logger.info("AUTO_STOP=dry-run: \(instance.id) in \(place(instance)) would be stopped, having run \(UptimeNotice.uptime(instance, now)) (stop-after \(DurationSetting.describe(seconds: after)))")
+                logger.info("AUTO_STOP=dry-run: \(instance.id) in \(place(instance)) would be stopped, having run \(UptimeWording.uptime(instance, now)) (stop-after \(DurationSetting.describe(seconds: after)))")
             case .stop(let after):
                 stopsSoFar += 1
                 overdue[index].stop = stop(instance, after: after, into: &outcome)
@@ -106,7 +106,7 @@ struct AutoStopRun {
             return .refused(reason: reason)
         }
         outcome.stopped.append(instance.id)
-        logger.notice("stopped \(instance.id) in \(place) after \(UptimeNotice.uptime(instance, now)) (stop-after \(DurationSetting.describe(seconds: after))): \(state)")
+        logger.notice("stopped \(instance.id) in \(place) after \(UptimeWording.uptime(instance, now)) (stop-after \(DurationSetting.describe(seconds: after))): \(state)")
         // Recorded before it is announced: if the alert does not go out, the next run announces it.
         do {
             try table.markStopped(instanceId: instance.id, at: now, after: after, deadline: deadline)

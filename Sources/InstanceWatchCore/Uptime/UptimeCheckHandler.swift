@@ -32,20 +32,11 @@ public struct UptimeCheckHandler: LambdaHandler {
         Metric.recordsRepaired, Metric.instancesStopped, Metric.stopFailures, Metric.checksCompleted,
     ]
 
-    public struct Channels {
-        public var sns: (publisher: any TopicPublishing, topicArn: String)?
-        public var slack: (any SlackPosting)?
-
-        public init(sns: (publisher: any TopicPublishing, topicArn: String)?, slack: (any SlackPosting)?) {
-            self.sns = sns
-            self.slack = slack
-        }
-    }
-
     let table: any UptimeTable
     let recorder: any InstanceStateRecording
     let fleet: any FleetInventory
-    let channels: Channels
+    /// Where alerts go (`AlertChannels`): each renders them its own way.
+    let channels: [any AlertChannel]
     /// Where prices come from (`PRICING=on`); nil leaves them out of the alerts.
     let prices: Prices?
 
@@ -66,8 +57,8 @@ public struct UptimeCheckHandler: LambdaHandler {
     /// - Parameters:
     ///   - fleet: EC2 in every account and region the check watches (`EC2Fleet`).
     ///   - region: the function's own region.
-    public init(table: any UptimeTable, recorder: any InstanceStateRecording, fleet: any FleetInventory, channels: Channels,
-                prices: Prices? = nil, configuration: FunctionConfiguration, region: String, clock: @escaping () -> Date = { Date() }) {
+    public init(table: any UptimeTable, recorder: any InstanceStateRecording, fleet: any FleetInventory, channels: [any AlertChannel],
+                prices: Prices?, configuration: FunctionConfiguration, region: String, clock: @escaping () -> Date) {
         self.table = table
         self.recorder = recorder
         self.fleet = fleet
@@ -250,45 +241,16 @@ public struct UptimeCheckHandler: LambdaHandler {
         let sendDeadline = deadline.addingTimeInterval(-Self.releaseReserve)
         due = priced(due, ownAccount: ownAccount, deadline: sendDeadline, logger: logger)
         var undelivered = Set<String>()
-        func failed(_ ids: [String], _ reason: String) {
-            undelivered.formUnion(ids)
-            delivery.failures.append(reason)
-        }
         let allIds = due.map(\.id)
-        if let (publisher, topicArn) = channels.sns {
-            let entries: [(id: String, message: SNSMessage)] = switch configuration.notifyMode {
-            case .each:
-                due.map { (id: $0.id, message: SNSMessage(subject: UptimeNotice.subject(for: $0, now: now), body: UptimeNotice.body(for: $0, now: now))) }
-            case .digest:
-                [(id: "digest", message: SNSMessage(subject: UptimeNotice.digestSubject(due, now: now), body: UptimeNotice.digestBody(due, now: now)))]
-            }
-            do {
-                let published = try publisher.publishBatch(topicArn: topicArn, entries, deadline: sendDeadline)
-                for entry in entries where published.messageIds[entry.id] == nil {
-                    let reason = published.failures.first { $0.id == entry.id }?.description ?? "entry \(entry.id): no message id in the answer"
-                    failed(entry.id == "digest" ? allIds : [entry.id], "SNS did not take the alert: \(reason)")
-                }
-            } catch {
-                failed(allIds, "SNS alert\(entries.count == 1 ? "" : "s") for \(Self.listed(allIds)) not published: \(error)")
-            }
+        let failures: [AlertDeliveryFailure] = switch configuration.notifyMode {
+        case .each:
+            channels.flatMap { $0.send(each: due.map { Alert.uptime($0, now: now) }, deadline: sendDeadline) }
+        case .digest:
+            channels.compactMap { $0.send(digest: AlertDigest.uptime(due, now: now), deadline: sendDeadline) }
         }
-        if let slack = channels.slack {
-            switch configuration.notifyMode {
-            case .each:
-                for instance in due {
-                    do {
-                        try slack.post(UptimeAlert.message(for: instance, now: now, channel: configuration.slackChannel), deadline: sendDeadline)
-                    } catch {
-                        failed([instance.id], "Slack alert for \(instance.id) not delivered: \(error)")
-                    }
-                }
-            case .digest:
-                do {
-                    try slack.post(UptimeAlert.digest(due, now: now, channel: configuration.slackChannel), deadline: sendDeadline)
-                } catch {
-                    failed(allIds, "Slack digest of \(Self.listed(allIds)) not delivered: \(error)")
-                }
-            }
+        for failure in failures {
+            undelivered.formUnion(failure.instanceIds)
+            delivery.failures.append(failure.description)
         }
         for id in allIds where undelivered.contains(id) {
             guard let claim = claims[id] else { continue }
@@ -306,10 +268,5 @@ public struct UptimeCheckHandler: LambdaHandler {
     static func announcesStop(_ instance: RunningInstance) -> Bool {
         if case .stopped? = instance.stop { return true }
         return false
-    }
-
-    /// Ids for an error message: which instances an operator should look at, without a page of them.
-    static func listed(_ ids: [String]) -> String {
-        ids.prefix(5).joined(separator: ", ") + (ids.count > 5 ? " and \(ids.count - 5) more" : "")
     }
 }

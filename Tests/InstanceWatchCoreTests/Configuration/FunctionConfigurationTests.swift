@@ -80,7 +80,7 @@ struct FunctionConfigurationTests {
         } throws: { error in
             !"\(error)".contains("SECRET-MARKER") && "\(error)".contains("SLACK_WEBHOOK_URL")
         }
-        let source = FunctionConfiguration.SlackWebhookSource.url(URL(string: "https://hooks.slack.com/SECRET-MARKER")!)
+        let source = WebhookSource.url(URL(string: "https://hooks.slack.com/SECRET-MARKER")!)
         #expect(!"\(source)".contains("SECRET-MARKER"))
     }
 }

@@ -16,55 +16,24 @@ import Testing
 struct AutoStopSafetyTests {
     static let region = MotoServer.privateRegion()
 
-    let moto: MotoServer
-    let sink: FaultServer
-    let ec2: AgingProxy
-    let region: String
-    let table: String
+    let fixture: CheckerFixture
+    var moto: MotoServer { fixture.moto }
+    var sink: FaultServer { fixture.sink }
+    var ec2: AgingProxy { fixture.ec2 }
+    var region: String { fixture.region }
+    var table: String { fixture.table }
 
     init() throws {
-        moto = try MotoServer.get()
-        sink = try FaultServer()
-        try sink.setDefault(["status": 200, "body": "ok"])
-        ec2 = try AgingProxy(moto)
-        region = Self.region
-        try moto.fixture(["op": "terminate_running", "region": region])
-        table = MotoServer.uniqueName("safety")
-        try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
+        fixture = try CheckerFixture(region: Self.region, shared: true, name: "safety")
     }
 
-    struct Run {
-        let status: Int32
-        let result: [String: Any]
-        let stderr: String
-        func ids(_ key: String) -> [String] { (result[key] as? [String]) ?? [] }
-        var summary: Comment { "\(result) \(stderr.suffix(2_000))" }
+    /// A run with auto-stop on and prices off (Slack only: the topic is left unset).
+    func check(_ settings: [String: String] = [:], tick: UTCDateTime = AgingProxy.now) throws -> CheckerRun {
+        try fixture.check(["PRICING": "off", "AUTO_STOP": "on", "TOPIC_ARN": ""].merging(settings) { $1 }, tick: tick)
     }
 
-    func check(_ settings: [String: String] = [:], tick: UTCDateTime = AgingProxy.now, ec2Endpoint: String? = nil) throws -> Run {
-        var environment = moto.environmentVariables(region: region).merging([
-            "PATH": "/usr/bin:/bin", "TABLE_NAME": table, "PRICING": "off", "AUTO_STOP": "on",
-            "SLACK_WEBHOOK_URL": "\(sink.endpoint)/services/T0/B0/X",
-        ]) { $1 }
-        environment.merge(ec2.environment) { $1 }
-        if let ec2Endpoint { environment["AWS_ENDPOINT_URL_EC2"] = ec2Endpoint }
-        environment.merge(settings) { $1 }
-        let run = try runCommand(TestPaths.debugExecutable("UptimeChecker"), ["--event", "-"], environment: environment,
-                                 input: Data(TestEvents.tick(at: tick, region: region).utf8))
-        let result = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]) ?? [:]
-        return Run(status: run.status, result: result, stderr: run.stderr)
-    }
-
-    func states(_ ids: [String]) throws -> [String: String] {
-        try moto.fixture(["op": "instance_states", "ids": ids, "region": region])["states"] as? [String: String] ?? [:]
-    }
-
-    func records() throws -> [String: [String: String]] {
-        let items = try moto.fixture(["op": "scan_all", "table": table, "region": region])["items"] as? [[String: [String: String]]] ?? []
-        return Dictionary(uniqueKeysWithValues: items.map { item in
-            (item["instance_id"]?["S"] ?? "", item.compactMapValues { $0["S"] ?? $0["N"] })
-        })
-    }
+    func states(_ ids: [String]) throws -> [String: String] { try fixture.states(ids) }
+    func records() throws -> [String: [String: String]] { try fixture.records() }
 
     func posts() throws -> [String] { try sink.attempts().map(\.body) }
 

@@ -12,29 +12,18 @@ import Testing
 /// placeholder prices), Slack from a sink.
 @Suite("Cost in alerts and auto-stop, end to end")
 struct CostAndAutoStopTests {
-    let moto: MotoServer
-    let sink: FaultServer
-    let region: String
-    let table: String
-    let topicArn: String
-    let ec2: AgingProxy
+    let fixture: CheckerFixture
+    var moto: MotoServer { fixture.moto }
+    var sink: FaultServer { fixture.sink }
+    var ec2: AgingProxy { fixture.ec2 }
+    var region: String { fixture.region }
+    var table: String { fixture.table }
 
     init() throws {
-        moto = try MotoServer.get()
-        ec2 = try AgingProxy(moto)
-        sink = try FaultServer()
-        try sink.setDefault(["status": 200, "body": "ok"])
-        region = MotoServer.privateRegion()
-        table = MotoServer.uniqueName("cost")
-        try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
-        topicArn = try #require(try moto.fixture(["op": "create_topic", "name": MotoServer.uniqueName("cost"), "region": region])["arn"] as? String)
+        fixture = try CheckerFixture(region: MotoServer.privateRegion(), shared: false, name: "cost")
     }
 
-    func environment(_ settings: [String: String]) -> [String: String] {
-        moto.environmentVariables(region: region).merging([
-            "TABLE_NAME": table, "TOPIC_ARN": topicArn, "SLACK_WEBHOOK_URL": "\(sink.endpoint)/services/T0/B0/X",
-        ]) { $1 }.merging(ec2.environment) { $1 }.merging(settings) { $1 }
-    }
+    func environment(_ settings: [String: String]) -> [String: String] { fixture.environment(settings) }
 
     /// Every instance looks `hours` old from now on; a tick dated now.
     func after(hours: Int) throws -> String {
@@ -42,14 +31,8 @@ struct CostAndAutoStopTests {
         return TestEvents.tick(at: AgingProxy.now, region: region)
     }
 
-    func messages() throws -> [String] {
-        (try moto.fixture(["op": "sns_messages", "topic": topicArn, "region": region])["messages"] as? [[String: Any]] ?? [])
-            .compactMap { $0["message"] as? String }
-    }
-
-    func states(_ ids: [String]) throws -> [String: String] {
-        try moto.fixture(["op": "instance_states", "ids": ids, "region": region])["states"] as? [String: String] ?? [:]
-    }
+    func messages() throws -> [String] { try fixture.mails().map(\.body) }
+    func states(_ ids: [String]) throws -> [String: String] { try fixture.states(ids) }
 
     @Test("an on-demand m5.large 10 h at $0.096/h reads about $0.96 so far in the e-mail and in Slack; a second run in the same process asks the Price List nothing and still prices it")
     func onDemandCost() throws {

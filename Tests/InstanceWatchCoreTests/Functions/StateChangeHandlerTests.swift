@@ -91,6 +91,31 @@ struct StateChangeHandlerTests {
         #expect(posts[0].body.contains("#FFC300"))
     }
 
+    @Test("with a Teams webhook too, the Spot and rebalance warnings also reach Teams as valid Adaptive Cards with the Name, account, region and IP")
+    func teamsWarning() throws {
+        let teams = try FaultServer()
+        try teams.setDefault(["status": 202, "body": ""]) // a Workflows webhook accepts with 202
+        let name = MotoServer.uniqueName("batch-worker")
+        let id = try moto.launch(tags: ["Name": name], spot: true).id
+        let teamsURL = "\(teams.endpoint)/workflows/abc/triggers/manual/paths/invoke?sig=TEAMS-SECRET"
+        for sampleName in ["spot-interruption-warning.json", "rebalance-recommendation.json"] {
+            let run = try invoke(try sample(sampleName, instanceId: id), extraEnvironment: ["TEAMS_WEBHOOK_URL": teamsURL])
+            #expect(run.status == 0 && run.result["action"] as? String == "slack-notified", "\(run.stderr)")
+            #expect(!run.stderr.contains("TEAMS-SECRET"), "the Teams URL is a secret")
+        }
+        let cards = try teams.attempts()
+        let slackPosts = try sink.attempts()
+        try #require(cards.count == 2 && slackPosts.count == 2, "Slack and Teams each got both warnings")
+        #expect(try AdaptiveCardSchema.problems(cards.map { Data($0.body.utf8) }) == [[], []])
+        let instance = try #require(try EC2Client(aws: moto.awsClient()).describeInstances(ids: [id]).first)
+        for card in cards.map(\.body) {
+            for fragment in [name, id, "123456789012", "eu-west-1", try #require(instance.privateIPAddress), "Action.OpenUrl"] {
+                #expect(card.contains(fragment), "the card lacks \(fragment)")
+            }
+        }
+        #expect(cards[0].body.contains("Spot interruption") && cards[1].body.contains("Rebalance recommendation"))
+    }
+
     @Test("a 429 then success delivers exactly once")
     func rateLimited() throws {
         try sink.script([["status": 429, "headers": ["Retry-After": "1"], "body": "rate_limited"]])

@@ -17,85 +17,26 @@ import Testing
 struct UptimeCheckerTests {
     static let region = MotoServer.privateRegion()
 
-    let moto: MotoServer
-    let sink: FaultServer
-    let region: String
-    let table: String
-    let topicArn: String
-    let ec2: AgingProxy
+    let fixture: CheckerFixture
+    var moto: MotoServer { fixture.moto }
+    var sink: FaultServer { fixture.sink }
+    var ec2: AgingProxy { fixture.ec2 }
+    var region: String { fixture.region }
+    var topicArn: String { fixture.topicArn }
+    var table: String { fixture.table }
 
     init() throws {
-        moto = try MotoServer.get()
-        ec2 = try AgingProxy(moto)
-        sink = try FaultServer()
-        try sink.setDefault(["status": 200, "body": "ok"])
-        region = Self.region
-        try moto.fixture(["op": "terminate_running", "region": region])
-        table = MotoServer.uniqueName("uptime")
-        _ = try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
-        let topic = try moto.fixture(["op": "create_topic", "name": MotoServer.uniqueName("alerts"), "region": region])
-        topicArn = try #require(topic["arn"] as? String, "\(topic)")
+        fixture = try CheckerFixture(region: Self.region, shared: true, name: "uptime")
     }
 
-    @discardableResult
-    func fixture(_ command: [String: Any]) throws -> [String: Any] {
-        let answer = try moto.fixture(command.merging(["region": region]) { $1 })
-        if let error = answer["error"] { Issue.record("fixture \(command["op"] ?? "?") failed: \(error)") }
-        return answer
-    }
+    typealias Run = CheckerRun
 
-    func launch(tags: [String: String] = [:]) throws -> (id: String, launched: UTCDateTime) {
-        try moto.launch(region: region, tags: tags)
-    }
-
-    func put(_ items: [[String: String]], padding: Int = 0) throws {
-        try fixture(["op": "put_items", "table": table, "items": items, "padding": padding])
-    }
-
-    struct Run {
-        let status: Int32
-        let result: [String: Any]
-        let stderr: String
-        func ids(_ key: String) -> [String] { (result[key] as? [String]) ?? [] }
-        func count(_ key: String) -> Int? { result[key] as? Int }
-    }
-
-    /// One run of the checker on a tick dated now (its time is only logged: `tick` dates it otherwise).
-    func check(_ settings: [String: String] = [:], tick: UTCDateTime = AgingProxy.now) throws -> Run {
-        var environment = moto.environmentVariables(region: region).merging([
-            "PATH": "/usr/bin:/bin", "TABLE_NAME": table, "TOPIC_ARN": topicArn, "AWS_LAMBDA_LOG_FORMAT": "JSON",
-            "SLACK_WEBHOOK_URL": "\(sink.endpoint)/services/T000/B000/SECRET-MARKER",
-        ]) { $1 }
-        environment.merge(ec2.environment) { $1 }
-        environment.merge(settings) { $1 }
-        let run = try runCommand(TestPaths.debugExecutable("UptimeChecker"), ["--event", "-"], environment: environment,
-                                 input: Data(TestEvents.tick(at: tick, region: region).utf8))
-        let result = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]) ?? [:]
-        #expect(!run.stdout.contains("SECRET-MARKER") && !run.stderr.contains("SECRET-MARKER"), "the webhook URL leaked")
-        return Run(status: run.status, result: result, stderr: run.stderr)
-    }
-
-    struct Mail {
-        let subject: String
-        let body: String
-    }
-
-    func mails() throws -> [Mail] {
-        let messages = try #require(try moto.fixture(["op": "sns_messages", "topic": topicArn])["messages"] as? [[String: Any]])
-        return messages.filter { $0["topic"] as? String == topicArn }
-            .map { Mail(subject: $0["subject"] as? String ?? "", body: $0["message"] as? String ?? "") }
-    }
-
-    func slackPosts() throws -> [[String: Any]] {
-        try sink.attempts().map { try #require(try JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any]) }
-    }
-
-    func records() throws -> [String: [String: String]] {
-        let items = try #require(try fixture(["op": "scan_all", "table": table])["items"] as? [[String: [String: String]]])
-        return Dictionary(uniqueKeysWithValues: items.map { item in
-            (item["instance_id"]?["S"] ?? "", item.compactMapValues { $0["S"] ?? $0["N"] })
-        })
-    }
+    func check(_ settings: [String: String] = [:], tick: UTCDateTime = AgingProxy.now) throws -> Run { try fixture.check(settings, tick: tick) }
+    func launch(tags: [String: String] = [:]) throws -> (id: String, launched: UTCDateTime) { try fixture.launch(tags: tags) }
+    func put(_ items: [[String: String]], padding: Int = 0) throws { try fixture.put(items, padding: padding) }
+    func records() throws -> [String: [String: String]] { try fixture.records() }
+    func mails() throws -> [CheckerFixture.Mail] { try fixture.mails() }
+    func slackPosts() throws -> [[String: Any]] { try fixture.slackPosts() }
 
     func expectValidSubject(_ subject: String) {
         #expect(subject.count <= 100, "subject over 100 characters: \(subject)")
@@ -184,6 +125,32 @@ struct UptimeCheckerTests {
         #expect((posts[0]["text"] as? String)?.hasPrefix("2 instances running too long, longest \(fleet.plain)") == true)
     }
 
+    @Test("Teams alone: one valid Adaptive Card per overdue instance, then one digest, with the Name, account, region, uptime and cost")
+    func teams() throws {
+        let fleet = try mixedFleet()
+        let teams = try FaultServer()
+        try teams.setDefault(["status": 202, "body": ""])
+        let pricing = try PricingPeer()
+        try pricing.accept(moto.credentials)
+        try pricing.price("t3.micro", in: region, usd: "0.0104000000")
+        let settings = ["TOPIC_ARN": "", "SLACK_WEBHOOK_URL": "", "TEAMS_WEBHOOK_URL": "\(teams.endpoint)/workflows/x/triggers/manual/paths/invoke?sig=SECRET-MARKER",
+                        "AWS_ENDPOINT_URL_PRICING": pricing.endpoint]
+        let each = try check(settings)
+        #expect(each.status == 0 && each.ids("notifiedInstanceIds") == [fleet.plain, fleet.shortTag], each.summary)
+        let digest = try check(settings.merging(["NOTIFY_MODE": "digest"]) { $1 })
+        #expect(digest.status == 0 && digest.count("notified") == 2, digest.summary)
+        let cards = try teams.attempts().map(\.body)
+        try #require(cards.count == 3, "two cards, then a digest")
+        #expect(try AdaptiveCardSchema.problems(cards.map { Data($0.utf8) }) == [[], [], []])
+        for fragment in [fleet.plain, "web-server", "123456789012", region, "Running for", "7h", "6h (UPTIME_THRESHOLD)",
+                         "about $0.07 so far, $0.0104 an hour"] {
+            #expect(cards[0].contains(fragment), "the card lacks \(fragment)")
+        }
+        #expect(cards[2].contains("2 instances running too long") && cards[2].contains(fleet.plain) && cards[2].contains(fleet.shortTag))
+        #expect(cards[2].contains("Cost: about $0.14 so far in all (estimate)"), "\(cards[2])")
+        #expect(try mails().isEmpty && slackPosts().isEmpty, "Teams alone")
+    }
+
     @Test("a table larger than one page is read to the end: scanned equals the item count")
     func pagination() throws {
         let overdue = try launch(tags: ["Name": "late-page"])
@@ -205,7 +172,7 @@ struct UptimeCheckerTests {
     func reconciliation() throws {
         let missing = try launch(tags: ["Name": "started-before-deployment"])
         let stoppedSince = try launch(tags: ["Name": "stopped-quietly"])
-        try fixture(["op": "stop_instances", "ids": [stoppedSince.id]])
+        try fixture.fixture(["op": "stop_instances", "ids": [stoppedSince.id]])
         let gone = "i-0000000000000dead"
         try ec2.age(7 * 3600)
         let start = UTCDateTime(epochSeconds: missing.launched.epochSeconds - 7 * 3600).extendedISO8601
@@ -321,9 +288,4 @@ struct UptimeCheckerTests {
         #expect(run.status == 1)
         #expect(run.stdout.contains("InvalidConfiguration") && run.stdout.contains("TOPIC_ARN") && run.stdout.contains("SLACK_WEBHOOK_URL"))
     }
-}
-
-extension UptimeCheckerTests.Run {
-    /// The answer and the end of the log, for a failure message.
-    var summary: Comment { "\(result) \(stderr.suffix(2000))" }
 }

@@ -27,6 +27,10 @@ enum TestPaths {
     static let tools = URL(fileURLWithPath: ProcessInfo.processInfo.environment["INSTANCE_WATCH_TOOLS"]
         ?? repositoryRoot.appendingPathComponent(".build/tools/bin").path)
 
+    /// The Python with Microsoft's Adaptive Card schemas and a validator (`make test`'s `.build/cards`).
+    static let cardsPython = ProcessInfo.processInfo.environment["INSTANCE_WATCH_CARDS"]
+        ?? repositoryRoot.appendingPathComponent(".build/cards/bin/python").path
+
     /// The debug build of an executable product, which `swift test` builds with the tests.
     static func debugExecutable(_ product: String) -> String {
         repositoryRoot.appendingPathComponent(".build/debug/\(product)").path

@@ -124,8 +124,8 @@ struct UptimeCheckHandlerTests {
         settings(&configuration)
         return UptimeCheckHandler(
             table: table, recorder: recorder, fleet: FakeFleet([AccountRegion(account: "123456789012", region: "eu-west-1"): inventory]),
-            channels: .init(sns: (publisher: publisher, topicArn: "arn:aws:sns:eu-west-1:123456789012:alerts"), slack: slack),
-            configuration: configuration, region: "eu-west-1", clock: { Self.clock.date }
+            channels: UptimeCheckHandler.channels(sns: (publisher: publisher, topicArn: "arn:aws:sns:eu-west-1:123456789012:alerts"), slack: slack),
+            prices: nil, configuration: configuration, region: "eu-west-1", clock: { Self.clock.date }
         )
     }
 

@@ -1,25 +1,33 @@
 import FoundationEssentials
 import Lambda
-import AWS
 import CurlHTTP
 import Support
 
-/// Why a Slack message was not delivered. Names Slack's host and answer, never the webhook URL,
-/// whose path is the credential.
-public enum SlackDeliveryError: Error, Equatable, CustomStringConvertible, LambdaReportableError {
+/// A service that takes messages through a webhook, as its errors name it.
+public protocol WebhookService {
+    /// `Slack`, `Teams`: in messages and in the error type (`SlackDeliveryFailed`).
+    static var name: String { get }
+}
+
+public enum SlackService: WebhookService { public static let name = "Slack" }
+public enum TeamsService: WebhookService { public static let name = "Teams" }
+
+/// Why a webhook message was not delivered. Names the service, its host and its answer, never the
+/// webhook URL, whose path is the credential.
+public enum WebhookDeliveryError<Service: WebhookService>: Error, Equatable, CustomStringConvertible, LambdaReportableError {
     case rejected(host: String, status: Int, answer: String)
     case gaveUp(host: String, attempts: Int, lastError: String)
 
     public var description: String {
         switch self {
         case .rejected(let host, let status, let answer):
-            return "Slack (\(host)) refused the message with HTTP \(status): \(answer)"
+            return "\(Service.name) (\(host)) refused the message with HTTP \(status): \(answer)"
         case .gaveUp(let host, let attempts, let lastError):
-            return "Slack (\(host)) did not take the message after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(lastError)"
+            return "\(Service.name) (\(host)) did not take the message after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(lastError)"
         }
     }
 
-    public var errorType: String { "SlackDeliveryFailed" }
+    public var errorType: String { "\(Service.name)DeliveryFailed" }
 
     /// What the last attempt met, for a message that says why delivery stopped.
     var lastError: String {
@@ -30,10 +38,21 @@ public enum SlackDeliveryError: Error, Equatable, CustomStringConvertible, Lambd
     }
 }
 
-/// Posts messages to a Slack incoming webhook. A 429 waits the `Retry-After` Slack asks for; 5xx
-/// and transport failures are retried with backoff; nothing waits past the caller's deadline. A
-/// message that cannot be delivered throws, so the invocation fails and EventBridge retries it.
-public final class SlackWebhookClient {
+public typealias SlackDeliveryError = WebhookDeliveryError<SlackService>
+public typealias TeamsDeliveryError = WebhookDeliveryError<TeamsService>
+
+/// Slack's incoming webhooks.
+public typealias SlackWebhookClient = WebhookClient<SlackService>
+/// Microsoft Teams' Workflows webhooks.
+public typealias TeamsWebhookClient = WebhookClient<TeamsService>
+
+/// Posts JSON messages to a webhook whose URL is its credential (a Slack incoming webhook, a Teams
+/// Workflows webhook). A 429 waits the `Retry-After` asked for; 5xx and transport failures are
+/// retried with backoff; nothing waits past the caller's deadline. A message that cannot be
+/// delivered throws, so the invocation fails and is retried.
+public final class WebhookClient<Service: WebhookService> {
+    public typealias Failure = WebhookDeliveryError<Service>
+
     private let webhookURL: URL
     private let http: any HTTPClient
     private let retryLoop: RetryLoop
@@ -45,22 +64,22 @@ public final class SlackWebhookClient {
         self.retryLoop = RetryLoop(policy: retryPolicy, clock: clock, sleep: sleep)
     }
 
-    public func post(_ message: SlackMessage, deadline: Date?) throws(SlackDeliveryError) {
-        let host = webhookURL.host() ?? "Slack"
+    public func send<Message: Encodable>(_ message: Message, deadline: Date?) throws(Failure) {
+        let host = webhookURL.host() ?? "the webhook"
         let body: Data
         do {
             body = try JSONEncoder.lambda.encode(message)
         } catch {
             throw .rejected(host: host, status: 0, answer: "the message could not be encoded: \(error)")
         }
-        try retryLoop.run(deadline: deadline, attempt: { (number, timeout) -> RetryLoop.Outcome<Void, SlackDeliveryError> in
+        try retryLoop.run(deadline: deadline, attempt: { (number, timeout) -> RetryLoop.Outcome<Void, Failure> in
             let request = HTTPRequest(method: .post, url: webhookURL, headers: ["Content-Type": "application/json; charset=utf-8"],
                                       body: body, timeout: timeout)
             let response: HTTPResponse
             do throws(HTTPClientError) {
                 response = try http.send(request)
             } catch {
-                let failure = SlackDeliveryError.gaveUp(host: host, attempts: number, lastError: error.description)
+                let failure = Failure.gaveUp(host: host, attempts: number, lastError: error.description)
                 return error.isTransient ? .retryable(failure) : .final(failure)
             }
             switch response.status {
@@ -72,15 +91,27 @@ public final class SlackWebhookClient {
             case 500...:
                 return .retryable(.gaveUp(host: host, attempts: number, lastError: "HTTP \(response.status)"))
             default:
-                // invalid_payload, no_service, channel_not_found…: retrying cannot help.
+                // invalid_payload, no_service, a flow turned off…: retrying cannot help.
                 return .final(.rejected(host: host, status: response.status, answer: String(decoding: response.body.prefix(200), as: UTF8.self)))
             }
-        }, outOfTime: { (attempts, lastFailure, pause) -> SlackDeliveryError in
+        }, outOfTime: { (attempts, lastFailure, pause) -> Failure in
             guard let lastError = lastFailure?.lastError else {
                 return .gaveUp(host: host, attempts: attempts, lastError: "no time left before the deadline")
             }
             let waiting = pause.map { "; waiting \($0.formattedMilliseconds) more would pass the deadline" } ?? ""
             return .gaveUp(host: host, attempts: attempts, lastError: lastError + waiting)
         })
+    }
+}
+
+extension WebhookClient: SlackPosting where Service == SlackService {
+    public func post(_ message: SlackMessage, deadline: Date?) throws(SlackDeliveryError) {
+        try send(message, deadline: deadline)
+    }
+}
+
+extension WebhookClient: TeamsPosting where Service == TeamsService {
+    public func post(_ message: TeamsMessage, deadline: Date?) throws(TeamsDeliveryError) {
+        try send(message, deadline: deadline)
     }
 }

@@ -1,15 +1,10 @@
 import FoundationEssentials
-import Lambda
 import AWS
-import CurlHTTP
 import Support
 
-/// The Slack message for a Spot interruption warning or a rebalance recommendation: what is about to
-/// happen to which instance, and when, with a button to the instance in the EC2 console.
+/// A Spot interruption warning or a rebalance recommendation about one instance: what is about to
+/// happen to which instance, and when, as an `Alert` every channel renders.
 public enum InterruptionAlert {
-    public static let spotColor = "#FFC300"
-    /// A calmer blue: a rebalance recommendation is an early, softer signal.
-    public static let rebalanceColor = "#439FE0"
     /// Spot gives two minutes' notice before stopping or terminating (hibernation starts at once).
     public static let noticeSeconds = 120
 
@@ -24,16 +19,14 @@ public enum InterruptionAlert {
         case failed(reason: String)
     }
 
-    public static func message(kind: Kind, warning: EC2Event.InterruptionWarning, lookUp: LookUp, channel: String?) -> SlackMessage {
+    public static func alert(kind: Kind, warning: EC2Event.InterruptionWarning, lookUp: LookUp) -> Alert {
         let instance: EC2Instance? = if case .found(let found) = lookUp { found } else { nil }
         let unknown: String = if case .failed(let reason) = lookUp { "unknown (look-up failed: \(reason))" } else { "unknown" }
         let name = instance.map { $0.name ?? "(no Name tag)" } ?? unknown
-        let arn = "arn:aws:ec2:\(warning.region):\(warning.account):instance/\(warning.instanceId)"
+        let arn = "arn:\(AWSEnvironment.partition(ofRegion: warning.region)):ec2:\(warning.region):\(warning.account):instance/\(warning.instanceId)"
         let action = warning.action ?? "none yet (rebalance recommendation)"
         let when = whenText(kind: kind, action: warning.action, eventTime: warning.time)
 
-        // The headline carries the Name tag, which anyone allowed to tag an instance writes: escaped
-        // everywhere it goes (`text` and the blocks are mrkdwn; the fallback is escaped too, in case).
         let headline: String
         switch kind {
         case .spotInterruption:
@@ -41,33 +34,22 @@ public enum InterruptionAlert {
         case .rebalanceRecommendation:
             headline = "Rebalance recommendation: \(warning.instanceId) (\(instance?.name ?? "no Name tag")) is at elevated risk of Spot interruption"
         }
-        let fields = [
+        let facts = [
             ("Account", warning.account), ("ARN", arn), ("Instance ID", warning.instanceId), ("Name", name),
             ("Private IP", instance?.privateIPAddress ?? unknown), ("Type", instance?.type ?? unknown),
             ("Zone", instance?.availabilityZone ?? unknown), ("Lifecycle", instance.map { $0.isSpot ? "Spot" : "On-Demand" } ?? unknown),
             ("Action", action), ("When", when),
-        ].map { "*\($0.0)*\n\(SlackMessage.escape($0.1))" }
-
-        return SlackMessage(
-            text: SlackMessage.escape(headline), channel: channel,
-            attachments: [SlackMessage.Attachment(
-                color: kind == .spotInterruption ? spotColor : rebalanceColor,
-                fallback: SlackMessage.escape(headline),
-                blocks: [
-                    .header(kind == .spotInterruption ? "Spot interruption warning" : "Rebalance recommendation"),
-                    .section(SlackMessage.escape(headline)),
-                    .fields(fields),
-                    .button(label: "Open in the EC2 console", url: consoleURL(instanceId: warning.instanceId, region: warning.region)),
-                    .context("instance-watch · event time \(warning.time.extendedISO8601)"),
-                ]
-            )]
+        ].map { Alert.Fact($0.0, $0.1) }
+        return Alert(
+            kind: kind == .spotInterruption ? .spotInterruption : .rebalanceRecommendation, instanceId: warning.instanceId,
+            name: instance?.name, account: warning.account.isEmpty ? nil : warning.account, region: warning.region,
+            title: kind == .spotInterruption ? "Spot interruption warning" : "Rebalance recommendation",
+            headline: headline, summary: headline + ".",
+            subject: UptimeWording.fit(prefix: "instance-watch: \(kind == .spotInterruption ? "Spot interruption" : "rebalance recommendation") \(warning.instanceId)",
+                                       name: instance?.name, suffixes: [""]),
+            facts: facts, consoleURL: Alert.consoleURL(instanceId: warning.instanceId, region: warning.region),
+            dated: ("event time", warning.time), uptime: nil
         )
-    }
-
-    /// The instance's page in the EC2 console of its own region.
-    public static func consoleURL(instanceId: String, region: String) -> String {
-        let region = region.isEmpty ? "us-east-1" : region
-        return "https://\(region).console.aws.amazon.com/ec2/home?region=\(region)#InstanceDetails:instanceId=\(instanceId)"
     }
 
     static func whenText(kind: Kind, action: String?, eventTime: UTCDateTime) -> String {

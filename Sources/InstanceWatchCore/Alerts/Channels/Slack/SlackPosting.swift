@@ -9,4 +9,3 @@ public protocol SlackPosting {
     func post(_ message: SlackMessage, deadline: Date?) throws
 }
 
-extension SlackWebhookClient: SlackPosting {}

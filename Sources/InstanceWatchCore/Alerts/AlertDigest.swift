@@ -1,0 +1,50 @@
+import FoundationEssentials
+import Support
+
+/// One message for a run: the alerts of every overdue instance, longest-running first, with the
+/// figures the run's channels all show. Each channel renders it in its own way.
+public struct AlertDigest: Sendable, Equatable {
+    /// Longest-running first.
+    public var alerts: [Alert]
+    /// `2 instances running too long`.
+    public var title: String
+    /// `2 instances running too long, longest i-… (web) for 7h`.
+    public var headline: String
+    /// At most 100 characters of printable ASCII.
+    public var subject: String
+    /// What the priced instances cost so far in all, when any is priced.
+    public var totalCost: String?
+    /// The function's own clock when the check began.
+    public var checkedAt: UTCDateTime
+
+    public static func uptime(_ overdue: [RunningInstance], now: UTCDateTime) -> AlertDigest {
+        let count = overdue.count == 1 ? "1 instance" : "\(overdue.count) instances"
+        let longest = overdue.first
+        let subject = longest.map { longest in
+            UptimeWording.fit(prefix: "instance-watch: \(count) running too long, longest \(longest.id)", name: longest.name,
+                              suffixes: [" \(UptimeWording.uptime(longest, now))", ""])
+        } ?? "instance-watch: no instance running too long"
+        let longestText = longest.map { ", longest \($0.id) (\($0.displayName)) for \(UptimeWording.uptime($0, now))" } ?? ""
+        return AlertDigest(
+            alerts: overdue.map { Alert.uptime($0, now: now) }, title: "\(count) running too long",
+            headline: "\(count) running too long\(longestText)", subject: subject,
+            totalCost: UptimeWording.totalCostText(overdue, now), checkedAt: now
+        )
+    }
+
+    /// The alerts by account, in the order each account first appears (so the account holding the
+    /// longest-running instance comes first); the order within an account is kept.
+    public static func byAccount<Alerts: Sequence<Alert>>(_ alerts: Alerts) -> [(account: String?, alerts: [Alert])] {
+        var groups: [(account: String?, alerts: [Alert])] = []
+        var index: [String?: Int] = [:]
+        for alert in alerts {
+            if let position = index[alert.account] {
+                groups[position].alerts.append(alert)
+            } else {
+                index[alert.account] = groups.count
+                groups.append((alert.account, [alert]))
+            }
+        }
+        return groups
+    }
+}
