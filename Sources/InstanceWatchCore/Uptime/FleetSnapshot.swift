@@ -53,13 +53,53 @@ public struct FleetSnapshot: Sendable {
     ///   - deadline: the end of the read phase, which leaves the rest of the run for stops and alerts.
     public static func read(table: any UptimeTable, fleet: any FleetInventory, configuration: FunctionConfiguration,
                             homeRegion: String, ownAccountHint: String?, deadline: Date) -> FleetSnapshot {
-        var snapshot = FleetSnapshot()
-        let own: String
+        var reading = Reading(table: table, fleet: fleet, homeRegion: homeRegion, deadline: deadline)
         do {
-            own = try fleet.ownAccount(hint: ownAccountHint, deadline: deadline)
+            reading.own = try fleet.ownAccount(hint: ownAccountHint, deadline: deadline)
         } catch {
             // Without knowing whose instances are whose, no pair can be reconciled safely.
-            snapshot.problems.append("could not learn this function's own account (STS GetCallerIdentity failed: \(error)): every record is judged from the table alone")
+            reading.snapshot.problems.append("could not learn this function's own account (STS GetCallerIdentity failed: \(error)): every record is judged from the table alone")
+            reading.scanUnplaced()
+            return reading.snapshot
+        }
+        reading.snapshot.ownAccount = reading.own
+        let known = WatchedPairs.known(ownAccount: reading.own, homeRegion: homeRegion,
+                                       watchedAccounts: configuration.watchedAccounts, watchedRegions: configuration.watchedRegions)
+        reading.listRunning(in: known)
+        let tablePairs = reading.scanTable()
+        let allPairs = known + tablePairs.subtracting(Set(known)).sorted()
+        reading.lookUp(allPairs)
+        reading.readUnrecorded(in: allPairs.filter { !Set(known).contains($0) })
+        reading.assemble(allPairs)
+        return reading.snapshot
+    }
+
+    /// One read in progress: the four steps, each its own function, sharing what the earlier ones found.
+    private struct Reading {
+        let table: any UptimeTable
+        let fleet: any FleetInventory
+        let homeRegion: String
+        let deadline: Date
+        var own = ""
+        var snapshot = FleetSnapshot()
+        /// What each pair's EC2 lists as running, or why it could not.
+        var running: [AccountRegion: Result<[EC2Instance], PairFailure>] = [:]
+        /// The current state of records that say running but were not listed, by pair.
+        var others: [AccountRegion: Result<[EC2Instance], PairFailure>] = [:]
+        /// The records that matter, by pair.
+        var byPair: [AccountRegion: [InstanceRecord]] = [:]
+        var keptIds = Set<String>()
+
+        init(table: any UptimeTable, fleet: any FleetInventory, homeRegion: String, deadline: Date) {
+            self.table = table
+            self.fleet = fleet
+            self.homeRegion = homeRegion
+            self.deadline = deadline
+        }
+
+        /// Without an own account: the records that say running (or owe an announcement), unplaced.
+        mutating func scanUnplaced() {
+            var snapshot = self.snapshot
             do {
                 try table.scanRecords(deadline: deadline) { page, items in
                     snapshot.scanned += items
@@ -69,84 +109,89 @@ public struct FleetSnapshot: Sendable {
                 snapshot.unplaced = []
                 snapshot.tableUnreadable(error)
             }
-            return snapshot
+            self.snapshot = snapshot
         }
-        snapshot.ownAccount = own
 
-        // 1. EC2 first in the pairs known beforehand: which instances run there says which records matter.
-        let known = WatchedPairs.known(ownAccount: own, homeRegion: homeRegion,
-                                       watchedAccounts: configuration.watchedAccounts, watchedRegions: configuration.watchedRegions)
-        let firstLooks = fleet.forEachPair(known, ownAccount: own, deadline: deadline) { _, access in
-            Result { () throws(PairFailure) -> [EC2Instance] in try Self.running(access, deadline: deadline) }
+        /// 1. EC2 first in the pairs known beforehand: which instances run there says which records matter.
+        mutating func listRunning(in known: [AccountRegion]) {
+            let deadline = self.deadline
+            let looks = fleet.forEachPair(known, ownAccount: own, deadline: deadline) { _, access in
+                Result { () throws(PairFailure) -> [EC2Instance] in try FleetSnapshot.running(access, deadline: deadline) }
+            }
+            running = Dictionary(uniqueKeysWithValues: zip(known, looks))
         }
-        var running = Dictionary(uniqueKeysWithValues: zip(known, firstLooks))
-        let runningIds = Set(firstLooks.flatMap { (try? $0.get())?.map(\.id) ?? [] })
 
-        // 2. The table: the records that matter, and every pair it names.
-        var tablePairs = Set<AccountRegion>()
-        var kept: [InstanceRecord] = []
-        do {
-            try table.scanRecords(deadline: deadline) { page, items in
-                snapshot.scanned += items
-                for record in page {
-                    if let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) { tablePairs.insert(pair) }
-                    if UptimeCheckPlan.isRelevant(record, runningInEC2: runningIds) { kept.append(record) }
+        /// 2. The table: the records that matter, by pair; returns every pair the table names. Part of
+        ///    a table is worse than none (the unread part would look missing): then EC2 alone.
+        mutating func scanTable() -> Set<AccountRegion> {
+            let runningIds = Set(running.values.flatMap { (try? $0.get())?.map(\.id) ?? [] })
+            let own = self.own, homeRegion = self.homeRegion
+            var tablePairs = Set<AccountRegion>()
+            var kept: [InstanceRecord] = []
+            var scanned = 0
+            do {
+                try table.scanRecords(deadline: deadline) { page, items in
+                    scanned += items
+                    for record in page {
+                        if let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) { tablePairs.insert(pair) }
+                        if UptimeCheckPlan.isRelevant(record, runningInEC2: runningIds) { kept.append(record) }
+                    }
                 }
+            } catch {
+                kept = []
+                tablePairs = []
+                snapshot.tableUnreadable(error)
             }
-        } catch {
-            // Part of a table is worse than none (the unread part would look missing): EC2 alone.
-            kept = []
-            tablePairs = []
-            snapshot.tableUnreadable(error)
-        }
-        var byPair: [AccountRegion: [InstanceRecord]] = [:]
-        for record in kept {
-            guard let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) else {
-                snapshot.unplaced.append(record)
-                snapshot.problems.append("\(record.instanceId): its account \"\((record.account ?? "").prefix(20))\" or region \"\((record.region ?? "").prefix(20))\" is not one; judged from the table alone")
-                continue
-            }
-            byPair[pair, default: []].append(record)
-        }
-
-        // 3. Pairs only the table named need their running instances; any pair may have records that
-        //    say running but were not listed running, whose current state is asked for by id.
-        let knownSet = Set(known)
-        let allPairs = known + tablePairs.subtracting(knownSet).sorted()
-        let recordsByPair = byPair
-        let firstRunning = running
-        let needingWork = allPairs.filter { pair in
-            guard let first = firstRunning[pair] else { return true }
-            guard case .success(let instances) = first else { return false }
-            return !Self.staleIds(recordsByPair[pair] ?? [], running: instances, region: pair.region).isEmpty
-        }
-        let looks = fleet.forEachPair(needingWork, ownAccount: own, deadline: deadline) { pair, access in
-            let listed = firstRunning[pair] ?? Result { () throws(PairFailure) -> [EC2Instance] in try Self.running(access, deadline: deadline) }
-            guard case .success(let instances) = listed else { return Look(running: listed, others: nil) }
-            let ids = Self.staleIds(recordsByPair[pair] ?? [], running: instances, region: pair.region)
-            guard !ids.isEmpty else { return Look(running: listed, others: nil) }
-            let others = Result { () throws(PairFailure) -> [EC2Instance] in
-                do {
-                    return try access.get().instances(ids: ids, deadline: deadline)
-                } catch {
-                    throw PairFailure(description: "\(error)")
+            snapshot.scanned += scanned
+            for record in kept {
+                guard let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) else {
+                    snapshot.unplaced.append(record)
+                    snapshot.problems.append("\(record.instanceId): its account \"\((record.account ?? "").prefix(20))\" or region \"\((record.region ?? "").prefix(20))\" is not one; judged from the table alone")
+                    continue
                 }
+                byPair[pair, default: []].append(record)
             }
-            return Look(running: listed, others: others)
-        }
-        var others: [AccountRegion: Result<[EC2Instance], PairFailure>] = [:]
-        for (pair, look) in zip(needingWork, looks) {
-            running[pair] = look.running
-            if let found = look.others { others[pair] = found }
+            keptIds = Set(kept.map(\.instanceId))
+            return tablePairs
         }
 
-        // 4. An instance running in a pair only the table named may have a record that does not say
-        //    running (a missed start): read those few records by key.
-        let keptIds = Set(kept.map(\.instanceId))
-        let unrecorded = allPairs.filter { !knownSet.contains($0) }
-            .flatMap { (try? running[$0]?.get())?.map(\.id) ?? [] }
-            .filter { !keptIds.contains($0) }
-        if !unrecorded.isEmpty && snapshot.tableRead {
+        /// 3. Pairs only the table named need their running instances; any pair may have records that
+        ///    say running but were not listed running, whose current state is asked for by id.
+        mutating func lookUp(_ allPairs: [AccountRegion]) {
+            let deadline = self.deadline
+            let recordsByPair = byPair
+            let firstRunning = running
+            let needingWork = allPairs.filter { pair in
+                guard let first = firstRunning[pair] else { return true }
+                guard case .success(let instances) = first else { return false }
+                return !FleetSnapshot.staleIds(recordsByPair[pair] ?? [], running: instances, region: pair.region).isEmpty
+            }
+            let looks = fleet.forEachPair(needingWork, ownAccount: own, deadline: deadline) { pair, access in
+                let listed = firstRunning[pair] ?? Result { () throws(PairFailure) -> [EC2Instance] in try FleetSnapshot.running(access, deadline: deadline) }
+                guard case .success(let instances) = listed else { return Look(running: listed, others: nil) }
+                let ids = FleetSnapshot.staleIds(recordsByPair[pair] ?? [], running: instances, region: pair.region)
+                guard !ids.isEmpty else { return Look(running: listed, others: nil) }
+                let others = Result { () throws(PairFailure) -> [EC2Instance] in
+                    do {
+                        return try access.get().instances(ids: ids, deadline: deadline)
+                    } catch {
+                        throw PairFailure(description: "\(error)")
+                    }
+                }
+                return Look(running: listed, others: others)
+            }
+            for (pair, look) in zip(needingWork, looks) {
+                running[pair] = look.running
+                if let found = look.others { others[pair] = found }
+            }
+        }
+
+        /// 4. An instance running in a pair only the table named may have a record that does not say
+        ///    running (a missed start): read those few records by key.
+        mutating func readUnrecorded(in newPairs: [AccountRegion]) {
+            let keptIds = self.keptIds
+            let unrecorded = newPairs.flatMap { (try? running[$0]?.get())?.map(\.id) ?? [] }.filter { !keptIds.contains($0) }
+            guard !unrecorded.isEmpty && snapshot.tableRead else { return }
             do {
                 for record in try table.records(ids: unrecorded, deadline: deadline) {
                     guard let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) else { continue }
@@ -157,30 +202,32 @@ public struct FleetSnapshot: Sendable {
             }
         }
 
-        for pair in allPairs {
-            let records = byPair[pair] ?? []
-            switch running[pair] {
-            case .success(let instances)?:
-                snapshot.checked.append(pair)
-                var view = EC2View(running: instances, others: [])
-                switch others[pair] {
+        /// Each pair's records with its EC2 view, or nil (and why) where EC2 could not say.
+        mutating func assemble(_ allPairs: [AccountRegion]) {
+            for pair in allPairs {
+                let records = byPair[pair] ?? []
+                switch running[pair] {
+                case .success(let instances)?:
+                    snapshot.checked.append(pair)
+                    var view = EC2View(running: instances, others: [])
+                    switch others[pair] {
+                    case .failure(let failure)?:
+                        view.others = nil
+                        snapshot.problems.append("\(pair): EC2 DescribeInstances of \(FleetSnapshot.staleIds(records, running: instances, region: pair.region).count) stale-looking record(s) failed (\(failure)): they are taken as the table has them")
+                    case .success(let found)?:
+                        view = EC2View(running: instances, others: found)
+                    case nil:
+                        break
+                    }
+                    snapshot.parts.append(Part(pair: pair, records: records, view: view))
                 case .failure(let failure)?:
-                    view.others = nil
-                    snapshot.problems.append("\(pair): EC2 DescribeInstances of \(Self.staleIds(records, running: instances, region: pair.region).count) stale-looking record(s) failed (\(failure)): they are taken as the table has them")
-                case .success(let found)?:
-                    view = EC2View(running: instances, others: found)
+                    snapshot.problems.append("\(pair): \(failure): Name tags, tag overrides and repairs are skipped there this run; its records are judged from the table alone")
+                    snapshot.parts.append(Part(pair: pair, records: records, view: nil))
                 case nil:
-                    break
+                    snapshot.parts.append(Part(pair: pair, records: records, view: nil))
                 }
-                snapshot.parts.append(Part(pair: pair, records: records, view: view))
-            case .failure(let failure)?:
-                snapshot.problems.append("\(pair): \(failure): Name tags, tag overrides and repairs are skipped there this run; its records are judged from the table alone")
-                snapshot.parts.append(Part(pair: pair, records: records, view: nil))
-            case nil:
-                snapshot.parts.append(Part(pair: pair, records: records, view: nil))
             }
         }
-        return snapshot
     }
 
     mutating func tableUnreadable(_ error: any Error) {

@@ -136,21 +136,116 @@ public struct UptimeCheckPlan: Sendable, Equatable {
     ///     is then overdue too (its alert announces the stop), whatever its uptime limit.
     public static func make(records: [InstanceRecord], ec2: EC2View?, now: UTCDateTime, threshold: Int,
                             region: String, account: String?, autoStop: Bool = false) -> UptimeCheckPlan {
-        var plan = UptimeCheckPlan()
-        for record in records.sorted(by: { $0.instanceId < $1.instanceId }) {
-            guard let due = record.stopAnnouncementDue, let stoppedAt = UTCDateTime.parse(due), let since = record.startedAt else { continue }
-            var stopped = RunningInstance(id: record.instanceId, region: record.region ?? region, account: record.account ?? account,
-                                          since: since, limit: .threshold(seconds: threshold), describedByEC2: false)
-            stopped.stoppedAt = stoppedAt
-            stopped.stop = .stopped(after: record.autoStopAfter ?? 0)
-            plan.unannouncedStops.append(stopped)
+        var pair = PairPlanning(now: now, threshold: threshold, region: region, account: account, autoStop: autoStop)
+        pair.owedAnnouncements(records)
+        if let ec2 {
+            let recordsById = Dictionary(records.map { ($0.instanceId, $0) }) { first, _ in first }
+            for instance in ec2.running.values.sorted(by: { $0.id < $1.id }) {
+                pair.judgeRunning(instance, record: recordsById[instance.id])
+            }
+            for record in records.sorted(by: { $0.instanceId < $1.instanceId }) where record.saysRunning && ec2.running[record.instanceId] == nil {
+                pair.judgeNotListed(record, others: ec2.others)
+            }
+        } else {
+            records.filter(\.saysRunning).sorted { $0.instanceId < $1.instanceId }.forEach { pair.fromTableOnly($0) }
         }
-        let recordsById = Dictionary(records.map { ($0.instanceId, $0) }) { first, _ in first }
+        pair.plan.overdue = overdue(pair.plan.running, now: now)
+        return pair.plan
+    }
 
-        func change(_ id: String, _ state: InstanceState, at time: UTCDateTime, _ record: InstanceRecord?) -> EC2Event.StateChange {
-            EC2Event.StateChange(instanceId: id, state: state, time: time, account: record?.account ?? account ?? "", region: record?.region ?? region)
+    /// One pair's decisions in progress, a rule per function.
+    private struct PairPlanning {
+        let now: UTCDateTime
+        let threshold: Int
+        let region: String
+        let account: String?
+        let autoStop: Bool
+        var plan = UptimeCheckPlan()
+
+        init(now: UTCDateTime, threshold: Int, region: String, account: String?, autoStop: Bool) {
+            self.now = now
+            self.threshold = threshold
+            self.region = region
+            self.account = account
+            self.autoStop = autoStop
         }
-        func fromTableOnly(_ record: InstanceRecord) {
+
+        /// Stops an earlier run made and could not announce.
+        mutating func owedAnnouncements(_ records: [InstanceRecord]) {
+            for record in records.sorted(by: { $0.instanceId < $1.instanceId }) {
+                guard let due = record.stopAnnouncementDue, let stoppedAt = UTCDateTime.parse(due), let since = record.startedAt else { continue }
+                var stopped = RunningInstance(id: record.instanceId, region: record.region ?? region, account: record.account ?? account,
+                                              since: since, limit: .threshold(seconds: threshold), describedByEC2: false)
+                stopped.stoppedAt = stoppedAt
+                stopped.stop = .stopped(after: record.autoStopAfter ?? 0)
+                plan.unannouncedStops.append(stopped)
+            }
+        }
+
+        /// An instance EC2 lists as running, against what the table holds of it.
+        mutating func judgeRunning(_ instance: EC2Instance, record: InstanceRecord?) {
+            guard let launch = instance.launchTime.flatMap(UTCDateTime.parse) else {
+                if let record, record.saysRunning { fromTableOnly(record) }
+                plan.problems.append("\(instance.id): EC2 gives no readable LaunchTime")
+                return
+            }
+            switch record {
+            case nil:
+                repair(instance.id, .running, at: launch, nil, "running since \(launch.extendedISO8601) but missing from the table")
+                fromEC2(instance, since: launch, nil)
+            case let record? where record.saysRunning:
+                if let recorded = record.startedAt, recorded >= launch {
+                    fromEC2(instance, since: recorded, record)
+                } else {
+                    repair(instance.id, .running, at: launch, record,
+                           "started again at \(launch.extendedISO8601); the table said running since \(record.startTime ?? "an unknown time")")
+                    fromEC2(instance, since: launch, record)
+                }
+            case let record?:
+                if let state = record.state.flatMap(InstanceState.init(rawValue:)), state >= .shuttingDown {
+                    plan.problems.append("\(instance.id): EC2 reports it running, the table says \(state.rawValue); the table is left as it is")
+                    fromEC2(instance, since: launch, record)
+                } else if record.lastChange.map({ launch > $0 }) ?? true {
+                    repair(instance.id, .running, at: launch, record,
+                           "started at \(launch.extendedISO8601), after the table's last record (\(record.state ?? "stopped")); its running event never arrived")
+                    fromEC2(instance, since: launch, record)
+                }
+                // Otherwise the table's stop is newer than the launch: the instance is stopping now.
+            }
+        }
+
+        /// A record that says running, for an instance EC2 did not list as running.
+        mutating func judgeNotListed(_ record: InstanceRecord, others: [String: EC2Instance]?) {
+            guard (record.region ?? region) == region, let others else {
+                fromTableOnly(record) // another region's instance, or its state could not be asked
+                return
+            }
+            guard let current = others[record.instanceId] else {
+                repair(record.instanceId, .terminated, at: now, record, "EC2 no longer knows the instance")
+                return
+            }
+            switch InstanceState(rawValue: current.state) {
+            case .running?:
+                // Listed between the two calls: it is running; the table's start or the launch, whichever is later.
+                let launch = current.launchTime.flatMap(UTCDateTime.parse)
+                let since = [record.startedAt, launch].compactMap { $0 }.max()
+                if let since { fromEC2(current, since: since, record) } else { fromTableOnly(record) }
+            case let state? where state > .running:
+                repair(record.instanceId, state, at: now, record, "EC2 reports it \(state.rawValue)")
+            default:
+                break // pending: starting again; its running event will be recorded
+            }
+        }
+
+        /// A state change the table missed, written like any event.
+        mutating func repair(_ id: String, _ state: InstanceState, at time: UTCDateTime, _ record: InstanceRecord?, _ reason: String) {
+            let change = EC2Event.StateChange(instanceId: id, state: state, time: time, account: record?.account ?? account ?? "",
+                                              region: record?.region ?? region)
+            plan.repairs.append(Repair(change: change, reason: reason))
+        }
+
+        /// Running as the table says, with the threshold for a limit (its tags are unknown).
+        mutating func fromTableOnly(_ record: InstanceRecord) {
             guard let since = record.startedAt else {
                 plan.problems.append("\(record.instanceId): start_time \"\(record.startTime ?? "")\" is missing or unreadable, so its uptime is unknown")
                 return
@@ -160,7 +255,9 @@ public struct UptimeCheckPlan: Sendable, Equatable {
                 limit: .threshold(seconds: threshold), lastNotifiedAt: record.lastNotifiedAt, describedByEC2: false
             ))
         }
-        func fromEC2(_ instance: EC2Instance, since: UTCDateTime, _ record: InstanceRecord?) {
+
+        /// Running as EC2 describes it: its Name, type, tags (limit, stop-after, manager) and launch.
+        mutating func fromEC2(_ instance: EC2Instance, since: UTCDateTime, _ record: InstanceRecord?) {
             let (limit, problem) = UptimePolicy.limit(tags: instance.tags, threshold: threshold)
             if let problem { plan.problems.append("\(instance.id): \(problem)") }
             var running = RunningInstance(
@@ -179,79 +276,6 @@ public struct UptimeCheckPlan: Sendable, Equatable {
             }
             plan.running.append(running)
         }
-
-        guard let ec2 else {
-            records.filter(\.saysRunning).sorted { $0.instanceId < $1.instanceId }.forEach(fromTableOnly)
-            plan.overdue = overdue(plan.running, now: now)
-            return plan
-        }
-
-        for instance in ec2.running.values.sorted(by: { $0.id < $1.id }) {
-            let record = recordsById[instance.id]
-            guard let launch = instance.launchTime.flatMap(UTCDateTime.parse) else {
-                if let record, record.saysRunning { fromTableOnly(record) }
-                plan.problems.append("\(instance.id): EC2 gives no readable LaunchTime")
-                continue
-            }
-            switch record {
-            case nil:
-                plan.repairs.append(Repair(
-                    change: change(instance.id, .running, at: launch, nil),
-                    reason: "running since \(launch.extendedISO8601) but missing from the table"
-                ))
-                fromEC2(instance, since: launch, nil)
-            case let record? where record.saysRunning:
-                if let recorded = record.startedAt, recorded >= launch {
-                    fromEC2(instance, since: recorded, record)
-                } else {
-                    plan.repairs.append(Repair(
-                        change: change(instance.id, .running, at: launch, record),
-                        reason: "started again at \(launch.extendedISO8601); the table said running since \(record.startTime ?? "an unknown time")"
-                    ))
-                    fromEC2(instance, since: launch, record)
-                }
-            case let record?:
-                if let state = record.state.flatMap(InstanceState.init(rawValue:)), state >= .shuttingDown {
-                    plan.problems.append("\(instance.id): EC2 reports it running, the table says \(state.rawValue); the table is left as it is")
-                    fromEC2(instance, since: launch, record)
-                } else if record.lastChange.map({ launch > $0 }) ?? true {
-                    plan.repairs.append(Repair(
-                        change: change(instance.id, .running, at: launch, record),
-                        reason: "started at \(launch.extendedISO8601), after the table's last record (\(record.state ?? "stopped")); its running event never arrived"
-                    ))
-                    fromEC2(instance, since: launch, record)
-                }
-                // Otherwise the table's stop is newer than the launch: the instance is stopping now.
-            }
-        }
-
-        for record in records.sorted(by: { $0.instanceId < $1.instanceId }) where record.saysRunning && ec2.running[record.instanceId] == nil {
-            guard (record.region ?? region) == region else {
-                fromTableOnly(record) // another region's instance: this region's EC2 cannot see it
-                continue
-            }
-            guard let others = ec2.others else {
-                fromTableOnly(record)
-                continue
-            }
-            guard let current = others[record.instanceId] else {
-                plan.repairs.append(Repair(change: change(record.instanceId, .terminated, at: now, record), reason: "EC2 no longer knows the instance"))
-                continue
-            }
-            switch InstanceState(rawValue: current.state) {
-            case .running?:
-                // Listed between the two calls: it is running; the table's start or the launch, whichever is later.
-                let launch = current.launchTime.flatMap(UTCDateTime.parse)
-                let since = [record.startedAt, launch].compactMap { $0 }.max()
-                if let since { fromEC2(current, since: since, record) } else { fromTableOnly(record) }
-            case let state? where state > .running:
-                plan.repairs.append(Repair(change: change(record.instanceId, state, at: now, record), reason: "EC2 reports it \(state.rawValue)"))
-            default:
-                break // pending: starting again; its running event will be recorded
-            }
-        }
-        plan.overdue = overdue(plan.running, now: now)
-        return plan
     }
 
     /// The decisions for a whole fleet: each pair judged with its own EC2 view, then one overdue
