@@ -304,7 +304,7 @@ def organisation_scale():
         members = [f"{700000000000 + index:012d}" for index in range(ORG_ACCOUNTS - 1)]
         started = time.time()
         for member in members:
-            moto.command(op="member_role", account=member, name="instance-watch-reader", actions=["ec2:DescribeInstances"])
+            moto.command(op="member_role", account=member, name="instance-watch-reader", actions=["ec2:DescribeInstances", "monitoring:GetMetricData"])
         table = "bench-organisation"
         moto.command(op="create_table", name=table, key="instance_id", region=home)
         topic = moto.command(op="create_topic", name="bench-organisation", region=home)["arn"]
@@ -362,11 +362,12 @@ def organisation_scale():
                     memory = memory_mb(process.pid)
                     figures = {"wall_s": result["answeredAt"] - began, "cpu_ms": cpu_seconds(process.pid) * 1000,
                                "peak_rss_mb": memory["VmHWM"], "anon_mb": memory["RssAnon"], "file_mb": memory["RssFile"],
-                               "checked": len(answer["checked"]), "overdue": answer["overdue"], "scanned": answer["scanned"]}
+                               "checked": len(answer["checked"]), "overdue": answer["overdue"], "scanned": answer["scanned"],
+                               "metric_data_calls": answer.get("metricDataCalls", 0)}
                     for name, value in figures.items():
                         results.setdefault(pool, {}).setdefault(name, []).append(value)
                     say(f"    run {run + 1}, pool {pool}: {figures['wall_s']:.1f} s, {figures['cpu_ms']:.0f} ms CPU, "
-                        f"{figures['checked']} pairs checked, {figures['overdue']} overdue")
+                        f"{figures['checked']} pairs checked, {figures['overdue']} overdue, {figures['metric_data_calls']} GetMetricData calls")
                 finally:
                     process.kill()
                     process.wait()

@@ -142,7 +142,8 @@ def main():
         # AllowAutoStop=true, which adds the stop role that only the checker assumes.
         for member in (TEAM_A, TEAM_B):
             moto.command(op="member_role", account=member, name=MEMBER_ROLE,
-                         actions=["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory"])
+                         # cloudwatch:GetMetricData, as moto names it (the service of the signature's scope)
+                         actions=["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory", "monitoring:GetMetricData"])
         moto.command(op="member_role", account=TEAM_B, name=f"{MEMBER_ROLE}-stop", actions=["ec2:DescribeInstances", "ec2:StopInstances"])
         fleet, where = {}, {}
         for name, account, region, options in (
@@ -155,6 +156,12 @@ def main():
             tags = {"Name": name, **options.pop("tags", {})}
             answer = moto.command(op="run_instances", count=1, tags=tags, region=region, **member, **options)
             fleet[name], where[name] = answer["ids"][0], (account, region)
+        # What CloudWatch saw over the seven hours: the forgotten sandbox idle, the training job and
+        # the web frontend busy (their own accounts and regions keep their own metrics).
+        for name, cpu, network in (("forgotten-sandbox", 0.8, 20_000), ("ml-training", 92.0, 50_000_000), ("web-frontend", 35.0, 200_000_000)):
+            account, region = where[name]
+            member = {} if account == ACCOUNT else {"account": account}
+            moto.command(op="instance_metrics", id=fleet[name], hours=STORY_HOURS, cpu=cpu, network_bytes_per_hour=network, region=region, **member)
         # The story starts seven hours ago (the aging proxy makes EC2 agree).
         launched = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=STORY_HOURS)
         say(f"  table {TABLE}, topic {topic.split(':')[-1]}, SSM SecureString {WEBHOOK_PARAMETER} (the webhook URL)")
@@ -214,7 +221,9 @@ def main():
         if kind != "response" or set(result.get("overdueInstanceIds", [])) != expected:
             raise RuntimeError(f"the UptimeChecker should have found web-frontend, ml-training and forgotten-sandbox overdue, and answered {result}")
         say(f"         checked: {', '.join(result['checked'])}")
-        say(f"         stopped (AUTO_STOP=on, opted in by tag): {', '.join(result.get('stopped', [])) or 'none'}")
+        say(f"         idle by CloudWatch: {', '.join(names.get(i, i) for i in result.get('idle', [])) or 'none'};"
+            f" busy: {', '.join(names.get(i, i) for i in result.get('busy', [])) or 'none'}")
+        say(f"         stopped (AUTO_STOP=on, opted in by tag, idle): {', '.join(result.get('stopped', [])) or 'none'}")
         for repair in result.get("repairs", []):
             say(f"         repaired {repair}")
 

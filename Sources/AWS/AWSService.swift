@@ -10,11 +10,13 @@ public enum AWSService: String, Sendable, CaseIterable {
     case sts
     /// The Price List Query API (`GetProducts`): one endpoint for the world, in a few regions.
     case pricing
+    /// CloudWatch's metrics (`GetMetricData`), whose endpoint and signing name are `monitoring`.
+    case cloudWatch = "monitoring"
 
     public var signingName: String { rawValue }
 
-    /// The service id the SDKs turn into `AWS_ENDPOINT_URL_<ID>`.
-    public var endpointVariable: String { "AWS_ENDPOINT_URL_" + rawValue.uppercased() }
+    /// The service id the SDKs turn into `AWS_ENDPOINT_URL_<ID>` (`CLOUDWATCH`, not `MONITORING`).
+    public var endpointVariable: String { "AWS_ENDPOINT_URL_" + (self == .cloudWatch ? "CLOUDWATCH" : rawValue.uppercased()) }
 
     public var displayName: String {
         switch self {
@@ -24,6 +26,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .ssm: return "SSM"
         case .sts: return "STS"
         case .pricing: return "Pricing"
+        case .cloudWatch: return "CloudWatch"
         }
     }
 }

@@ -23,6 +23,9 @@ every running instance of its region takes a region of its own.
   {"op": "auto_scaling_group", "name": ..., "size": n}   a group of n instances, which moto launches tagged
                                                         aws:autoscaling:groupName -> {"ids": [...]}
   {"op": "delete_auto_scaling_group", "name": ...}      the group and its instances, gone
+  {"op": "instance_metrics", "id": ..., "hours": n, "cpu": p, "network_bytes_per_hour": b}
+                                                        AWS/EC2 figures for the past n hours, one datapoint an hour:
+                                                        CPUUtilization p, NetworkIn and NetworkOut b/2 each (optional "account")
   {"op": "instance_states", "ids": [...]}              -> {"states": {id: state}} as EC2 reports them
   {"op": "time_describe_instances", "count": n}          how long moto takes to answer DescribeInstances
                                                         -> {"median_ms": ...} (the benchmark reports moto's pace)
@@ -94,7 +97,7 @@ def main():
                 credentials = member_keys.get(account) or member_credentials(account)
                 member_keys[account] = credentials
             session = dict(endpoint_url=url, region_name=region, **credentials)
-            clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm", "iam", "sts", "autoscaling")}
+            clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm", "iam", "sts", "autoscaling", "cloudwatch")}
             clients["dynamodb-resource"] = boto3.resource("dynamodb", **session)
             regions[(region, account)] = clients
         return regions[(region, account)]
@@ -208,6 +211,21 @@ def run(command, clients, url):
     if op == "delete_auto_scaling_group":
         clients["autoscaling"].delete_auto_scaling_group(AutoScalingGroupName=command["name"], ForceDelete=True)
         return {}
+    if op == "instance_metrics":
+        import datetime
+        now = datetime.datetime.now(datetime.timezone.utc)
+        dimensions = [{"Name": "InstanceId", "Value": command["id"]}]
+        half = command.get("network_bytes_per_hour", 0) / 2
+        data = []
+        for hour in range(command["hours"]):
+            at = now - datetime.timedelta(hours=hour, minutes=10)
+            data += [{"MetricName": "CPUUtilization", "Dimensions": dimensions, "Timestamp": at, "Value": command["cpu"], "Unit": "Percent"},
+                     {"MetricName": "NetworkIn", "Dimensions": dimensions, "Timestamp": at, "Value": half, "Unit": "Bytes"},
+                     {"MetricName": "NetworkOut", "Dimensions": dimensions, "Timestamp": at, "Value": half, "Unit": "Bytes"}]
+        # In calls of 20: botocore gzips a request over 10 KB, and moto's server cannot read it then.
+        for start in range(0, len(data), 20):
+            clients["cloudwatch"].put_metric_data(Namespace="AWS/EC2", MetricData=data[start:start + 20])
+        return {"datapoints": len(data)}
     if op == "time_describe_instances":
         import statistics
         import time

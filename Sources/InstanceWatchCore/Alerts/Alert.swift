@@ -58,6 +58,10 @@ public struct Alert: Sendable, Equatable {
         public var limit: String
         public var cost: String?
         public var autoStop: String?
+        public var activity: String?
+        public var idle: Bool
+        /// What it costs an hour, when priced (a digest totals the idle ones).
+        public var hourlyUSD: Double?
     }
 
     public static func == (lhs: Alert, rhs: Alert) -> Bool {
@@ -85,7 +89,9 @@ extension Alert {
             Fact("Region", instance.region), Fact("Account", instance.account ?? "(unknown)"),
             Fact("Running since", instance.since.extendedISO8601), Fact("Running for", runningFor), Fact("Limit", instance.limit.explained),
         ]
+        if let activity = instance.activity { facts.append(Fact("Activity", activity.sentence)) }
         if let cost { facts.append(Fact("Cost", cost)) }
+        if let manager = instance.manager { facts.append(Fact("Managed by", manager)) }
         if let autoStop { facts.append(Fact("Auto-stop", autoStop)) }
         let stoppedAfter: Int? = if case .stopped(let after)? = instance.stop { after } else { nil }
         let headline: String
@@ -107,7 +113,8 @@ extension Alert {
             region: instance.region, title: "Instance running too long", headline: headline, summary: summary, subject: subject, facts: facts,
             consoleURL: consoleURL(instanceId: instance.id, region: instance.region), dated: ("check of", now),
             uptime: Uptime(displayName: instance.displayName, type: instance.type, since: instance.since, runningFor: runningFor,
-                           limit: instance.limit.explained, cost: cost, autoStop: autoStop)
+                           limit: instance.limit.explained, cost: cost, autoStop: autoStop, activity: instance.activity?.sentence,
+                           idle: instance.activity?.isIdle == true, hourlyUSD: instance.price?.hourlyUSD)
         )
     }
 }

@@ -1,8 +1,9 @@
 import FoundationEssentials
 import Support
 
-/// One message for a run: the alerts of every overdue instance, longest-running first, with the
-/// figures the run's channels all show. Each channel renders it in its own way.
+/// One message for a run: the alerts of every overdue instance, idle ones first and then the
+/// others, each longest-running first, with the figures the run's channels all show. Each channel
+/// renders it in its own way.
 public struct AlertDigest: Sendable, Equatable {
     /// Longest-running first.
     public var alerts: [Alert]
@@ -14,22 +15,35 @@ public struct AlertDigest: Sendable, Equatable {
     public var subject: String
     /// What the priced instances cost so far in all, when any is priced.
     public var totalCost: String?
+    /// What the idle instances cost an hour, when any idle one is priced.
+    public var idleCost: String?
     /// The function's own clock when the check began.
     public var checkedAt: UTCDateTime
 
     public static func uptime(_ overdue: [RunningInstance], now: UTCDateTime) -> AlertDigest {
         let count = overdue.count == 1 ? "1 instance" : "\(overdue.count) instances"
-        let longest = overdue.first
+        // Idle first: they are what a reader can stop without asking anyone. The order is stable,
+        // so each part stays longest-running first; the longest overall still heads the subject.
+        let ordered = overdue.filter { $0.activity?.isIdle == true } + overdue.filter { $0.activity?.isIdle != true }
+        let longest = overdue.max { $0.uptimeSeconds(at: now) < $1.uptimeSeconds(at: now) }
         let subject = longest.map { longest in
             UptimeWording.fit(prefix: "instance-watch: \(count) running too long, longest \(longest.id)", name: longest.name,
                               suffixes: [" \(UptimeWording.uptime(longest, now))", ""])
         } ?? "instance-watch: no instance running too long"
         let longestText = longest.map { ", longest \($0.id) (\($0.displayName)) for \(UptimeWording.uptime($0, now))" } ?? ""
         return AlertDigest(
-            alerts: overdue.map { Alert.uptime($0, now: now) }, title: "\(count) running too long",
+            alerts: ordered.map { Alert.uptime($0, now: now) }, title: "\(count) running too long",
             headline: "\(count) running too long\(longestText)", subject: subject,
-            totalCost: UptimeWording.totalCostText(overdue, now), checkedAt: now
+            totalCost: UptimeWording.totalCostText(overdue, now), idleCost: Self.idleCost(overdue), checkedAt: now
         )
+    }
+
+    /// `about $0.45 an hour for the 3 idle instances priced`, or nil.
+    static func idleCost(_ overdue: [RunningInstance]) -> String? {
+        let priced = overdue.filter { $0.activity?.isIdle == true }.compactMap(\.price)
+        guard !priced.isEmpty else { return nil }
+        let total = priced.reduce(0.0) { $0 + $1.hourlyUSD }
+        return "about \(InstancePrice.dollars(total)) an hour for the \(priced.count == 1 ? "idle instance" : "\(priced.count) idle instances") priced"
     }
 
     /// The alerts by account, in the order each account first appears (so the account holding the

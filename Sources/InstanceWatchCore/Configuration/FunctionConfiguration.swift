@@ -53,6 +53,33 @@ public struct FunctionConfiguration: Sendable, Equatable {
     /// `PRICING`: whether uptime alerts say what the instance has cost.
     public var pricing = true
 
+    /// `ALERT_ON`: which overdue instances are alerted.
+    public enum AlertOn: String, Sendable, Equatable {
+        /// Every overdue instance.
+        case uptime
+        /// Overdue and idle, or activity unknown; busy ones are counted, not alerted.
+        case idle
+    }
+
+    /// `MANAGED_INSTANCES`: instances an Auto Scaling group, EKS, Karpenter, a fleet, EMR or Cloud9 manages.
+    public enum ManagedInstancesPolicy: String, Sendable, Equatable {
+        /// Left out of alerts, counted in the result with their manager.
+        case skip
+        /// Alerted, marked as managed.
+        case alert
+    }
+
+    public var alertOn = AlertOn.uptime
+    /// Idle: CPU peak below this percentage…
+    public var idleCPUPercent = 5.0
+    /// …and network in and out below this many MB (10^6 bytes) a day…
+    public var idleNetworkMBPerDay = 5.0
+    /// …over the uptime, capped at this many seconds.
+    public var idleLookback = 14 * 86_400
+    /// `AUTO_STOP_REQUIRE_IDLE`: a busy or unknown instance is held back, not stopped.
+    public var autoStopRequiresIdle = true
+    public var managedInstances = ManagedInstancesPolicy.skip
+
     public init() {}
 
     /// The variables, their meaning and default, for `--help`.
@@ -74,6 +101,12 @@ public struct FunctionConfiguration: Sendable, Equatable {
         ("PRICING", "on or off: put the estimated cost in uptime alerts (default on)"),
         ("MAX_STOPS_PER_RUN", "at most this many stops in one run; the rest are held back and reported (default \(defaultMaximumStopsPerRun))"),
         ("MEMBER_STOP_ROLE_NAME", "organisation-wide: the role the checker assumes in member accounts to stop instances (default <MEMBER_ROLE_NAME>-stop)"),
+        ("ALERT_ON", "uptime (every overdue instance) or idle (overdue and idle or activity unknown; busy ones are counted, not alerted) (default uptime)"),
+        ("IDLE_CPU_PERCENT", "idle: CPU peak below this percentage (default 5)"),
+        ("IDLE_NETWORK_MB_PER_DAY", "idle: network in and out below this many MB a day (default 5)"),
+        ("IDLE_LOOKBACK", "idle is judged over the uptime, capped at this duration (default 14d)"),
+        ("AUTO_STOP_REQUIRE_IDLE", "true or false: a busy or unknown instance past its stop-after is held back, not stopped (default true)"),
+        ("MANAGED_INSTANCES", "skip or alert: instances of Auto Scaling, EKS, Karpenter, Spot/EC2 Fleet, EMR, Cloud9, never stopped either way (default skip)"),
         ("CHECK_CONCURRENCY", "how many account/region pairs the checker reconciles at once, 1 to 64 (default \(defaultCheckConcurrency))"),
         ("AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN", "as in the AWS SDKs"),
         ("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _SNS, _EC2, _SSM, _STS, _PRICING", "endpoint overrides, as in the AWS SDKs"),
@@ -164,6 +197,36 @@ public struct FunctionConfiguration: Sendable, Equatable {
         }
         if let autoStop: AutoStop = try choice("AUTO_STOP", expected: "off, dry-run or on") {
             configuration.autoStop = autoStop
+        }
+        if let alertOn: AlertOn = try choice("ALERT_ON", expected: "uptime or idle") {
+            configuration.alertOn = alertOn
+        }
+        if let managed: ManagedInstancesPolicy = try choice("MANAGED_INSTANCES", expected: "skip or alert") {
+            configuration.managedInstances = managed
+        }
+        /// A number above zero, at most `maximum`.
+        func positive(_ name: String, maximum: Double) throws(ConfigurationError) -> Double? {
+            guard let text = value(name) else { return nil }
+            guard let number = Double(text), number.isFinite, number > 0, number <= maximum else {
+                throw .invalidValue(variable: name, value: text, expected: "a number above 0 and at most \(Int(maximum))")
+            }
+            return number
+        }
+        if let percent = try positive("IDLE_CPU_PERCENT", maximum: 100) { configuration.idleCPUPercent = percent }
+        if let megabytes = try positive("IDLE_NETWORK_MB_PER_DAY", maximum: 1_000_000) { configuration.idleNetworkMBPerDay = megabytes }
+        if let lookback = value("IDLE_LOOKBACK") {
+            // CloudWatch keeps hourly datapoints for 63 days.
+            guard let seconds = DurationSetting.seconds(from: lookback), (3600...63 * 86_400).contains(seconds) else {
+                throw .invalidValue(variable: "IDLE_LOOKBACK", value: lookback, expected: "a duration from 1h to 63d, such as 14d")
+            }
+            configuration.idleLookback = seconds
+        }
+        if let requireIdle = value("AUTO_STOP_REQUIRE_IDLE") {
+            switch requireIdle.lowercased() {
+            case "true": configuration.autoStopRequiresIdle = true
+            case "false": configuration.autoStopRequiresIdle = false
+            default: throw .invalidValue(variable: "AUTO_STOP_REQUIRE_IDLE", value: requireIdle, expected: "true or false")
+            }
         }
         if let cap = value("MAX_STOPS_PER_RUN") {
             guard let count = Int(cap), (0...1000).contains(count) else {

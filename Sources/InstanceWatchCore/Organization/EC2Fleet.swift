@@ -19,6 +19,12 @@ public protocol FleetInventory {
     /// EC2 in one pair, for the calling thread, with the role that may stop (in a member account,
     /// the stop role, which only the checker may assume).
     func stoppingEC2(for pair: AccountRegion, ownAccount: String, deadline: Date?) throws(MemberAccessError) -> any FleetEC2
+    /// Runs `work` for every pair with the pair's CloudWatch metrics (the reading role), several
+    /// pairs at once; the outputs come back in the pairs' order.
+    func forEachPairMetrics<Output: Sendable>(
+        _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
+        _ work: @Sendable (AccountRegion, Result<any MetricReading, MemberAccessError>) -> Output
+    ) -> [Output]
     /// A new run begins: an account whose role could not be assumed is asked again (once).
     func startRun()
 }
@@ -44,6 +50,20 @@ public final class EC2Fleet: FleetInventory {
 
     public func stoppingEC2(for pair: AccountRegion, ownAccount: String, deadline: Date?) throws(MemberAccessError) -> any FleetEC2 {
         EC2Client(aws: try access.client(for: pair, ownAccount: ownAccount, http: callerHTTP, deadline: deadline, role: .stopping))
+    }
+
+    public func forEachPairMetrics<Output: Sendable>(
+        _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
+        _ work: @Sendable (AccountRegion, Result<any MetricReading, MemberAccessError>) -> Output
+    ) -> [Output] {
+        let access = self.access
+        let configuration = httpConfiguration
+        return WorkerPool.map(pairs, workers: concurrency, makeState: { CurlHTTPClient(configuration: configuration) }) { http, pair in
+            let metrics = Result { () throws(MemberAccessError) -> any MetricReading in
+                CloudWatchClient(aws: try access.client(for: pair, ownAccount: ownAccount, http: http, deadline: deadline))
+            }
+            return work(pair, metrics)
+        }
     }
 
     public func startRun() {

@@ -22,13 +22,18 @@ public enum AutoStopPolicy {
     }
 
     /// - Parameter stopsSoFar: stop calls this run has made (or, in dry-run, would have made).
+    /// - Parameter requireIdle: `AUTO_STOP_REQUIRE_IDLE`: only an instance CloudWatch shows idle is stopped.
     public static func decide(_ instance: RunningInstance, now: UTCDateTime, mode: FunctionConfiguration.AutoStop,
-                              stopsSoFar: Int, maximumStops: Int) -> Decision {
+                              stopsSoFar: Int, maximumStops: Int, requireIdle: Bool) -> Decision {
         guard mode != .off, instance.isDueToStop(at: now), let after = instance.stopAfter else { return .notDue }
         if let manager = instance.manager {
             return .notStoppable(reason: "managed by \(manager), which would replace it; instance-watch never stops such instances")
         }
         if instance.stopRefused { return .refusedBefore }
+        if requireIdle, instance.activity?.isIdle != true {
+            let evidence = instance.activity?.sentence ?? "Activity unknown: not asked"
+            return .heldBack(reason: "AUTO_STOP_REQUIRE_IDLE=true and it is not idle (\(evidence))")
+        }
         guard stopsSoFar < maximumStops else {
             return .heldBack(reason: "MAX_STOPS_PER_RUN=\(maximumStops) reached this run; it is stopped on a later run if still due")
         }

@@ -23,8 +23,6 @@ struct AutoStopRun {
         var wouldStop: [String] = []
         /// Due but not stopped this run, and why (`i-…: reason`).
         var heldBack: [String] = []
-        /// Due by their tag but managed by something that replaces them (`i-…: manager`).
-        var managed: [String] = []
         var problems: [String] = []
         var failures: [String] = []
         /// Stop calls that failed or were refused (the `StopFailures` metric).
@@ -39,13 +37,12 @@ struct AutoStopRun {
         for index in overdue.indices {
             let instance = overdue[index]
             let decision = AutoStopPolicy.decide(instance, now: now, mode: configuration.autoStop, stopsSoFar: stopsSoFar,
-                                                 maximumStops: configuration.maximumStopsPerRun)
+                                                 maximumStops: configuration.maximumStopsPerRun, requireIdle: configuration.autoStopRequiresIdle)
             switch decision {
             case .notDue:
                 continue
             case .notStoppable(let reason):
                 overdue[index].stop = .notStoppable(reason: reason)
-                outcome.managed.append("\(instance.id): \(instance.manager ?? reason)")
                 logger.info("not stopping \(instance.id) in \(place(instance)): \(reason)")
             case .refusedBefore:
                 overdue[index].stop = .refused(reason: "EC2 refused an earlier stop; not asked again until it starts anew")

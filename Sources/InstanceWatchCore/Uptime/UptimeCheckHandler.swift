@@ -24,12 +24,14 @@ public struct UptimeCheckHandler: LambdaHandler {
         public static let instancesStopped = "InstancesStopped"
         /// Stops that failed or were refused; the template alarms on any.
         public static let stopFailures = "StopFailures"
+        /// Overdue instances CloudWatch shows idle.
+        public static let instancesIdle = "InstancesIdle"
         public static let checksCompleted = "ChecksCompleted"
     }
 
     public static let metricNames = [
         Metric.recordsScanned, Metric.instancesRunning, Metric.instancesOverdue, Metric.alertsSent, Metric.alertFailures,
-        Metric.recordsRepaired, Metric.instancesStopped, Metric.stopFailures, Metric.checksCompleted,
+        Metric.recordsRepaired, Metric.instancesStopped, Metric.stopFailures, Metric.instancesIdle, Metric.checksCompleted,
     ]
 
     let table: any UptimeTable
@@ -115,8 +117,19 @@ public struct UptimeCheckHandler: LambdaHandler {
         result.overdue = plan.overdue.count
         result.overdueInstanceIds = plan.overdue.map(\.id)
 
-        // Stops come before alerts, so the alert can say what was done.
+        // Evidence before actions: what CloudWatch says each overdue instance has been doing.
         var overdue = plan.overdue
+        let evidence = ActivityRun(configuration: configuration, fleet: fleet, ownAccount: snapshot.ownAccount, now: now,
+                                   deadline: context.workDeadline.addingTimeInterval(-Self.releaseReserve), logger: logger).run(overdue)
+        for index in overdue.indices { overdue[index].activity = evidence.activity[overdue[index].id] }
+        result.problems += evidence.problems
+        result.metricDataCalls = evidence.calls
+        result.idle = overdue.filter { $0.activity?.isIdle == true }.map(\.id)
+        result.busy = overdue.filter { $0.activity?.isBusy == true }.map(\.id)
+        result.managed = overdue.compactMap { instance in instance.manager.map { "\(instance.id): \($0)" } }
+        context.metrics.set(Metric.instancesIdle, to: result.idle.count)
+
+        // Stops come before alerts, so the alert can say what was done.
         var stopFailures = 0
         var announcementsDue = Dictionary(plan.unannouncedStops.compactMap { stop in stop.stoppedAt.map { (stop.id, $0.extendedISO8601) } }) { first, _ in first }
         if configuration.autoStop != .off {
@@ -125,7 +138,6 @@ public struct UptimeCheckHandler: LambdaHandler {
             result.stopped = configuration.autoStop == .on ? stops.stopped : nil
             result.wouldStop = configuration.autoStop == .dryRun ? stops.wouldStop : nil
             result.heldBack = stops.heldBack
-            result.managed = stops.managed
             result.problems += stops.problems
             failures += stops.failures
             stopFailures = stops.stopFailures
@@ -135,7 +147,14 @@ public struct UptimeCheckHandler: LambdaHandler {
             logger.info("announcing the stop of \(late.id) made at \(late.stoppedAt?.extendedISO8601 ?? "?"), which an earlier run could not announce")
         }
 
-        let delivery = notify(overdue + plan.unannouncedStops, now: now, ownAccount: snapshot.ownAccount, useClaims: snapshot.tableRead,
+        // Who is told: a stop always; otherwise not a managed instance (MANAGED_INSTANCES=skip) and not
+        // a busy one (ALERT_ON=idle), which are counted in the result instead.
+        let alerted = overdue.filter { instance in
+            if Self.announcesStop(instance) { return true }
+            if instance.manager != nil && configuration.managedInstances == .skip { return false }
+            return !(configuration.alertOn == .idle && instance.activity?.isBusy == true)
+        }
+        let delivery = notify(alerted + plan.unannouncedStops, now: now, ownAccount: snapshot.ownAccount, useClaims: snapshot.tableRead,
                               deadline: context.workDeadline, logger: logger)
         result.notifiedInstanceIds = delivery.notified
         result.notified = delivery.notified.count

@@ -31,6 +31,8 @@ public struct RunningInstance: Sendable, Equatable {
     public var stoppedAt: UTCDateTime?
     /// What it costs, when a price is known (filled in before the alert is written).
     public var price: InstancePrice?
+    /// What CloudWatch says it has been doing (filled in for overdue instances and those due to stop).
+    public var activity: Activity?
     /// What `AUTO_STOP` did about it this run.
     public var stop: StopOutcome?
 

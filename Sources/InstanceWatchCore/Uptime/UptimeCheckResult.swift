@@ -34,8 +34,14 @@ public struct UptimeCheckResult: Encodable, Sendable, Equatable {
     /// With `AUTO_STOP`: instances due to stop but not stopped this run, and why (the run's cap,
     /// a change since the check).
     public var heldBack: [String]?
-    /// With `AUTO_STOP`: instances due by their tag that are never stopped, with what manages them.
-    public var managed: [String]?
+    /// Overdue instances something else manages (`i-…: Auto Scaling group web (tag …)`): never
+    /// stopped; left out of alerts with `MANAGED_INSTANCES=skip`.
+    public var managed: [String] = []
+    /// Overdue instances CloudWatch shows idle, and busy (with `ALERT_ON=idle`, not alerted).
+    public var idle: [String] = []
+    public var busy: [String] = []
+    /// `GetMetricData` calls this run made (CloudWatch bills the metrics asked for).
+    public var metricDataCalls = 0
 
     public init(checkedAt: String) {
         self.checkedAt = checkedAt

@@ -202,7 +202,7 @@ struct TemplateTests {
         #expect(trusted == ["CentralStateChangeRoleArn", "CentralUptimeCheckerRoleArn"] && (trust.first?["Principal"] as? [String: Any])?.count == 1,
                 "trusted by the two central function roles, not by their account")
         let granted = Set(PolicyStatement.of(role: member).flatMap(\.actions))
-        #expect(granted == ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory"], "the shared reading role can never stop: \(granted)")
+        #expect(granted == ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory", "cloudwatch:GetMetricData"], "the shared reading role can never stop: \(granted)")
 
         let stop = try #require(resources["StopRole"])
         #expect(stop["Condition"] as? String == "CreatesStopRole")

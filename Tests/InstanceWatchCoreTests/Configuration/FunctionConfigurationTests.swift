@@ -135,4 +135,22 @@ struct DurationSettingTests {
         #expect(try FunctionConfiguration.fromEnvironment(["MEMBER_ROLE_NAME": "reader", "MEMBER_STOP_ROLE_NAME": "stopper"]).memberStopRoleName == "stopper")
         #expect(try FunctionConfiguration.fromEnvironment([:]).memberStopRoleName == nil)
     }
+
+    @Test("activity settings: ALERT_ON, the idle thresholds and look-back, AUTO_STOP_REQUIRE_IDLE, MANAGED_INSTANCES; bad values named")
+    func activity() throws {
+        let defaults = try FunctionConfiguration.fromEnvironment([:])
+        #expect(defaults.alertOn == .uptime && defaults.idleCPUPercent == 5 && defaults.idleNetworkMBPerDay == 5 && defaults.idleLookback == 14 * 86_400)
+        #expect(defaults.autoStopRequiresIdle && defaults.managedInstances == .skip)
+        let set = try FunctionConfiguration.fromEnvironment([
+            "ALERT_ON": "idle", "IDLE_CPU_PERCENT": "2.5", "IDLE_NETWORK_MB_PER_DAY": "50", "IDLE_LOOKBACK": "3d",
+            "AUTO_STOP_REQUIRE_IDLE": "false", "MANAGED_INSTANCES": "alert",
+        ])
+        #expect(set.alertOn == .idle && set.idleCPUPercent == 2.5 && set.idleNetworkMBPerDay == 50 && set.idleLookback == 3 * 86_400)
+        #expect(!set.autoStopRequiresIdle && set.managedInstances == .alert)
+        for (name, value) in [("ALERT_ON", "busy"), ("IDLE_CPU_PERCENT", "0"), ("IDLE_CPU_PERCENT", "101"), ("IDLE_LOOKBACK", "30m"),
+                              ("IDLE_LOOKBACK", "90d"), ("AUTO_STOP_REQUIRE_IDLE", "yes"), ("MANAGED_INSTANCES", "stop")] {
+            let error = try #require(throws: ConfigurationError.self) { try FunctionConfiguration.fromEnvironment([name: value]) }
+            #expect("\(error)".contains(name), "\(error)")
+        }
+    }
 }

@@ -96,7 +96,7 @@ struct CostAndAutoStopTests {
         let untagged = try moto.launch(region: region)
         let ids = [due.id, notYet.id, untagged.id]
         let events = [try after(hours: 10)]
-        let settings = ["PRICING": "off"]
+        let settings = ["PRICING": "off", "AUTO_STOP_REQUIRE_IDLE": "false"]
 
         let off = try RuntimeEmulator().serve("UptimeChecker", events: events, environment: environment(settings))
         #expect(off.results.first?.json["stopped"] == nil && off.results.first?.json["wouldStop"] == nil, "\(off.results.first?.body ?? "")")
@@ -126,7 +126,7 @@ struct CostAndAutoStopTests {
         let proxy = ec2.server
         let refusal = #"<Response><Errors><Error><Code>UnsupportedOperation</Code><Message>The instance does not have an EBS root device type and cannot be stopped.</Message></Error></Errors><RequestID>r</RequestID></Response>"#
         try proxy.script([["when": "Action=StopInstances&Version=2016-11-15&InstanceId.1=\(refused.id)", "always": true, "status": 400, "body": refusal]])
-        let settings = ["PRICING": "off", "AUTO_STOP": "on"]
+        let settings = ["PRICING": "off", "AUTO_STOP": "on", "AUTO_STOP_REQUIRE_IDLE": "false"]
         let tick = try after(hours: 2)
         let served = try RuntimeEmulator().serve("UptimeChecker", events: [tick, tick],
                                                  environment: environment(settings))

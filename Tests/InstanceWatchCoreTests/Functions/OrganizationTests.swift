@@ -34,7 +34,7 @@ struct OrganizationTests {
         other = MotoServer.memberRegion
         members = (MotoServer.uniqueAccount(), MotoServer.uniqueAccount(), MotoServer.uniqueAccount())
         for member in [members.one, members.two, members.refused] {
-            try moto.memberRole(account: member, name: Self.roleName, actions: ["ec2:DescribeInstances"])
+            try moto.memberRole(account: member, name: Self.roleName, actions: ["ec2:DescribeInstances", "monitoring:GetMetricData"]) // moto: CloudWatch's signing name
         }
         proxy = try FaultServer(upstream: "127.0.0.1:\(moto.peer.port)")
         // The refused member's role cannot be assumed, however often it is asked.

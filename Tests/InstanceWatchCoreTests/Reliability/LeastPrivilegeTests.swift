@@ -16,7 +16,7 @@ struct PolicyStatement {
     var condition: [String: Any]?
 
     /// Actions IAM cannot limit to a resource: `*` is their only resource.
-    static let resourceless: Set<String> = ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory", "pricing:GetProducts"]
+    static let resourceless: Set<String> = ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory", "pricing:GetProducts", "cloudwatch:GetMetricData"]
     /// Instances may be stopped only when they carry the opt-in tag.
     static let stopTagKey = "ec2:ResourceTag/instance-watch:stop-after"
     /// Keys that hold an open account part of an ARN (`iam::*:role/name`) to the organisation or a list.
@@ -107,12 +107,17 @@ struct LeastPrivilegeTests {
         } else {
             return nil
         }
-        return operation == "PublishBatch" && service == "sns" ? "sns:Publish" : "\(service):\(operation)"
+        if operation == "PublishBatch" && service == "sns" { return "sns:Publish" }
+        // CloudWatch signs as `monitoring`; IAM names its actions `cloudwatch:`.
+        return "\(service == "monitoring" ? "cloudwatch" : service):\(operation)"
     }
 
-    /// moto names PublishBatch's permission sns:PublishBatch, where IAM uses sns:Publish.
+    /// moto names PublishBatch's permission sns:PublishBatch, where IAM uses sns:Publish; and it takes
+    /// an action's service from the signature's scope, so CloudWatch's are `monitoring:` there.
     static func motoActions(_ actions: Set<String>) -> [String] {
-        (actions.contains("sns:Publish") ? actions.union(["sns:PublishBatch"]) : actions).sorted()
+        var moto = actions.contains("sns:Publish") ? actions.union(["sns:PublishBatch"]) : actions
+        for action in actions where action.hasPrefix("cloudwatch:") { moto.insert("monitoring:" + action.dropFirst("cloudwatch:".count)) }
+        return moto.sorted()
     }
 
     /// The actions no local peer can deny: the Price List peer checks signatures, not IAM (moto,
@@ -200,7 +205,7 @@ struct LeastPrivilegeTests {
     /// member-template.yaml allows it.
     func member() throws -> String {
         let account = MotoServer.uniqueAccount()
-        try moto.memberRole(account: account, name: "instance-watch-reader", actions: ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory"])
+        try moto.memberRole(account: account, name: "instance-watch-reader", actions: ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory", "monitoring:GetMetricData"])
         return account
     }
 
@@ -218,7 +223,7 @@ struct LeastPrivilegeTests {
         }
     }
 
-    @Test("UptimeCheckerFunction: Scan, BatchGetItem, UpdateItem, DescribeInstances, DescribeSpotPriceHistory, StopInstances, AssumeRole, Publish, GetParameter and GetProducts, each needed, nothing else")
+    @Test("UptimeCheckerFunction: Scan, BatchGetItem, UpdateItem, DescribeInstances, DescribeSpotPriceHistory, GetMetricData, StopInstances, AssumeRole, Publish, GetParameter and GetProducts, each needed, nothing else")
     func uptimeCheckerFunction() throws {
         let region = MotoServer.privateRegion()
         let otherRegion = MotoServer.memberRegion
@@ -233,8 +238,10 @@ struct LeastPrivilegeTests {
             // member's instance runs where only the table names its account and region, and its
             // stopped record is read by key (BatchGetItem) through the member role (AssumeRole).
             let table = MotoServer.uniqueName("iam")
-            // A Spot instance that asked to be stopped after an hour, new for each run: a run stops it.
-            _ = try moto.launch(region: region, tags: [UptimePolicy.stopAfterTag: "1h"], spot: true)
+            // A Spot instance that asked to be stopped after an hour, new for each run, idle by
+            // CloudWatch's figures (GetMetricData): a run stops it.
+            let idle = try moto.launch(region: region, tags: [UptimePolicy.stopAfterTag: "1h"], spot: true).id
+            try moto.fixture(["op": "instance_metrics", "id": idle, "hours": 7, "cpu": 0.5, "network_bytes_per_hour": 0, "region": region])
             try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
             try moto.fixture(["op": "put_items", "table": table, "region": region, "items": [[
                 "instance_id": "i-0ffffffffffffffff", "state": "running", "start_time": "2026-11-21T01:00:00Z", "stop_time": "",

@@ -21,22 +21,37 @@ struct AutoStopPolicyTests {
 
     @Test("off, not yet due, managed, refused before, over the cap, dry-run, on")
     func decisions() {
-        #expect(AutoStopPolicy.decide(due(), now: Self.now, mode: .off, stopsSoFar: 0, maximumStops: 10) == .notDue)
-        #expect(AutoStopPolicy.decide(due(uptime: 3599), now: Self.now, mode: .on, stopsSoFar: 0, maximumStops: 10) == .notDue)
+        #expect(AutoStopPolicy.decide(due(), now: Self.now, mode: .off, stopsSoFar: 0, maximumStops: 10, requireIdle: false) == .notDue)
+        #expect(AutoStopPolicy.decide(due(uptime: 3599), now: Self.now, mode: .on, stopsSoFar: 0, maximumStops: 10, requireIdle: false) == .notDue)
         guard case .notStoppable(let reason) = AutoStopPolicy.decide(due(tags: ["aws:autoscaling:groupName": "web"]), now: Self.now, mode: .on,
-                                                                      stopsSoFar: 0, maximumStops: 10) else {
+                                                                      stopsSoFar: 0, maximumStops: 10, requireIdle: false) else {
             Issue.record("a managed instance must not be stopped")
             return
         }
         #expect(reason.contains("Auto Scaling group web"))
         var refused = due()
         refused.stopRefused = true
-        #expect(AutoStopPolicy.decide(refused, now: Self.now, mode: .on, stopsSoFar: 0, maximumStops: 10) == .refusedBefore)
-        #expect(AutoStopPolicy.decide(due(), now: Self.now, mode: .on, stopsSoFar: 2, maximumStops: 2)
+        #expect(AutoStopPolicy.decide(refused, now: Self.now, mode: .on, stopsSoFar: 0, maximumStops: 10, requireIdle: false) == .refusedBefore)
+        #expect(AutoStopPolicy.decide(due(), now: Self.now, mode: .on, stopsSoFar: 2, maximumStops: 2, requireIdle: false)
             == .heldBack(reason: "MAX_STOPS_PER_RUN=2 reached this run; it is stopped on a later run if still due"))
-        #expect(AutoStopPolicy.decide(due(), now: Self.now, mode: .on, stopsSoFar: 0, maximumStops: 0) != .stop(after: 3600), "a cap of 0 stops nothing")
-        #expect(AutoStopPolicy.decide(due(), now: Self.now, mode: .dryRun, stopsSoFar: 0, maximumStops: 10) == .wouldStop(after: 3600))
-        #expect(AutoStopPolicy.decide(due(), now: Self.now, mode: .on, stopsSoFar: 9, maximumStops: 10) == .stop(after: 3600))
+        #expect(AutoStopPolicy.decide(due(), now: Self.now, mode: .on, stopsSoFar: 0, maximumStops: 0, requireIdle: false) != .stop(after: 3600), "a cap of 0 stops nothing")
+        #expect(AutoStopPolicy.decide(due(), now: Self.now, mode: .dryRun, stopsSoFar: 0, maximumStops: 10, requireIdle: false) == .wouldStop(after: 3600))
+        #expect(AutoStopPolicy.decide(due(), now: Self.now, mode: .on, stopsSoFar: 9, maximumStops: 10, requireIdle: false) == .stop(after: 3600))
+        // AUTO_STOP_REQUIRE_IDLE: only an instance CloudWatch shows idle.
+        var idle = due()
+        idle.activity = .idle(.init(windowHours: 2, cpuPeakPercent: 1, networkMBPerDay: 0.1))
+        #expect(AutoStopPolicy.decide(idle, now: Self.now, mode: .on, stopsSoFar: 0, maximumStops: 10, requireIdle: true) == .stop(after: 3600))
+        var busy = due()
+        busy.activity = .busy(.init(windowHours: 2, cpuPeakPercent: 63, networkMBPerDay: 0.1))
+        guard case .heldBack(let reason) = AutoStopPolicy.decide(busy, now: Self.now, mode: .on, stopsSoFar: 0, maximumStops: 10, requireIdle: true) else {
+            Issue.record("a busy instance must be held back")
+            return
+        }
+        #expect(reason.contains("not idle") && reason.contains("CPU peak 63%"), "\(reason)")
+        guard case .heldBack = AutoStopPolicy.decide(due(), now: Self.now, mode: .on, stopsSoFar: 0, maximumStops: 10, requireIdle: true) else {
+            Issue.record("an instance without evidence must be held back")
+            return
+        }
     }
 
     @Test("every manager the design names is recognised, Cloud9 too; other tags are not a manager", arguments: [

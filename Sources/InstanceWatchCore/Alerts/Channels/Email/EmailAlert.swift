@@ -32,7 +32,7 @@ public enum EmailAlert {
         let count = digest.alerts.count == 1 ? "1 instance has" : "\(digest.alerts.count) instances have"
         var lines = ["\(count) been running longer than allowed, by account, longest first:", ""]
         if let total = digest.totalCost {
-            lines.insert("Cost: \(total).", at: 1)
+            lines.insert("Cost: \(total).\(digest.idleCost.map { " Idle: \($0)." } ?? "")", at: 1)
             lines.insert("", at: 1)
         }
         var number = 0
@@ -44,6 +44,7 @@ public enum EmailAlert {
                 number += 1
                 lines.append("\(number). \(alert.instanceId) (\(uptime.displayName)), \(uptime.type ?? "type unknown"), \(alert.region)")
                 lines.append("   running for \(uptime.runningFor) since \(uptime.since.extendedISO8601); limit \(uptime.limit)")
+                if let activity = uptime.activity { lines.append("   \(activity)") }
                 if let cost = uptime.cost { lines.append("   cost: \(cost)") }
                 if let stop = uptime.autoStop { lines.append("   \(stop)") }
                 lines.append("   " + alert.consoleURL)

@@ -23,18 +23,17 @@ public enum SlackAlertMessage {
 
     public static func message(_ alert: Alert, channel: String?) -> SlackMessage {
         let headline = SlackMessage.escape(alert.headline)
+        var blocks: [SlackMessage.Block] = [.header(alert.title), .section(headline)]
+        // Slack takes ten fields a section.
+        for start in stride(from: 0, to: alert.facts.count, by: 10) {
+            let facts = alert.facts[start..<min(start + 10, alert.facts.count)]
+            blocks.append(.fields(facts.map { "*\($0.label)*\n\(SlackMessage.escape($0.value))" }))
+        }
+        blocks.append(.button(label: "Open in the EC2 console", url: alert.consoleURL))
+        blocks.append(.context(footer(alert)))
         return SlackMessage(
             text: headline, channel: channel,
-            attachments: [SlackMessage.Attachment(
-                color: color(alert.kind), fallback: headline,
-                blocks: [
-                    .header(alert.title),
-                    .section(headline),
-                    .fields(alert.facts.map { "*\($0.label)*\n\(SlackMessage.escape($0.value))" }),
-                    .button(label: "Open in the EC2 console", url: alert.consoleURL),
-                    .context(footer(alert)),
-                ]
-            )]
+            attachments: [SlackMessage.Attachment(color: color(alert.kind), fallback: headline, blocks: blocks)]
         )
     }
 
@@ -42,7 +41,9 @@ public enum SlackAlertMessage {
     /// first), longest-running first within each; as many as Slack's 50 blocks hold, the rest counted.
     public static func message(_ digest: AlertDigest, channel: String?) -> SlackMessage {
         var blocks: [SlackMessage.Block] = [.header(digest.title)]
-        if let total = digest.totalCost { blocks.append(.context("Cost: \(SlackMessage.escape(total))")) }
+        if let total = digest.totalCost {
+            blocks.append(.context("Cost: \(SlackMessage.escape(total))\(digest.idleCost.map { " · idle: \(SlackMessage.escape($0))" } ?? "")"))
+        }
         // The header, the footer and the "…and N more" line always fit.
         let room = maximumBlocks - 3
         var listed = 0
@@ -54,6 +55,7 @@ public enum SlackAlertMessage {
                 let link = "<\(alert.consoleURL)|\(SlackMessage.escape(alert.instanceId))>"
                 let details = [uptime.displayName, uptime.type ?? "type unknown", alert.region].map(SlackMessage.escape).joined(separator: " · ")
                 var text = "*\(link)*  \(details)\nrunning for *\(uptime.runningFor)* since \(uptime.since.extendedISO8601) · limit \(SlackMessage.escape(uptime.limit))"
+                if let activity = uptime.activity { text += "\n\(SlackMessage.escape(activity))" }
                 if let cost = uptime.cost { text += "\n\(SlackMessage.escape(cost))" }
                 if let stop = uptime.autoStop { text += "\n\(SlackMessage.escape(stop))" }
                 blocks.append(.section(text))

@@ -24,6 +24,7 @@ public enum TeamsAlertCard {
     public static func message(_ digest: AlertDigest) -> TeamsMessage {
         var body: [TeamsMessage.Element] = [.text(digest.title, style: .heading)]
         if let total = digest.totalCost { body.append(.text("Cost: \(TeamsMessage.escape(total))")) }
+        if let idle = digest.idleCost { body.append(.text("Idle: \(TeamsMessage.escape(idle))")) }
         var listed = 0
         for (account, alerts) in AlertDigest.byAccount(digest.alerts) where listed < digestListLimit {
             var items: [TeamsMessage.Element] = [.text("Account \(TeamsMessage.escape(account ?? "(unknown)")) · \(alerts.count == 1 ? "1 instance" : "\(alerts.count) instances")", style: .attention)]
@@ -36,6 +37,7 @@ public enum TeamsAlertCard {
                     TeamsMessage.Fact(title: "Running for", value: "\(uptime.runningFor) since \(uptime.since.extendedISO8601)"),
                     TeamsMessage.Fact(title: "Limit", value: TeamsMessage.escape(uptime.limit)),
                 ]
+                if let activity = uptime.activity { facts.append(TeamsMessage.Fact(title: "Activity", value: TeamsMessage.escape(activity))) }
                 if let cost = uptime.cost { facts.append(TeamsMessage.Fact(title: "Cost", value: TeamsMessage.escape(cost))) }
                 if let stop = uptime.autoStop { facts.append(TeamsMessage.Fact(title: "Auto-stop", value: TeamsMessage.escape(stop))) }
                 items.append(.facts(facts))
