@@ -56,14 +56,7 @@ public final class EC2Fleet: FleetInventory {
         _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
         _ work: @Sendable (AccountRegion, Result<any MetricReading, MemberAccessError>) -> Output
     ) -> [Output] {
-        let access = self.access
-        let configuration = httpConfiguration
-        return WorkerPool.map(pairs, workers: concurrency, makeState: { CurlHTTPClient(configuration: configuration) }) { http, pair in
-            let metrics = Result { () throws(MemberAccessError) -> any MetricReading in
-                CloudWatchClient(aws: try access.client(for: pair, ownAccount: ownAccount, http: http, deadline: deadline))
-            }
-            return work(pair, metrics)
-        }
+        eachPair(pairs, ownAccount: ownAccount, deadline: deadline, client: { CloudWatchClient(aws: $0) as any MetricReading }, work)
     }
 
     public func startRun() {
@@ -78,13 +71,21 @@ public final class EC2Fleet: FleetInventory {
         _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
         _ work: @Sendable (AccountRegion, Result<any InstanceInventory, MemberAccessError>) -> Output
     ) -> [Output] {
+        eachPair(pairs, ownAccount: ownAccount, deadline: deadline, client: { EC2Client(aws: $0) as any InstanceInventory }, work)
+    }
+
+    /// Every pair on the pool, each thread with its own libcurl handle, `work` given the pair's
+    /// service client (own credentials at home, the member role elsewhere), or why there is none.
+    private func eachPair<Client, Output: Sendable>(
+        _ pairs: [AccountRegion], ownAccount: String, deadline: Date?, client: @escaping @Sendable (AWSClient) -> Client,
+        _ work: @Sendable (AccountRegion, Result<Client, MemberAccessError>) -> Output
+    ) -> [Output] {
         let access = self.access
         let configuration = httpConfiguration
         return WorkerPool.map(pairs, workers: concurrency, makeState: { CurlHTTPClient(configuration: configuration) }) { http, pair in
-            let inventory = Result { () throws(MemberAccessError) -> any InstanceInventory in
-                EC2Client(aws: try access.client(for: pair, ownAccount: ownAccount, http: http, deadline: deadline))
-            }
-            return work(pair, inventory)
+            work(pair, Result { () throws(MemberAccessError) -> Client in
+                client(try access.client(for: pair, ownAccount: ownAccount, http: http, deadline: deadline))
+            })
         }
     }
 }
