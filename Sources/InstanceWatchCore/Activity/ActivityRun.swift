@@ -95,9 +95,10 @@ struct ActivityRun {
         return part
     }
 
-    /// The instance's uptime in whole hours, capped at the look-back, at least one.
+    /// The whole hours the instance has run, capped at the look-back, at least one: the hours it
+    /// ran throughout (a part-hour at its start would dilute the daily network average).
     func windowHours(_ instance: RunningInstance) -> Int {
-        let hours = (instance.uptimeSeconds(at: now) + 3599) / 3600
+        let hours = instance.uptimeSeconds(at: now) / 3600
         return min(max(1, hours), max(1, configuration.idleLookback / 3600))
     }
 

@@ -239,9 +239,10 @@ public struct UptimeCheckPlan: Sendable, Equatable {
             }
         }
 
-        /// A state change the table missed, written like any event.
+        /// A state change the table missed, written like any event; never dated after the clock (a
+        /// LaunchTime ahead of it, from a skewed clock, would make real events look stale).
         mutating func repair(_ id: String, _ state: InstanceState, at time: UTCDateTime, _ record: InstanceRecord?, _ reason: String) {
-            let change = EC2Event.StateChange(instanceId: id, state: state, time: time, account: record?.account ?? account ?? "",
+            let change = EC2Event.StateChange(instanceId: id, state: state, time: min(time, now), account: record?.account ?? account ?? "",
                                               region: record?.region ?? region)
             plan.repairs.append(Repair(change: change, reason: reason))
         }

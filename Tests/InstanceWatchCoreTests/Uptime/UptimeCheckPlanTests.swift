@@ -39,6 +39,13 @@ struct UptimeCheckPlanTests {
         #expect(result.overdue.first { $0.id == "i-d" }?.limit == .tag(seconds: 5400))
     }
 
+    @Test("a LaunchTime ahead of the clock (a skewed clock) is recorded at the clock, never after it")
+    func futureLaunch() {
+        let ahead = UTCDateTime(epochSeconds: Self.now.epochSeconds + 3600)
+        let result = plan([], EC2View(running: [running("i-future", launched: ahead)], others: []))
+        #expect(result.repairs.map(\.change.time) == [Self.now])
+    }
+
     @Test("longest-running first")
     func order() {
         let early = UTCDateTime(epochSeconds: Self.launch.epochSeconds - 3600)
