@@ -261,11 +261,15 @@ public struct UptimeCheckHandler: LambdaHandler {
         due = priced(due, ownAccount: ownAccount, deadline: sendDeadline, logger: logger)
         var undelivered = Set<String>()
         let allIds = due.map(\.id)
-        let failures: [AlertDeliveryFailure] = switch configuration.notifyMode {
+        // The alerts are built once; every channel renders the same facts.
+        let failures: [AlertDeliveryFailure]
+        switch configuration.notifyMode {
         case .each:
-            channels.flatMap { $0.send(each: due.map { Alert.uptime($0, now: now) }, deadline: sendDeadline) }
+            let alerts = due.map { Alert.uptime($0, now: now) }
+            failures = channels.flatMap { $0.send(each: alerts, deadline: sendDeadline) }
         case .digest:
-            channels.compactMap { $0.send(digest: AlertDigest.uptime(due, now: now), deadline: sendDeadline) }
+            let digest = AlertDigest.uptime(due, now: now)
+            failures = channels.compactMap { $0.send(digest: digest, deadline: sendDeadline) }
         }
         for failure in failures {
             undelivered.formUnion(failure.instanceIds)
