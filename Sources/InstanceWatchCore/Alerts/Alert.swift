@@ -59,9 +59,6 @@ public struct Alert: Sendable, Equatable {
         public var cost: String?
         public var autoStop: String?
         public var activity: String?
-        public var idle: Bool
-        /// What it costs an hour, when priced (a digest totals the idle ones).
-        public var hourlyUSD: Double?
     }
 
     public static func == (lhs: Alert, rhs: Alert) -> Bool {
@@ -113,8 +110,7 @@ extension Alert {
             region: instance.region, title: "Instance running too long", headline: headline, summary: summary, subject: subject, facts: facts,
             consoleURL: consoleURL(instanceId: instance.id, region: instance.region), dated: ("check of", now),
             uptime: Uptime(displayName: instance.displayName, type: instance.type, since: instance.since, runningFor: runningFor,
-                           limit: instance.limit.explained, cost: cost, autoStop: autoStop, activity: instance.activity?.sentence,
-                           idle: instance.activity?.isIdle == true, hourlyUSD: instance.price?.hourlyUSD)
+                           limit: instance.limit.explained, cost: cost, autoStop: autoStop, activity: instance.activity?.sentence)
         )
     }
 }
