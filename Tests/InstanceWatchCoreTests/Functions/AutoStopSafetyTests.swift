@@ -13,15 +13,10 @@ import Testing
 /// share one region (there are not enough for one each), one at a time, each starting with none of
 /// its instances running.
 @Suite("Auto-stop safety, end to end", .serialized)
-struct AutoStopSafetyTests {
+struct AutoStopSafetyTests: OnCheckerFixture {
     static let region = MotoServer.privateRegion()
 
     let fixture: CheckerFixture
-    var moto: MotoServer { fixture.moto }
-    var sink: FaultServer { fixture.sink }
-    var ec2: AgingProxy { fixture.ec2 }
-    var region: String { fixture.region }
-    var table: String { fixture.table }
 
     init() throws {
         fixture = try CheckerFixture(region: Self.region, shared: true, name: "safety")

@@ -11,13 +11,8 @@ import Testing
 /// List peer (moto has no Price List API), Spot prices from moto's DescribeSpotPriceHistory (its
 /// placeholder prices), Slack from a sink.
 @Suite("Cost in alerts and auto-stop, end to end")
-struct CostAndAutoStopTests {
+struct CostAndAutoStopTests: OnCheckerFixture {
     let fixture: CheckerFixture
-    var moto: MotoServer { fixture.moto }
-    var sink: FaultServer { fixture.sink }
-    var ec2: AgingProxy { fixture.ec2 }
-    var region: String { fixture.region }
-    var table: String { fixture.table }
 
     init() throws {
         fixture = try CheckerFixture(region: MotoServer.privateRegion(), shared: false, name: "cost")

@@ -14,16 +14,10 @@ import Testing
 /// The tests share one region (moto knows 34, and the suites need more than one each), one at a
 /// time, each starting with none of its instances running.
 @Suite("UptimeChecker end to end", .serialized)
-struct UptimeCheckerTests {
+struct UptimeCheckerTests: OnCheckerFixture {
     static let region = MotoServer.privateRegion()
 
     let fixture: CheckerFixture
-    var moto: MotoServer { fixture.moto }
-    var sink: FaultServer { fixture.sink }
-    var ec2: AgingProxy { fixture.ec2 }
-    var region: String { fixture.region }
-    var topicArn: String { fixture.topicArn }
-    var table: String { fixture.table }
 
     init() throws {
         fixture = try CheckerFixture(region: Self.region, shared: true, name: "uptime")

@@ -89,3 +89,17 @@ struct CheckerFixture {
         try sink.attempts().map { try #require(try JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any]) }
     }
 }
+
+/// A suite standing on a `CheckerFixture`, with its parts by their short names.
+protocol OnCheckerFixture {
+    var fixture: CheckerFixture { get }
+}
+
+extension OnCheckerFixture {
+    var moto: MotoServer { fixture.moto }
+    var sink: FaultServer { fixture.sink }
+    var ec2: AgingProxy { fixture.ec2 }
+    var region: String { fixture.region }
+    var table: String { fixture.table }
+    var topicArn: String { fixture.topicArn }
+}
