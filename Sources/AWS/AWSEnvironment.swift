@@ -64,6 +64,9 @@ public struct AWSEnvironment: Sendable {
         if service == .pricing {
             return URL(string: "https://api.pricing.\(signingRegion(for: service)).\(suffix)/")!
         }
+        if service == .ses {
+            return URL(string: "https://email.\(region).\(suffix)/")!
+        }
         return URL(string: "https://\(service.rawValue).\(region).\(suffix)/")!
     }
 

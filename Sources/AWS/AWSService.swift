@@ -12,6 +12,8 @@ public enum AWSService: String, Sendable, CaseIterable {
     case pricing
     /// CloudWatch's metrics (`GetMetricData`), whose endpoint and signing name are `monitoring`.
     case cloudWatch = "monitoring"
+    /// Amazon SES (`SendEmail`), signed as `ses`, whose query endpoint is `email.<region>`.
+    case ses
 
     public var signingName: String { rawValue }
 
@@ -27,6 +29,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .sts: return "STS"
         case .pricing: return "Pricing"
         case .cloudWatch: return "CloudWatch"
+        case .ses: return "SES"
         }
     }
 }

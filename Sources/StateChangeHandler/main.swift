@@ -21,7 +21,7 @@ LambdaMain.run(function) { environment, _ in
         recorder: DynamoDBInstanceStateRecorder(dynamoDB: DynamoDBClient(aws: aws), tableName: configuration.tableName),
         instances: OrganizationInstanceLookUp(access: organization, http: aws.http),
         // Spot and rebalance warnings go to the chat channels; the SNS topic is the checker's.
-        channels: try AlertChannels.configured(configuration, aws: aws, includeTopic: false) {
+        routes: try AlertChannels.configured(configuration, aws: aws, includeTopic: false) {
             CurlHTTPClient(configuration: .fromEnvironment(environment))
         }
     )

@@ -34,7 +34,7 @@ LambdaMain.run(function) { environment, _ in
         table: DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: configuration.tableName),
         recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: configuration.tableName),
         fleet: fleet,
-        channels: try AlertChannels.configured(configuration, aws: aws, includeTopic: true) {
+        routes: try AlertChannels.configured(configuration, aws: aws, includeTopic: true) {
             CurlHTTPClient(configuration: .fromEnvironment(environment))
         },
         prices: prices,

@@ -6,13 +6,25 @@ import Support
 public struct SNSMessage: Sendable, Equatable {
     public var subject: String?
     public var body: String
-    /// String message attributes (subscribers can filter on them).
-    public var attributes: [String: String]
+    /// Message attributes (subscribers' filter policies match on them).
+    public var attributes: [String: AttributeValue]
 
-    public init(subject: String? = nil, body: String, attributes: [String: String] = [:]) {
+    /// A message attribute's value: SNS's `String`, or `String.Array` (a filter policy matches when
+    /// any element does).
+    public enum AttributeValue: Sendable, Equatable {
+        case string(String)
+        case stringArray([String])
+    }
+
+    public init(subject: String? = nil, body: String, attributes: [String: AttributeValue] = [:]) {
         self.subject = subject
         self.body = body
         self.attributes = attributes
+    }
+
+    /// With string attributes only.
+    public init(subject: String? = nil, body: String, attributes: [String: String]) {
+        self.init(subject: subject, body: body, attributes: attributes.mapValues { .string($0) })
     }
 }
 
@@ -85,11 +97,23 @@ public final class SNSClient {
         return result
     }
 
-    /// `MessageAttributes.entry.N.Name`, `.Value.DataType`, `.Value.StringValue`, in name order.
-    static func attributeParameters(_ attributes: [String: String], prefix: String) -> [(String, String)] {
+    /// `MessageAttributes.entry.N.Name`, `.Value.DataType`, `.Value.StringValue`, in name order. A
+    /// `String.Array` travels as a JSON array in `StringValue`, as SNS defines it.
+    static func attributeParameters(_ attributes: [String: SNSMessage.AttributeValue], prefix: String) -> [(String, String)] {
         attributes.sorted { $0.key < $1.key }.enumerated().flatMap { index, attribute in
             let entry = "\(prefix).entry.\(index + 1)"
-            return [("\(entry).Name", attribute.key), ("\(entry).Value.DataType", "String"), ("\(entry).Value.StringValue", attribute.value)]
+            let (type, value): (String, String)
+            switch attribute.value {
+            case .string(let text):
+                (type, value) = ("String", text)
+            case .stringArray(let texts):
+                var writer = JSONWriter(capacity: 64)
+                writer.beginArray()
+                for text in texts { writer.string(text) }
+                writer.endArray()
+                (type, value) = ("String.Array", writer.text)
+            }
+            return [("\(entry).Name", attribute.key), ("\(entry).Value.DataType", type), ("\(entry).Value.StringValue", value)]
         }
     }
 }

@@ -11,6 +11,8 @@ public struct Alert: Sendable, Equatable {
         case overdue
         /// Stopped by instance-watch (`AUTO_STOP=on`).
         case stopped
+        /// Due to be stopped, but held back (the run's cap, busy, changed since the check).
+        case held
         case spotInterruption = "spot-warning"
         case rebalanceRecommendation = "rebalance-recommendation"
     }
@@ -32,6 +34,11 @@ public struct Alert: Sendable, Equatable {
     public var name: String?
     public var account: String?
     public var region: String
+    /// Who owns the instance (`Ownership`), as the tag or the routes name them; nil: nobody named.
+    public var owner: String?
+    /// Set when the owner's destination did not take the alert and it went to the default
+    /// destination instead: why, in words an operator can act on (never a secret).
+    public var undeliveredToOwner: String?
     /// A short title: `Instance running too long`.
     public var title: String
     /// One line for notifications: `Running too long: i-… (web) for 7h, limit 6h`.
@@ -63,9 +70,20 @@ public struct Alert: Sendable, Equatable {
 
     public static func == (lhs: Alert, rhs: Alert) -> Bool {
         lhs.kind == rhs.kind && lhs.instanceId == rhs.instanceId && lhs.name == rhs.name && lhs.account == rhs.account
+            && lhs.owner == rhs.owner && lhs.undeliveredToOwner == rhs.undeliveredToOwner
             && lhs.region == rhs.region && lhs.title == rhs.title && lhs.headline == rhs.headline && lhs.summary == rhs.summary
             && lhs.subject == rhs.subject && lhs.facts == rhs.facts && lhs.consoleURL == rhs.consoleURL
             && lhs.dated.label == rhs.dated.label && lhs.dated.time == rhs.dated.time && lhs.uptime == rhs.uptime
+    }
+
+    /// The same alert for the default destination, after the owner's did not take it: it says so first.
+    public func fallingBack(reason: String) -> Alert {
+        var alert = self
+        alert.undeliveredToOwner = reason
+        let note = "Not delivered to its owner \(owner ?? "(unknown)"): \(reason)"
+        alert.facts.insert(Fact("Undelivered", note), at: 0)
+        alert.headline = "[undelivered to \(owner ?? "its owner")] " + headline
+        return alert
     }
 
     /// The instance's page in the EC2 console of its own region.
@@ -90,6 +108,7 @@ extension Alert {
         if let cost { facts.append(Fact("Cost", cost)) }
         if let manager = instance.manager { facts.append(Fact("Managed by", manager)) }
         if let autoStop { facts.append(Fact("Auto-stop", autoStop)) }
+        if let owner = instance.owner { facts.append(Fact("Owner", owner)) }
         let stoppedAfter: Int? = if case .stopped(let after)? = instance.stop { after } else { nil }
         let headline: String
         let summary: String
@@ -105,9 +124,10 @@ extension Alert {
             subject = UptimeWording.fit(prefix: "instance-watch: \(instance.id)", name: instance.name,
                                         suffixes: [" running \(runningFor), limit \(UptimeWording.limitText(instance.limit))", " running \(runningFor)"])
         }
+        let held: Bool = if case .heldBack? = instance.stop { true } else { false }
         return Alert(
-            kind: stoppedAfter == nil ? .overdue : .stopped, instanceId: instance.id, name: instance.name, account: instance.account,
-            region: instance.region, title: "Instance running too long", headline: headline, summary: summary, subject: subject, facts: facts,
+            kind: stoppedAfter != nil ? .stopped : held ? .held : .overdue, instanceId: instance.id, name: instance.name, account: instance.account,
+            region: instance.region, owner: instance.owner, title: "Instance running too long", headline: headline, summary: summary, subject: subject, facts: facts,
             consoleURL: consoleURL(instanceId: instance.id, region: instance.region), dated: ("check of", now),
             uptime: Uptime(displayName: instance.displayName, type: instance.type, since: instance.since, runningFor: runningFor,
                            limit: instance.limit.explained, cost: cost, autoStop: autoStop, activity: instance.activity?.sentence)

@@ -10,6 +10,9 @@ public protocol AlertChannel {
     func send(each alerts: [Alert], deadline: Date) -> [AlertDeliveryFailure]
     /// One message for the run; nil when it was delivered.
     func send(digest: AlertDigest, deadline: Date) -> AlertDeliveryFailure?
+    /// A note for the default destination (the run's routing summary); nil when it was delivered.
+    /// The SNS topic, which gets every alert itself, takes none.
+    func send(note: AlertNote, deadline: Date) -> AlertDeliveryFailure?
 }
 
 /// Alerts a channel did not take, with a reason an operator can act on (never a secret).
@@ -19,6 +22,8 @@ public struct AlertDeliveryFailure: Error, CustomStringConvertible {
     public var description: String
     /// What the channel met, for an invocation that fails with it (its type names the failure).
     public var underlying: any Error
+    /// The channel's name (`Slack`), filled in by whoever sent through it.
+    public var channel: String?
 
     public init(instanceIds: [String], description: String, underlying: any Error) {
         self.instanceIds = instanceIds

@@ -1,28 +1,73 @@
 import FoundationEssentials
 import AWS
 import CurlHTTP
+import Support
 
-/// Every alert channel, registered in one place: what the configuration names becomes the list
-/// the functions send through, in the order alerts go out (e-mail, Slack, Teams). A new channel is
-/// a folder under `Channels/` and one line here.
+/// Every alert channel, registered in one place: what the configuration names becomes the routes
+/// the functions send through (the topic, each owner's destination, the default destination). A
+/// new channel is a folder under `Channels/` and a line here.
 public enum AlertChannels {
     /// - Parameters:
     ///   - includeTopic: the SNS topic is the checker's (the StateChangeHandler's warnings go to chat only).
     ///   - http: a new HTTP client for each webhook (one libcurl handle each).
     public static func configured(_ configuration: FunctionConfiguration, aws: AWSClient, includeTopic: Bool,
-                                  http: () -> any HTTPClient) throws -> [any AlertChannel] {
-        var channels: [any AlertChannel] = []
-        if includeTopic, let topicArn = configuration.topicArn {
-            channels.append(SNSAlertChannel(publisher: SNSClient(aws: aws), topicArn: topicArn))
+                                  http: () -> any HTTPClient) throws -> AlertRoutes {
+        let ssm = SSMClient(aws: aws)
+        let document = try configuration.routesParameter.map { try RoutesDocument.read(ssm: ssm, parameter: $0) }
+        let topic = includeTopic ? configuration.topicArn.map { SNSAlertChannel(publisher: SNSClient(aws: aws), topicArn: $0) } : nil
+
+        /// A destination of the routes document as channels: Slack, then Teams.
+        func channels(_ destination: RoutesDocument.Destination, place: String) throws -> [any AlertChannel] {
+            var channels: [any AlertChannel] = []
+            if let url = destination.slackWebhook {
+                channels.append(SlackAlertChannel(poster: SlackWebhookClient(webhookURL: url, http: http()), channel: destination.slackChannel))
+            } else if destination.slackChannel != nil {
+                throw ConfigurationError.invalidValue(variable: "ROUTES_PARAMETER", value: configuration.routesParameter, expected:
+                    "a routes document whose destinations can be reached: at \(place), slackChannel needs a slackWebhook beside it")
+            }
+            if let url = destination.teamsWebhook {
+                channels.append(TeamsAlertChannel(poster: TeamsWebhookClient(webhookURL: url, http: http())))
+            }
+            return channels
         }
-        if let source = configuration.slackWebhook {
-            let url = try source.resolve(ssm: SSMClient(aws: aws), parameterVariable: "SLACK_WEBHOOK_PARAMETER")
-            channels.append(SlackAlertChannel(poster: SlackWebhookClient(webhookURL: url, http: http()), channel: configuration.slackChannel))
+
+        // The default destination: the document's, else the function's own webhooks.
+        var fallback: [any AlertChannel] = []
+        if let destination = document?.defaultDestination {
+            fallback = try channels(destination, place: "default")
+        } else {
+            if let source = configuration.slackWebhook {
+                let url = try source.resolve(ssm: ssm, parameterVariable: "SLACK_WEBHOOK_PARAMETER")
+                fallback.append(SlackAlertChannel(poster: SlackWebhookClient(webhookURL: url, http: http()), channel: configuration.slackChannel))
+            }
+            if let source = configuration.teamsWebhook {
+                let url = try source.resolve(ssm: ssm, parameterVariable: "TEAMS_WEBHOOK_PARAMETER")
+                fallback.append(TeamsAlertChannel(poster: TeamsWebhookClient(webhookURL: url, http: http())))
+            }
         }
-        if let source = configuration.teamsWebhook {
-            let url = try source.resolve(ssm: SSMClient(aws: aws), parameterVariable: "TEAMS_WEBHOOK_PARAMETER")
-            channels.append(TeamsAlertChannel(poster: TeamsWebhookClient(webhookURL: url, http: http())))
+        var owners: [String: [any AlertChannel]] = [:]
+        for (owner, destination) in document?.owners ?? [:] {
+            owners[owner] = try channels(destination, place: "owners.\(owner)")
         }
-        return channels
+        let directEmail = configuration.sesFromAddress.map { from -> (String) -> any AlertChannel in
+            let sender = SESClient(aws: aws)
+            return { address in SESAlertChannel(sender: sender, from: from, to: address) }
+        }
+        return AlertRoutes(ownership: Ownership(tags: configuration.ownerTags, accounts: document?.accounts ?? [:]), topic: topic,
+                           owners: owners, fallback: fallback, directEmail: directEmail)
+    }
+}
+
+extension RoutesDocument {
+    /// The document in the SSM SecureString `parameter` names, read and checked once per cold start.
+    /// A bad one stops the function at start, naming the parameter and the place in the document.
+    public static func read(ssm: SSMClient, parameter: String) throws -> RoutesDocument {
+        let text = try ssm.getParameter(name: parameter, withDecryption: true, deadline: Date().addingTimeInterval(WebhookSource.lookUpBudget))
+        do {
+            return try parse(text)
+        } catch {
+            throw ConfigurationError.invalidValue(variable: "ROUTES_PARAMETER", value: parameter,
+                                                  expected: "a parameter holding a routes document (docs/configuration.md, \"Routing\"); its value, \(error)")
+        }
     }
 }

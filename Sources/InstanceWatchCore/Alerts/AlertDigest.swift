@@ -19,9 +19,11 @@ public struct AlertDigest: Sendable, Equatable {
     public var idleCost: String?
     /// The function's own clock when the check began.
     public var checkedAt: UTCDateTime
+    /// Whose instances these are, when the digest is one owner's; nil for the default destination's.
+    public var owner: String?
 
-    public static func uptime(_ overdue: [RunningInstance], now: UTCDateTime) -> AlertDigest {
-        let count = overdue.count == 1 ? "1 instance" : "\(overdue.count) instances"
+    public static func uptime(_ overdue: [RunningInstance], now: UTCDateTime, owner: String? = nil) -> AlertDigest {
+        let count = (overdue.count == 1 ? "1 instance" : "\(overdue.count) instances") + (owner.map { " of \($0)" } ?? "")
         // Idle first: they are what a reader can stop without asking anyone. The order is stable,
         // so each part stays longest-running first; the longest overall still heads the subject.
         let ordered = overdue.filter { $0.activity?.isIdle == true } + overdue.filter { $0.activity?.isIdle != true }
@@ -34,7 +36,7 @@ public struct AlertDigest: Sendable, Equatable {
         return AlertDigest(
             alerts: ordered.map { Alert.uptime($0, now: now) }, title: "\(count) running too long",
             headline: "\(count) running too long\(longestText)", subject: subject,
-            totalCost: UptimeWording.totalCostText(overdue, now), idleCost: Self.idleCost(overdue), checkedAt: now
+            totalCost: UptimeWording.totalCostText(overdue, now), idleCost: Self.idleCost(overdue), checkedAt: now, owner: owner
         )
     }
 

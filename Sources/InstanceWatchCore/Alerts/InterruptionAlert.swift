@@ -19,7 +19,7 @@ public enum InterruptionAlert {
         case failed(reason: String)
     }
 
-    public static func alert(kind: Kind, warning: EC2Event.InterruptionWarning, lookUp: LookUp) -> Alert {
+    public static func alert(kind: Kind, warning: EC2Event.InterruptionWarning, lookUp: LookUp, owner: String? = nil) -> Alert {
         let instance: EC2Instance? = if case .found(let found) = lookUp { found } else { nil }
         let unknown: String = if case .failed(let reason) = lookUp { "unknown (look-up failed: \(reason))" } else { "unknown" }
         let name = instance.map { $0.name ?? "(no Name tag)" } ?? unknown
@@ -34,15 +34,16 @@ public enum InterruptionAlert {
         case .rebalanceRecommendation:
             headline = "Rebalance recommendation: \(warning.instanceId) (\(instance?.name ?? "no Name tag")) is at elevated risk of Spot interruption"
         }
-        let facts = [
+        var facts = [
             ("Account", warning.account), ("ARN", arn), ("Instance ID", warning.instanceId), ("Name", name),
             ("Private IP", instance?.privateIPAddress ?? unknown), ("Type", instance?.type ?? unknown),
             ("Zone", instance?.availabilityZone ?? unknown), ("Lifecycle", instance.map { $0.isSpot ? "Spot" : "On-Demand" } ?? unknown),
             ("Action", action), ("When", when),
         ].map { Alert.Fact($0.0, $0.1) }
+        if let owner { facts.append(Alert.Fact("Owner", owner)) }
         return Alert(
             kind: kind == .spotInterruption ? .spotInterruption : .rebalanceRecommendation, instanceId: warning.instanceId,
-            name: instance?.name, account: warning.account.isEmpty ? nil : warning.account, region: warning.region,
+            name: instance?.name, account: warning.account.isEmpty ? nil : warning.account, region: warning.region, owner: owner,
             title: kind == .spotInterruption ? "Spot interruption warning" : "Rebalance recommendation",
             headline: headline, summary: headline + ".",
             subject: UptimeWording.fit(prefix: "instance-watch: \(kind == .spotInterruption ? "Spot interruption" : "rebalance recommendation") \(warning.instanceId)",

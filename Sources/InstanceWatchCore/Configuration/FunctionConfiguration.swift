@@ -79,6 +79,12 @@ public struct FunctionConfiguration: Sendable, Equatable {
     /// `AUTO_STOP_REQUIRE_IDLE`: a busy or unknown instance is held back, not stopped.
     public var autoStopRequiresIdle = true
     public var managedInstances = ManagedInstancesPolicy.skip
+    /// `OWNER_TAGS`: the tags naming an instance's owner, the first present wins.
+    public var ownerTags = Ownership.defaultTags
+    /// `ROUTES_PARAMETER`: the SSM SecureString holding the routes document.
+    public var routesParameter: String?
+    /// `SES_FROM_ADDRESS`: the verified sender of direct e-mail to owners whose tag is an address.
+    public var sesFromAddress: String?
 
     public init() {}
 
@@ -107,9 +113,12 @@ public struct FunctionConfiguration: Sendable, Equatable {
         ("IDLE_LOOKBACK", "idle is judged over the uptime, capped at this duration (default 14d)"),
         ("AUTO_STOP_REQUIRE_IDLE", "true or false: a busy or unknown instance past its stop-after is held back, not stopped (default true)"),
         ("MANAGED_INSTANCES", "skip or alert: instances of Auto Scaling, EKS, Karpenter, Spot/EC2 Fleet, EMR, Cloud9, never stopped either way (default skip)"),
+        ("OWNER_TAGS", "comma-separated tags naming an instance's owner, the first present wins (default \(Ownership.defaultTags.joined(separator: ",")))"),
+        ("ROUTES_PARAMETER", "name of an SSM SecureString holding the routes document (owner or account to destinations), read once per cold start"),
+        ("SES_FROM_ADDRESS", "verified SES sender: owners whose tag is an e-mail address get their alerts directly"),
         ("CHECK_CONCURRENCY", "how many account/region pairs the checker reconciles at once, 1 to 64 (default \(defaultCheckConcurrency))"),
         ("AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN", "as in the AWS SDKs"),
-        ("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _SNS, _EC2, _SSM, _STS, _PRICING", "endpoint overrides, as in the AWS SDKs"),
+        ("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _SNS, _EC2, _SSM, _STS, _PRICING, _CLOUDWATCH, _SES", "endpoint overrides, as in the AWS SDKs"),
         ("AWS_LAMBDA_LOG_FORMAT, AWS_LAMBDA_LOG_LEVEL", "Text or JSON log lines; TRACE, DEBUG, INFO, WARN, ERROR, FATAL"),
         ("SSL_CERT_FILE", "CA bundle for TLS (default: Amazon Linux's or Debian's)"),
     ]
@@ -241,6 +250,21 @@ public struct FunctionConfiguration: Sendable, Equatable {
             default: throw .invalidValue(variable: "PRICING", value: pricing, expected: "on or off")
             }
         }
+        if let tags = value("OWNER_TAGS") {
+            let list = Self.list(tags)
+            if let bad = list.first(where: { $0.utf8.count > 128 }) {
+                throw .invalidValue(variable: "OWNER_TAGS", value: String(bad.prefix(40)) + "…", expected: "comma-separated tag keys of at most 128 characters")
+            }
+            guard !list.isEmpty else { throw .invalidValue(variable: "OWNER_TAGS", value: tags, expected: "comma-separated tag keys such as owner,team") }
+            configuration.ownerTags = list
+        }
+        configuration.routesParameter = value("ROUTES_PARAMETER")
+        if let from = value("SES_FROM_ADDRESS") {
+            guard Ownership.isEmailAddress(from) else {
+                throw .invalidValue(variable: "SES_FROM_ADDRESS", value: String(from.prefix(80)), expected: "an e-mail address SES has verified, such as instance-watch@example.com")
+            }
+            configuration.sesFromAddress = from
+        }
         if !configuration.watchedAccounts.isEmpty && configuration.memberRoleName == nil {
             throw .missingVariable("MEMBER_ROLE_NAME", hint: "WATCHED_ACCOUNTS names other accounts; set MEMBER_ROLE_NAME to the role to assume in them")
         }
@@ -268,8 +292,8 @@ public struct FunctionConfiguration: Sendable, Equatable {
 
     /// The UptimeChecker exists to tell someone: with no channel at all it would go quiet.
     public func requireAlertChannel() throws(ConfigurationError) {
-        guard topicArn == nil && slackWebhook == nil && teamsWebhook == nil else { return }
-        throw .missingVariable("TOPIC_ARN", hint: "set TOPIC_ARN, SLACK_WEBHOOK_URL or SLACK_WEBHOOK_PARAMETER, or TEAMS_WEBHOOK_URL or TEAMS_WEBHOOK_PARAMETER: with none of them, nobody hears about long-running instances")
+        guard topicArn == nil && slackWebhook == nil && teamsWebhook == nil && routesParameter == nil else { return }
+        throw .missingVariable("TOPIC_ARN", hint: "set TOPIC_ARN, SLACK_WEBHOOK_URL or SLACK_WEBHOOK_PARAMETER, TEAMS_WEBHOOK_URL or TEAMS_WEBHOOK_PARAMETER, or ROUTES_PARAMETER: with none of them, nobody hears about long-running instances")
     }
 
     private static func isValidTableName(_ name: String) -> Bool {

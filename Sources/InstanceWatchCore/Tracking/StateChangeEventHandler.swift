@@ -29,19 +29,23 @@ public struct StateChangeEventHandler: LambdaHandler {
         public static let staleEvents = "StaleEvents"
         public static let interruptionWarnings = "InterruptionWarnings"
         public static let slackFailures = "SlackFailures"
+        public static let routedAlerts = UptimeCheckHandler.Metric.routedAlerts
+        public static let routeFailures = UptimeCheckHandler.Metric.routeFailures
     }
 
-    public static let metricNames = [Metric.stateChangesRecorded, Metric.staleEvents, Metric.interruptionWarnings, Metric.slackFailures]
+    public static let metricNames = [Metric.stateChangesRecorded, Metric.staleEvents, Metric.interruptionWarnings, Metric.slackFailures,
+                                     Metric.routedAlerts, Metric.routeFailures]
 
     let recorder: any InstanceStateRecording
     let instances: any InstanceLookingUp
-    /// Where warnings go (`AlertChannels`, without the uptime topic).
-    let channels: [any AlertChannel]
+    /// Where warnings go (`AlertChannels`, without the uptime topic): the instance's owner's
+    /// destination, else the default one.
+    let routes: AlertRoutes
 
-    public init(recorder: any InstanceStateRecording, instances: any InstanceLookingUp, channels: [any AlertChannel]) {
+    public init(recorder: any InstanceStateRecording, instances: any InstanceLookingUp, routes: AlertRoutes) {
         self.recorder = recorder
         self.instances = instances
-        self.channels = channels
+        self.routes = routes
     }
 
     public func handle(_ event: Data, context: LambdaContext) throws -> StateChangeResult {
@@ -67,7 +71,7 @@ public struct StateChangeEventHandler: LambdaHandler {
 
     private func alert(_ kind: InterruptionAlert.Kind, _ warning: EC2Event.InterruptionWarning, detailType: String, context: LambdaContext) throws -> StateChangeResult {
         context.metrics.count(Metric.interruptionWarnings)
-        guard !channels.isEmpty else {
+        guard !routes.isEmpty else {
             context.logger.warning("\(detailType) for \(warning.instanceId), but no Slack or Teams webhook is configured: nobody is told")
             return StateChangeResult(action: .ignored, instanceId: warning.instanceId, detailType: detailType, reason: "no Slack or Teams webhook configured")
         }
@@ -86,17 +90,22 @@ public struct StateChangeEventHandler: LambdaHandler {
             context.logger.warning("look-up of \(warning.instanceId) failed, alerting with the event's details: \(error)")
             lookUp = .failed(reason: Self.shortReason(error))
         }
-        // Every channel is tried; the invocation fails with the first failure, so EventBridge retries it.
-        let alert = InterruptionAlert.alert(kind: kind, warning: warning, lookUp: lookUp)
-        let failures = channels.flatMap { channel in
-            channel.send(each: [alert], deadline: context.workDeadline).map { (channel: channel.name, failure: $0) }
+        // The owner from the instance's tags (when the look-up found it), else from its account's route.
+        let tags: [String: String] = if case .found(let instance) = lookUp { instance.tags } else { [:] }
+        let owner = routes.ownership.owner(tags: tags, account: warning.account.isEmpty ? nil : warning.account)
+        let alert = InterruptionAlert.alert(kind: kind, warning: warning, lookUp: lookUp, owner: owner)
+        // An owner's destination that fails hands the warning to the default destination; only a
+        // warning that reached nobody fails the invocation, so EventBridge retries it.
+        let outcome = AlertRouter(routes: routes).deliver([alert], form: .each, summaryAt: nil, deadline: context.workDeadline)
+        context.metrics.count(Metric.routedAlerts, by: outcome.routed)
+        context.metrics.count(Metric.routeFailures, by: outcome.routeFailures)
+        for problem in outcome.problems { context.logger.warning("\(problem)") }
+        if let first = outcome.failures.first {
+            if outcome.failures.contains(where: { $0.channel == "Slack" }) { context.metrics.count(Metric.slackFailures) }
+            for failure in outcome.failures { context.logger.error("\(failure)") }
+            throw first.underlying
         }
-        if let first = failures.first {
-            if failures.contains(where: { $0.channel == "Slack" }) { context.metrics.count(Metric.slackFailures) }
-            for failure in failures { context.logger.error("\(failure.failure)") }
-            throw first.failure.underlying
-        }
-        context.logger.info("\(detailType) for \(warning.instanceId) posted to \(channels.map(\.name).joined(separator: " and "))")
+        context.logger.info("\(detailType) for \(warning.instanceId) sent\(owner.map { " for owner \($0)" } ?? "") through \(routes.described)")
         return StateChangeResult(action: .slackNotified, instanceId: warning.instanceId, eventTime: warning.time.extendedISO8601, detailType: detailType)
     }
 

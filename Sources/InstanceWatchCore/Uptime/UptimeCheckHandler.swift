@@ -26,19 +26,24 @@ public struct UptimeCheckHandler: LambdaHandler {
         public static let stopFailures = "StopFailures"
         /// Overdue instances CloudWatch shows idle.
         public static let instancesIdle = "InstancesIdle"
+        /// Alerts delivered to their owner's own destination.
+        public static let routedAlerts = "RoutedAlerts"
+        /// Alerts an owner's destination did not take (they went to the default destination).
+        public static let routeFailures = "RouteFailures"
         public static let checksCompleted = "ChecksCompleted"
     }
 
     public static let metricNames = [
         Metric.recordsScanned, Metric.instancesRunning, Metric.instancesOverdue, Metric.alertsSent, Metric.alertFailures,
-        Metric.recordsRepaired, Metric.instancesStopped, Metric.stopFailures, Metric.instancesIdle, Metric.checksCompleted,
+        Metric.recordsRepaired, Metric.instancesStopped, Metric.stopFailures, Metric.instancesIdle, Metric.routedAlerts, Metric.routeFailures,
+        Metric.checksCompleted,
     ]
 
     let table: any UptimeTable
     let recorder: any InstanceStateRecording
     let fleet: any FleetInventory
-    /// Where alerts go (`AlertChannels`): each renders them its own way.
-    let channels: [any AlertChannel]
+    /// Where alerts go (`AlertChannels`): the topic, each owner's destination, the default one.
+    let routes: AlertRoutes
     /// Where prices come from (`PRICING=on`); nil leaves them out of the alerts.
     let prices: Prices?
 
@@ -59,12 +64,12 @@ public struct UptimeCheckHandler: LambdaHandler {
     /// - Parameters:
     ///   - fleet: EC2 in every account and region the check watches (`EC2Fleet`).
     ///   - region: the function's own region.
-    public init(table: any UptimeTable, recorder: any InstanceStateRecording, fleet: any FleetInventory, channels: [any AlertChannel],
+    public init(table: any UptimeTable, recorder: any InstanceStateRecording, fleet: any FleetInventory, routes: AlertRoutes,
                 prices: Prices?, configuration: FunctionConfiguration, region: String, clock: @escaping () -> Date) {
         self.table = table
         self.recorder = recorder
         self.fleet = fleet
-        self.channels = channels
+        self.routes = routes
         self.prices = prices
         self.configuration = configuration
         self.region = region
@@ -159,7 +164,11 @@ public struct UptimeCheckHandler: LambdaHandler {
         result.notifiedInstanceIds = delivery.notified
         result.notified = delivery.notified.count
         result.notifiedRecently = delivery.notifiedRecently
+        result.routed = delivery.routed
+        result.problems += delivery.problems
         failures += delivery.failures
+        context.metrics.set(Metric.routedAlerts, to: delivery.routedAlerts)
+        context.metrics.set(Metric.routeFailures, to: delivery.routeFailures)
         for id in delivery.notified {
             guard let stoppedAt = announcementsDue[id] else { continue }
             do {
@@ -222,6 +231,12 @@ public struct UptimeCheckHandler: LambdaHandler {
         var failures: [String] = []
         /// Overdue instances some channel did not take (or whose claim could not be made).
         var undelivered = 0
+        /// Alerts per destination (`payments`, `default`), when alerts are routed by owner.
+        var routed: [String: Int]?
+        var routedAlerts = 0
+        var routeFailures = 0
+        /// Owners' destinations that failed while the default destination took their alerts.
+        var problems: [String] = []
     }
 
     /// Claims (with an interval), sends through every channel, and gives back the claims of alerts
@@ -259,21 +274,22 @@ public struct UptimeCheckHandler: LambdaHandler {
 
         let sendDeadline = deadline.addingTimeInterval(-Self.releaseReserve)
         due = priced(due, ownAccount: ownAccount, deadline: sendDeadline, logger: logger)
-        var undelivered = Set<String>()
+        for index in due.indices { due[index].owner = routes.ownership.owner(tags: due[index].tags, account: due[index].account) }
         let allIds = due.map(\.id)
         // The alerts are built once; every channel renders the same facts.
-        let failures: [AlertDeliveryFailure]
-        switch configuration.notifyMode {
-        case .each:
-            let alerts = due.map { Alert.uptime($0, now: now) }
-            failures = channels.flatMap { $0.send(each: alerts, deadline: sendDeadline) }
-        case .digest:
-            let digest = AlertDigest.uptime(due, now: now)
-            failures = channels.compactMap { $0.send(digest: digest, deadline: sendDeadline) }
+        let instances = Dictionary(due.map { ($0.id, $0) }) { first, _ in first }
+        let form: AlertRouter.Form = switch configuration.notifyMode {
+        case .each: .each
+        case .digest: .digest { alerts, owner in AlertDigest.uptime(alerts.compactMap { instances[$0.instanceId] }, now: now, owner: owner) }
         }
-        for failure in failures {
-            undelivered.formUnion(failure.instanceIds)
-            delivery.failures.append(failure.description)
+        let outcome = AlertRouter(routes: routes).deliver(due.map { Alert.uptime($0, now: now) }, form: form, summaryAt: now, deadline: sendDeadline)
+        let undelivered = outcome.undelivered
+        delivery.failures += outcome.failures.map(\.description)
+        delivery.problems = outcome.problems
+        delivery.routedAlerts = outcome.routed
+        delivery.routeFailures = outcome.routeFailures
+        if routes.routesByOwner {
+            delivery.routed = outcome.counts.reduce(into: [:]) { counts, count in counts[count.destination, default: 0] += count.alerts }
         }
         for id in allIds where undelivered.contains(id) {
             guard let claim = claims[id] else { continue }
@@ -284,7 +300,8 @@ public struct UptimeCheckHandler: LambdaHandler {
             }
         }
         delivery.notified = allIds.filter { !undelivered.contains($0) }
-        delivery.undelivered += undelivered.count
+        // AlertFailures counts alerts lost this run; those an owner missed but the default took are RouteFailures.
+        delivery.undelivered += Set(outcome.failures.flatMap(\.instanceIds)).count
         return delivery
     }
 

@@ -22,6 +22,10 @@ public struct RunningInstance: Sendable, Equatable {
     public var stopAfter: Int?
     /// EC2 refused to stop it before, since it last started: it is not asked again.
     public var stopRefused = false
+    /// Its tags as EC2 gave them (empty when EC2 did not describe it): who owns it comes from them.
+    public var tags: [String: String] = [:]
+    /// Who owns it (`Ownership`: a tag, else its account's route); set before alerts are written.
+    public var owner: String?
     /// What manages (and would replace) it, from its tags: such an instance is never stopped.
     public var manager: String?
     /// Its LaunchTime as EC2 gave it: a stop goes ahead only if EC2 still gives the same one.
@@ -270,6 +274,7 @@ public struct UptimeCheckPlan: Sendable, Equatable {
             running.zone = instance.availabilityZone
             running.isSpot = instance.isSpot
             running.manager = ManagedInstances.manager(tags: instance.tags)
+            running.tags = instance.tags
             running.launchTime = instance.launchTime
             if autoStop {
                 let (stopAfter, stopProblem) = UptimePolicy.stopAfter(tags: instance.tags)

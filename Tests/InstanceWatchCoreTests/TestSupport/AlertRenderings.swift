@@ -47,11 +47,9 @@ extension InterruptionAlert {
 }
 
 extension UptimeCheckHandler {
-    /// The channels the handler tests fake: an SNS publisher and a Slack poster.
-    static func channels(sns: (publisher: any TopicPublishing, topicArn: String)?, slack: (any SlackPosting)?) -> [any AlertChannel] {
-        var channels: [any AlertChannel] = []
-        if let sns { channels.append(SNSAlertChannel(publisher: sns.publisher, topicArn: sns.topicArn)) }
-        if let slack { channels.append(SlackAlertChannel(poster: slack, channel: nil)) }
-        return channels
+    /// The routes the handler tests fake: an SNS publisher for the topic and a Slack poster for the default destination.
+    static func channels(sns: (publisher: any TopicPublishing, topicArn: String)?, slack: (any SlackPosting)?) -> AlertRoutes {
+        AlertRoutes(topic: sns.map { SNSAlertChannel(publisher: $0.publisher, topicArn: $0.topicArn) },
+                    fallback: slack.map { [SlackAlertChannel(poster: $0, channel: nil)] } ?? [])
     }
 }

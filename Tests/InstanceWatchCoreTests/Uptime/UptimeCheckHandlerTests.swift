@@ -130,7 +130,7 @@ struct UptimeCheckHandlerTests {
         settings(&configuration)
         return UptimeCheckHandler(
             table: table, recorder: recorder, fleet: FakeFleet([AccountRegion(account: "123456789012", region: "eu-west-1"): inventory]),
-            channels: UptimeCheckHandler.channels(sns: (publisher: publisher, topicArn: "arn:aws:sns:eu-west-1:123456789012:alerts"), slack: slack),
+            routes: UptimeCheckHandler.channels(sns: (publisher: publisher, topicArn: "arn:aws:sns:eu-west-1:123456789012:alerts"), slack: slack),
             prices: nil, configuration: configuration, region: "eu-west-1", clock: { Self.clock.date }
         )
     }

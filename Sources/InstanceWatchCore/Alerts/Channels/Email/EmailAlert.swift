@@ -44,6 +44,11 @@ public enum EmailAlert {
                 number += 1
                 lines.append("\(number). \(alert.instanceId) (\(uptime.displayName)), \(uptime.type ?? "type unknown"), \(alert.region)")
                 lines.append("   running for \(uptime.runningFor) since \(uptime.since.extendedISO8601); limit \(uptime.limit)")
+                if let reason = alert.undeliveredToOwner {
+                    lines.append("   NOT DELIVERED to its owner \(alert.owner ?? "(unknown)"): \(reason)")
+                } else if let owner = alert.owner {
+                    lines.append("   owner \(owner)")
+                }
                 if let activity = uptime.activity { lines.append("   \(activity)") }
                 if let cost = uptime.cost { lines.append("   cost: \(cost)") }
                 if let stop = uptime.autoStop { lines.append("   \(stop)") }

@@ -32,4 +32,13 @@ public struct SlackAlertChannel: AlertChannel {
             return AlertDeliveryFailure(instanceIds: ids, description: "Slack digest of \(AlertDeliveryFailure.listed(ids)) not delivered: \(error)", underlying: error)
         }
     }
+
+    public func send(note: AlertNote, deadline: Date) -> AlertDeliveryFailure? {
+        do {
+            try poster.post(SlackAlertMessage.message(note, channel: channel), deadline: deadline)
+            return nil
+        } catch {
+            return AlertDeliveryFailure(instanceIds: [], description: "Slack note \"\(note.title)\" not delivered: \(error)", underlying: error)
+        }
+    }
 }

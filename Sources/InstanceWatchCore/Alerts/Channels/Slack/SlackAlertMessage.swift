@@ -15,7 +15,7 @@ public enum SlackAlertMessage {
 
     public static func color(_ kind: Alert.Kind) -> String {
         switch kind {
-        case .overdue, .stopped: return uptimeColor
+        case .overdue, .stopped, .held: return uptimeColor
         case .spotInterruption: return spotColor
         case .rebalanceRecommendation: return rebalanceColor
         }
@@ -55,6 +55,11 @@ public enum SlackAlertMessage {
                 let link = "<\(alert.consoleURL)|\(SlackMessage.escape(alert.instanceId))>"
                 let details = [uptime.displayName, uptime.type ?? "type unknown", alert.region].map(SlackMessage.escape).joined(separator: " · ")
                 var text = "*\(link)*  \(details)\nrunning for *\(uptime.runningFor)* since \(uptime.since.extendedISO8601) · limit \(SlackMessage.escape(uptime.limit))"
+                if let reason = alert.undeliveredToOwner {
+                    text += "\n:warning: not delivered to its owner \(SlackMessage.escape(alert.owner ?? "(unknown)")): \(SlackMessage.escape(reason))"
+                } else if let owner = alert.owner {
+                    text += "\nowner \(SlackMessage.escape(owner))"
+                }
                 if let activity = uptime.activity { text += "\n\(SlackMessage.escape(activity))" }
                 if let cost = uptime.cost { text += "\n\(SlackMessage.escape(cost))" }
                 if let stop = uptime.autoStop { text += "\n\(SlackMessage.escape(stop))" }
@@ -71,6 +76,15 @@ public enum SlackAlertMessage {
             text: headline, channel: channel,
             attachments: [SlackMessage.Attachment(color: uptimeColor, fallback: headline, blocks: blocks)]
         )
+    }
+
+    /// A note: its title and lines, in the calm colour of an early signal.
+    public static func message(_ note: AlertNote, channel: String?) -> SlackMessage {
+        let title = SlackMessage.escape(note.title)
+        let blocks: [SlackMessage.Block] = [.section("*\(title)*\n" + note.lines.map(SlackMessage.escape).joined(separator: "\n")),
+                                            .context("instance-watch · check of \(note.checkedAt.extendedISO8601)")]
+        return SlackMessage(text: title, channel: channel,
+                            attachments: [SlackMessage.Attachment(color: rebalanceColor, fallback: title, blocks: blocks)])
     }
 
     static func footer(_ alert: Alert) -> String {

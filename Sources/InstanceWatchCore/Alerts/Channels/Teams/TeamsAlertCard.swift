@@ -37,6 +37,11 @@ public enum TeamsAlertCard {
                     TeamsMessage.Fact(title: "Running for", value: "\(uptime.runningFor) since \(uptime.since.extendedISO8601)"),
                     TeamsMessage.Fact(title: "Limit", value: TeamsMessage.escape(uptime.limit)),
                 ]
+                if let reason = alert.undeliveredToOwner {
+                    facts.append(TeamsMessage.Fact(title: "Undelivered", value: TeamsMessage.escape("not delivered to its owner \(alert.owner ?? "(unknown)"): \(reason)")))
+                } else if let owner = alert.owner {
+                    facts.append(TeamsMessage.Fact(title: "Owner", value: TeamsMessage.escape(owner)))
+                }
                 if let activity = uptime.activity { facts.append(TeamsMessage.Fact(title: "Activity", value: TeamsMessage.escape(activity))) }
                 if let cost = uptime.cost { facts.append(TeamsMessage.Fact(title: "Cost", value: TeamsMessage.escape(cost))) }
                 if let stop = uptime.autoStop { facts.append(TeamsMessage.Fact(title: "Auto-stop", value: TeamsMessage.escape(stop))) }
@@ -48,6 +53,12 @@ public enum TeamsAlertCard {
         if digest.alerts.count > listed { body.append(.text("…and \(digest.alerts.count - listed) more, not listed here.")) }
         body.append(.text(footer(("check of", digest.checkedAt)), style: .subtle))
         return TeamsMessage(card: TeamsMessage.AdaptiveCard(body: body, actions: [], fallbackText: TeamsMessage.escape(digest.headline)))
+    }
+
+    public static func message(_ note: AlertNote) -> TeamsMessage {
+        let body: [TeamsMessage.Element] = [.text(TeamsMessage.escape(note.title), style: .heading)]
+            + note.lines.map { .text(TeamsMessage.escape($0)) } + [.text(footer(("check of", note.checkedAt)), style: .subtle)]
+        return TeamsMessage(card: TeamsMessage.AdaptiveCard(body: body, actions: [], fallbackText: TeamsMessage.escape(note.title)))
     }
 
     static func footer(_ dated: (label: String, time: UTCDateTime)) -> String {

@@ -34,4 +34,13 @@ public struct TeamsAlertChannel: AlertChannel {
             return AlertDeliveryFailure(instanceIds: ids, description: "Teams digest of \(AlertDeliveryFailure.listed(ids)) not delivered: \(error)", underlying: error)
         }
     }
+
+    public func send(note: AlertNote, deadline: Date) -> AlertDeliveryFailure? {
+        do {
+            try poster.post(TeamsAlertCard.message(note), deadline: deadline)
+            return nil
+        } catch {
+            return AlertDeliveryFailure(instanceIds: [], description: "Teams note \"\(note.title)\" not delivered: \(error)", underlying: error)
+        }
+    }
 }

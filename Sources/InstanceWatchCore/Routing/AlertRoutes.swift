@@ -1,0 +1,51 @@
+import FoundationEssentials
+
+/// Where alerts go, owner by owner: the channels the routes document names for each owner, an
+/// owner's own address (direct e-mail through SES), the default destination for the rest, and the
+/// SNS topic, which gets every alert. Built once per cold start (`AlertChannels.configured`).
+public struct AlertRoutes {
+    /// Who owns an instance: its owner tags, else its account's route.
+    public var ownership: Ownership
+    /// Every alert, with the attributes subscribers filter on; nil without `TOPIC_ARN` (and for the
+    /// StateChangeHandler, whose warnings go to chat).
+    public var topic: (any AlertChannel)?
+    /// Owner, lower-cased → the channels of its destination.
+    public var owners: [String: [any AlertChannel]]
+    /// The default destination: instances without an owner, or whose owner has no route; and an
+    /// owner's alerts that its destination did not take.
+    public var fallback: [any AlertChannel]
+    /// `SES_FROM_ADDRESS` set: the channel that mails an owner whose name is an address.
+    public var directEmail: ((String) -> any AlertChannel)?
+
+    public init(ownership: Ownership = Ownership(), topic: (any AlertChannel)? = nil, owners: [String: [any AlertChannel]] = [:],
+                fallback: [any AlertChannel], directEmail: ((String) -> any AlertChannel)? = nil) {
+        self.ownership = ownership
+        self.topic = topic
+        self.owners = owners
+        self.fallback = fallback
+        self.directEmail = directEmail
+    }
+
+    /// Whether any alert can go anywhere but the default destination: then the default destination
+    /// also hears what went where.
+    public var routesByOwner: Bool { !owners.isEmpty || directEmail != nil }
+
+    /// No channel at all: nobody would be told.
+    public var isEmpty: Bool { topic == nil && fallback.isEmpty && !routesByOwner }
+
+    /// The owner's own destination (its route, its address), or nil for the default destination.
+    public func destination(for owner: String?) -> [any AlertChannel]? {
+        guard let owner else { return nil }
+        var channels = owners[owner.lowercased()] ?? []
+        if let directEmail, Ownership.isEmailAddress(owner) { channels.append(directEmail(owner)) }
+        return channels.isEmpty ? nil : channels
+    }
+
+    /// The channels' names, for a log line: `SNS, Slack (default), 2 owners' destinations`.
+    public var described: String {
+        var parts = (topic.map { [$0.name] } ?? []) + fallback.map { "\($0.name) (default)" }
+        if !owners.isEmpty { parts.append(owners.count == 1 ? "1 owner's destination" : "\(owners.count) owners' destinations") }
+        if directEmail != nil { parts.append("SES to owners' addresses") }
+        return parts.isEmpty ? "no channel" : parts.joined(separator: ", ")
+    }
+}
