@@ -19,6 +19,7 @@ The test queues what the next requests get, then the client under test calls it:
                        instance launched that many seconds earlier than they do (the instance's own number, else
                        "seconds"), so a function that reads its own clock sees instances that have run for
                        hours: the tests' way of making time pass without a clock hook in the product
+  POST /test/clear    empties the queue (steps with "always" included)
   GET  /test/requests  every request received (method, path, headers, body), in order
 With --serialize, forwarded requests pass one at a time (a store whose conditional writes are atomic,
 which moto's server is not under concurrent requests).
@@ -70,6 +71,10 @@ class Handler(PeerHandler):
         if self.path == "/test/script":
             with LOCK:
                 QUEUE.extend(json.loads(body))
+            return self.answer(200, "{}")
+        if self.path == "/test/clear":
+            with LOCK:
+                QUEUE.clear()
             return self.answer(200, "{}")
         if self.path == "/test/age":
             with LOCK:

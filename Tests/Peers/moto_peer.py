@@ -33,6 +33,12 @@ every running instance of its region takes a region of its own.
                                                         allowed exactly these actions (made in moto's
                                                         IAM backend directly: there is nobody to sign as yet)
   {"op": "put_parameter", "name": ..., "value": ..., "type": "SecureString"}
+  {"op": "subscribe_queue", "topic": ..., "name": ..., "filter": {...}}   an SQS queue subscribed to the topic with
+                                                        that filter policy (on message attributes) -> {"queue_url"}
+  {"op": "queue_messages", "queue_url": ...}            every SNS notification the queue holds, received and deleted:
+                                                        -> {"messages": [{"subject", "message", "attributes"}]}
+  {"op": "ses_verify", "address": ...}                  a verified SES identity
+  {"op": "ses_messages"}                                every e-mail moto's SES sent: -> {"messages": [{"source", "to", "subject", "body"}]}
   {"op": "assume_role", "name": ..., "actions": [...]}   a role allowed exactly these actions, assumed:
                                                         -> {"access_key_id", "secret_access_key", "session_token"}
      moto enforces a role's actions, not its resources (it matches every request against Resource "*"),
@@ -51,6 +57,7 @@ import boto3  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 from moto.iam.models import iam_backends  # noqa: E402
 from moto.sns.models import sns_backends  # noqa: E402
+from moto.ses.models import ses_backends  # noqa: E402
 
 REGION = "eu-west-1"
 
@@ -97,7 +104,7 @@ def main():
                 credentials = member_keys.get(account) or member_credentials(account)
                 member_keys[account] = credentials
             session = dict(endpoint_url=url, region_name=region, **credentials)
-            clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm", "iam", "sts", "autoscaling", "cloudwatch")}
+            clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm", "iam", "sts", "autoscaling", "cloudwatch", "sqs", "ses")}
             clients["dynamodb-resource"] = boto3.resource("dynamodb", **session)
             regions[(region, account)] = clients
         return regions[(region, account)]
@@ -250,6 +257,35 @@ def run(command, clients, url):
     if op == "terminate_instances":
         clients["ec2"].terminate_instances(InstanceIds=command["ids"])
         return {}
+    if op == "subscribe_queue":
+        queue_url = clients["sqs"].create_queue(QueueName=command["name"])["QueueUrl"]
+        queue_arn = clients["sqs"].get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        clients["sns"].subscribe(TopicArn=command["topic"], Protocol="sqs", Endpoint=queue_arn,
+                                 Attributes={"FilterPolicy": json.dumps(command["filter"])})
+        return {"queue_url": queue_url}
+    if op == "queue_messages":
+        messages = []
+        while True:
+            batch = clients["sqs"].receive_message(QueueUrl=command["queue_url"], MaxNumberOfMessages=10).get("Messages", [])
+            if not batch:
+                return {"messages": messages}
+            for message in batch:
+                notification = json.loads(message["Body"])
+                messages.append({"subject": notification.get("Subject"), "message": notification.get("Message"),
+                                 "attributes": {name: value.get("Value") for name, value in notification.get("MessageAttributes", {}).items()}})
+                clients["sqs"].delete_message(QueueUrl=command["queue_url"], ReceiptHandle=message["ReceiptHandle"])
+    if op == "ses_verify":
+        clients["ses"].verify_email_identity(EmailAddress=command["address"])
+        return {}
+    if op == "ses_messages":
+        messages = []
+        for account_backends in ses_backends.values():
+            for backend in account_backends.values():
+                for message in backend.sent_messages:
+                    if hasattr(message, "body"):
+                        messages.append({"source": message.source, "to": message.destinations.get("ToAddresses", []),
+                                         "subject": message.subject, "body": message.body})
+        return {"messages": messages}
     if op == "put_parameter":
         clients["ssm"].put_parameter(Name=command["name"], Value=command["value"],
                                      Type=command.get("type", "SecureString"), Overwrite=True)

@@ -161,6 +161,50 @@ struct OrganizationTests {
         #expect(try assumeRoleCalls(into: members.one) == 1, "101 look-ups in one member account, one AssumeRole")
     }
 
+    /// Owners' webhooks on the sink: `data` for members.one's account, `payments` by tag, the default.
+    func storeRoutes() throws -> String {
+        let parameter = "/instance-watch/test/" + MotoServer.uniqueName("org-routes")
+        let document = """
+            {"owners": {"data": {"slackWebhook": "\(sink.endpoint)/services/T0/DATA/X"}, "payments": {"slackWebhook": "\(sink.endpoint)/services/T0/PAYMENTS/X"}},
+             "accounts": {"\(members.one)": "data"},
+             "default": {"slackWebhook": "\(sink.endpoint)/services/T0/DEFAULT/X"}}
+            """
+        try moto.fixture(["op": "put_parameter", "name": parameter, "value": document, "type": "SecureString", "region": home])
+        return parameter
+    }
+
+    @Test("routing: a member account's untagged instance goes to the owner its account id names; another member's to the default")
+    func accountRouted() throws {
+        let routed = try moto.launch(region: home, account: members.one, tags: ["Name": "member-one-box"])
+        let unrouted = try moto.launch(region: home, account: members.two, tags: ["Name": "member-two-box"])
+        try proxy.age(seconds: 7 * 3600)
+        let tick = TestEvents.tick(at: AgingProxy.now, region: home)
+        let served = try RuntimeEmulator().serve("UptimeChecker", events: [tick], environment: environment([
+            "WATCHED_ACCOUNTS": "\(members.one),\(members.two)", "ROUTES_PARAMETER": try storeRoutes(), "SLACK_WEBHOOK_URL": "", "PRICING": "off",
+        ]))
+        #expect(served.results.first?.kind == "response", "\(served.results.first?.body ?? "") \(served.stderr.suffix(1_000))")
+        let attempts = try sink.attempts()
+        let data = attempts.filter { $0.path.contains("/DATA/") }.map(\.body)
+        let fallback = attempts.filter { $0.path.contains("/DEFAULT/") }.map(\.body)
+        #expect(data.contains { $0.contains(routed.id) } && data.allSatisfy { !$0.contains(unrouted.id) }, "\(data)")
+        #expect(fallback.contains { $0.contains(unrouted.id) } && fallback.allSatisfy { !$0.contains(routed.id) || $0.contains("routed") })
+    }
+
+    @Test("routing: a member's Spot warning goes to the owner its tag names, looked up in the member account")
+    func spotWarningRouted() throws {
+        let spot = try moto.launch(region: home, account: members.two, tags: ["Name": "pay-batch", "owner": "payments"], spot: true)
+        let warning = try TestEvents.sample("spot-interruption-warning.json", instanceId: spot.id).replacing("123456789012", with: members.two)
+            .replacing("\"eu-west-1\"", with: "\"\(home)\"").replacing(":eu-west-1:", with: ":\(home):")
+        let served = try RuntimeEmulator().serve("StateChangeHandler", events: [warning], environment: environment([
+            "ROUTES_PARAMETER": try storeRoutes(), "SLACK_WEBHOOK_URL": "",
+        ]))
+        #expect(served.results.first?.kind == "response", "\(served.results.first?.body ?? "") \(served.stderr.suffix(1_000))")
+        let attempts = try sink.attempts()
+        let payments = attempts.filter { $0.path.contains("/PAYMENTS/") }.map(\.body)
+        #expect(payments.count == 1 && payments[0].contains("Spot interruption") && payments[0].contains("pay-batch"), "\(payments)")
+        #expect(attempts.filter { $0.path.contains("/DEFAULT/") }.isEmpty, "no summary for a single warning, and nothing fell back")
+    }
+
     func memberClient(_ account: String, region: String) throws -> AWSClient {
         let assumed = try STSClient(aws: moto.awsClient()).assumeRole(roleArn: "arn:aws:iam::\(account):role/\(Self.roleName)", sessionName: "t")
         return try moto.awsClient(credentials: assumed.credentials, region: region)

@@ -116,7 +116,8 @@ struct FunctionMetricsTests {
         #expect(served.results.first?.kind == "response", "\(served.results.first?.body ?? "") \(served.stderr)")
         let full = extracted(served.stdout, expectedLines: 1, names: UptimeCheckHandler.metricNames, functionName: "iw-checker")
         #expect(full.first == ["RecordsScanned": 1, "InstancesRunning": 1, "InstancesOverdue": 1, "AlertsSent": 1, "AlertFailures": 0,
-                               "RecordsRepaired": 1, "InstancesStopped": 0, "StopFailures": 0, "InstancesIdle": 0, "ChecksCompleted": 1])
+                               "RecordsRepaired": 1, "InstancesStopped": 0, "StopFailures": 0, "InstancesIdle": 0, "RoutedAlerts": 0,
+                               "RouteFailures": 0, "ChecksCompleted": 1])
 
         let broken = try RuntimeEmulator().serve("UptimeChecker", events: [tick], environment: environment.merging(["TABLE_NAME": "no-such-table"]) { $1 })
         #expect(broken.results.first?.kind == "error")

@@ -31,6 +31,11 @@ final class FaultServer: @unchecked Sendable {
         _ = try control.send(HTTPRequest(method: .post, url: URL(string: "\(endpoint)/test/script")!, body: body))
     }
 
+    /// Forgets every queued step, those that answer always included.
+    func clear() throws {
+        _ = try control.send(HTTPRequest(method: .post, url: URL(string: "\(endpoint)/test/clear")!, body: Data("{}".utf8)))
+    }
+
     func setDefault(_ step: [String: Any]) throws {
         let body = try JSONSerialization.data(withJSONObject: step)
         _ = try control.send(HTTPRequest(method: .post, url: URL(string: "\(endpoint)/test/default")!, body: body))
