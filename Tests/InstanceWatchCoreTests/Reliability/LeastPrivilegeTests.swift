@@ -223,12 +223,16 @@ struct LeastPrivilegeTests {
         }
     }
 
-    @Test("UptimeCheckerFunction: Scan, BatchGetItem, UpdateItem, DescribeInstances, DescribeSpotPriceHistory, GetMetricData, StopInstances, AssumeRole, Publish, GetParameter and GetProducts, each needed, nothing else")
+    @Test("UptimeCheckerFunction: Scan, BatchGetItem, UpdateItem, DescribeInstances, DescribeSpotPriceHistory, GetMetricData, StopInstances, AssumeRole, Publish, GetParameter, SendEmail and GetProducts, each needed, nothing else")
     func uptimeCheckerFunction() throws {
         let region = MotoServer.privateRegion()
         let otherRegion = MotoServer.memberRegion
         let topicArn = try #require(try moto.fixture(["op": "create_topic", "name": MotoServer.uniqueName("alerts"), "region": region])["arn"] as? String)
         _ = try moto.launch(region: region, type: "m5.large")
+        // An owner tag holding an address: with SES_FROM_ADDRESS, its alert goes there too (SendEmail).
+        let sender = "iam-\(MotoServer.uniqueName("sender"))@example.com"
+        try moto.fixture(["op": "ses_verify", "address": sender, "region": region])
+        _ = try moto.launch(region: region, tags: ["owner": "alice@example.com"])
         let member = try member()
         let memberRestarted = try moto.launch(region: otherRegion, account: member)
         let tick = TestEvents.tick(at: AgingProxy.now, region: region)
@@ -253,7 +257,7 @@ struct LeastPrivilegeTests {
             // An on-demand m5.large is priced from the Price List, the Spot one from EC2; the Spot one
             // asked to be stopped after an hour (StopInstances).
             return ([tick], ["TABLE_NAME": table, "TOPIC_ARN": topicArn, "NOTIFY_INTERVAL": "1h", "MEMBER_ROLE_NAME": "instance-watch-reader",
-                             "AUTO_STOP": "on"])
+                             "AUTO_STOP": "on", "SES_FROM_ADDRESS": sender])
         }
     }
 }
