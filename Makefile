@@ -10,7 +10,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 SWIFT ?= swift
-PRODUCTS := StateChangeHandler UptimeChecker
+PRODUCTS := StateChangeHandler UptimeChecker SlackActionHandler
 # libcurl (debug builds and tests), libcrypto and expat headers and static libraries to build;
 # dpkg-dev, patch and make to build the lean libcurl from Debian's source package; binutils (readelf,
 # nm, strip) and openssl for the tests; zip makes the Lambda bundles; util-linux's unshare runs a
@@ -50,8 +50,9 @@ LAMBDA_DIR := .build/lambda
 # The template's functions and the products they run.
 PRODUCT_OF_StateChangeFunction := StateChangeHandler
 PRODUCT_OF_UptimeCheckerFunction := UptimeChecker
+PRODUCT_OF_SlackActionFunction := SlackActionHandler
 
-.PHONY: help deps python-env tools-env scanner-env cards-env lean-curl linked-versions build release test demo bench clean build-StateChangeFunction build-UptimeCheckerFunction
+.PHONY: help deps python-env tools-env scanner-env cards-env lean-curl linked-versions build release test demo bench clean build-StateChangeFunction build-UptimeCheckerFunction build-SlackActionFunction
 
 help:
 	@sed -n '2,6p' Makefile | sed 's/^# *//'
@@ -89,7 +90,7 @@ build: release
 	@for product in $(PRODUCTS); do scripts/bundle-lambda.sh .build/release/$$product $(LAMBDA_DIR)/$$product $(LAMBDA_DIR)/$$product.zip; done
 
 # `sam build` (Metadata: BuildMethod: makefile) runs these with ARTIFACTS_DIR set.
-build-StateChangeFunction build-UptimeCheckerFunction: build-%: lean-curl
+build-StateChangeFunction build-UptimeCheckerFunction build-SlackActionFunction: build-%: lean-curl
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: sam build sets it; use make build for .build/lambda" >&2; exit 1; }
 	$(RELEASE_ENVIRONMENT) $(SWIFT) build $(RELEASE_FLAGS) $(SWIFT_LOCK_FLAGS) --product $(PRODUCT_OF_$*)
 	@$(MAKE) --no-print-directory linked-versions

@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers, each a module so that the compiler keeps the direction (docs/development.md, "Layout"):
 //
-//   StateChangeHandler, UptimeChecker     thin executables
+//   StateChangeHandler, UptimeChecker, SlackActionHandler     thin executables
 //        └── InstanceWatchCore            the watcher's domain: tracking, uptime, organisation, pricing, alerts
 //              ├── Lambda                 the Runtime API loop, control plane, log handler, EMF writer
 //              ├── AWS                    SigV4, credentials, the service clients and their wire formats
@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "StateChangeHandler", targets: ["StateChangeHandler"]),
         .executable(name: "UptimeChecker", targets: ["UptimeChecker"]),
+        .executable(name: "SlackActionHandler", targets: ["SlackActionHandler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
@@ -52,6 +53,7 @@ let package = Package(
         ),
         .executableTarget(name: "StateChangeHandler", dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
         .executableTarget(name: "UptimeChecker", dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
+        .executableTarget(name: "SlackActionHandler", dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
         .testTarget(
             name: "InstanceWatchCoreTests",
             dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP", "Support"]

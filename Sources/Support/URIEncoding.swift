@@ -24,6 +24,13 @@ package enum URIEncoding {
         encode(text).replacing("%20", with: "+")
     }
 
+    /// A form field's value (`application/x-www-form-urlencoded`): `+` is a space, then `%XX`
+    /// sequences. Nil when the bytes are not UTF-8.
+    package static func formDecode(_ text: String) -> String? {
+        let decoded = decode(text.replacing("+", with: " "))
+        return decoded.contains("\u{FFFD}") && !text.contains("%EF%BF%BD") ? nil : decoded
+    }
+
     /// Decodes `%XX` sequences; a malformed sequence is kept literally. `+` stays `+`: in SigV4 it is data.
     package static func decode(_ text: String) -> String {
         let bytes = Array(text.utf8)

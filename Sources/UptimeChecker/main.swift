@@ -14,6 +14,7 @@ LambdaMain.run(function) { environment, _ in
     try configuration.requireAlertChannel()
     let aws = try AWSClient.fromEnvironment(environment)
     let dynamoDB = DynamoDBClient(aws: aws)
+    let table = DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: configuration.tableName)
     // Every account and region watched: its own with its own credentials, the others through the member role.
     let fleet = EC2Fleet(
         access: OrganizationAccess(
@@ -31,10 +32,11 @@ LambdaMain.run(function) { environment, _ in
         priceList: PriceListClient(aws: AWSClient(environment: aws.environment, http: aws.http, retryPolicy: PriceBook.retryPolicy))
     ) : nil
     return UptimeCheckHandler(
-        table: DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: configuration.tableName),
+        table: table,
         recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: configuration.tableName),
         fleet: fleet,
-        routes: try AlertChannels.configured(configuration, aws: aws, includeTopic: true) {
+        // In Slack app mode each alert's message is noted on its record, for the buttons and updates.
+        routes: try AlertChannels.configured(configuration, aws: aws, includeTopic: true, slackLedger: table) {
             CurlHTTPClient(configuration: .fromEnvironment(environment))
         },
         prices: prices,

@@ -8,7 +8,7 @@ import Support
 /// look-up was a fifth of a warm invocation's instructions. SHA-256 is fetched once here, and HMAC
 /// is written out from it (RFC 2104: two hashes, inner and outer pad) rather than through
 /// `HMAC()`, which fetches both the MAC and the digest on every call.
-enum Digest {
+package enum Digest {
     nonisolated(unsafe) private static let sha256Algorithm: OpaquePointer = {
         guard let algorithm = EVP_MD_fetch(nil, "SHA256", nil) else { fatalError("libcrypto has no SHA-256") }
         return algorithm
@@ -24,12 +24,12 @@ enum Digest {
         return output
     }
 
-    static func sha256<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+    package static func sha256<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
         if let digest = bytes.withContiguousStorageIfAvailable({ sha256(UnsafeRawBufferPointer($0)) }) { return digest }
         return Array(bytes).withUnsafeBytes { sha256($0) }
     }
 
-    static func hmacSHA256<Bytes: Sequence>(key: [UInt8], _ message: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+    package static func hmacSHA256<Bytes: Sequence>(key: [UInt8], _ message: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
         var block = key.count > blockSize ? sha256(key) : key
         block += [UInt8](repeating: 0, count: blockSize - block.count)
         var inner = block.map { $0 ^ 0x36 }
@@ -39,7 +39,7 @@ enum Digest {
         return sha256(outer)
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
+    package static func hex(_ bytes: [UInt8]) -> String {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
         text.reserveCapacity(bytes.count * 2)

@@ -10,20 +10,28 @@ public enum AlertChannels {
     /// - Parameters:
     ///   - includeTopic: the SNS topic is the checker's (the StateChangeHandler's warnings go to chat only).
     ///   - http: a new HTTP client for each webhook (one libcurl handle each).
+    ///   - slackLedger: in Slack app mode, where each uptime alert's message is noted (the checker's table).
     public static func configured(_ configuration: FunctionConfiguration, aws: AWSClient, includeTopic: Bool,
-                                  http: () -> any HTTPClient) throws -> AlertRoutes {
+                                  slackLedger: (any SlackMessageLedger)? = nil, http: () -> any HTTPClient) throws -> AlertRoutes {
         let ssm = SSMClient(aws: aws)
+        // Slack app mode: one Web API client for every channel the app posts to.
+        let slackApp = try configuration.slackBotToken.map { SlackAPIClient(baseURL: configuration.slackAPIURL, token: try $0.resolve(ssm: ssm), http: http()) }
+        func appChannel(_ api: SlackAPIClient, _ channel: String) -> any AlertChannel {
+            SlackAppAlertChannel(api: api, channel: channel, offersStop: configuration.slackStop, ledger: slackLedger)
+        }
         let document = try configuration.routesParameter.map { try RoutesDocument.read(ssm: ssm, parameter: $0) }
         let topic = includeTopic ? configuration.topicArn.map { SNSAlertChannel(publisher: SNSClient(aws: aws), topicArn: $0) } : nil
 
         /// A destination of the routes document as channels: Slack, then Teams.
         func channels(_ destination: RoutesDocument.Destination, place: String) throws -> [any AlertChannel] {
             var channels: [any AlertChannel] = []
-            if let url = destination.slackWebhook {
+            if let slackApp, let channel = destination.slackChannel {
+                channels.append(appChannel(slackApp, channel))
+            } else if let url = destination.slackWebhook {
                 channels.append(SlackAlertChannel(poster: SlackWebhookClient(webhookURL: url, http: http()), channel: destination.slackChannel))
             } else if destination.slackChannel != nil {
                 throw ConfigurationError.invalidValue(variable: "ROUTES_PARAMETER", value: configuration.routesParameter, expected:
-                    "a routes document whose destinations can be reached: at \(place), slackChannel needs a slackWebhook beside it")
+                    "a routes document whose destinations can be reached: at \(place), slackChannel needs Slack app mode (SLACK_BOT_TOKEN) or a slackWebhook beside it")
             }
             if let url = destination.teamsWebhook {
                 channels.append(TeamsAlertChannel(poster: TeamsWebhookClient(webhookURL: url, http: http())))
@@ -36,7 +44,9 @@ public enum AlertChannels {
         if let destination = document?.defaultDestination {
             fallback = try channels(destination, place: "default")
         } else {
-            if let source = configuration.slackWebhook {
+            if let slackApp, let channel = configuration.slackChannel {
+                fallback.append(appChannel(slackApp, channel))
+            } else if let source = configuration.slackWebhook {
                 let url = try source.resolve(ssm: ssm, parameterVariable: "SLACK_WEBHOOK_PARAMETER")
                 fallback.append(SlackAlertChannel(poster: SlackWebhookClient(webhookURL: url, http: http()), channel: configuration.slackChannel))
             }

@@ -21,6 +21,8 @@ public struct AlertDigest: Sendable, Equatable {
     public var checkedAt: UTCDateTime
     /// Whose instances these are, when the digest is one owner's; nil for the default destination's.
     public var owner: String?
+    /// Overdue instances snoozed from Slack, listed apart: `i-… (web): snoozed until … by @alice`.
+    public var snoozed: [String] = []
 
     public static func uptime(_ overdue: [RunningInstance], now: UTCDateTime, owner: String? = nil) -> AlertDigest {
         let count = (overdue.count == 1 ? "1 instance" : "\(overdue.count) instances") + (owner.map { " of \($0)" } ?? "")

@@ -85,6 +85,16 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public var routesParameter: String?
     /// `SES_FROM_ADDRESS`: the verified sender of direct e-mail to owners whose tag is an address.
     public var sesFromAddress: String?
+    /// Slack app mode: the bot token (`SLACK_BOT_TOKEN` or `SLACK_BOT_TOKEN_PARAMETER`).
+    public var slackBotToken: SecretSource?
+    /// The SlackActionHandler's signing secret (`SLACK_SIGNING_SECRET` or `…_PARAMETER`).
+    public var slackSigningSecret: SecretSource?
+    /// `SLACK_API_URL`: Slack's Web API, or a local peer.
+    public var slackAPIURL = SlackAPIClient.defaultBaseURL
+    /// `SLACK_STOP=on`: alerts offer Stop now, and the SlackActionHandler honours it.
+    public var slackStop = false
+    /// `SLACK_STOP_USERS`: the Slack user ids allowed to press Stop now (empty: anyone in the channel).
+    public var slackStopUsers: [String] = []
 
     public init() {}
 
@@ -116,6 +126,13 @@ public struct FunctionConfiguration: Sendable, Equatable {
         ("OWNER_TAGS", "comma-separated tags naming an instance's owner, the first present wins (default \(Ownership.defaultTags.joined(separator: ",")))"),
         ("ROUTES_PARAMETER", "name of an SSM SecureString holding the routes document (owner or account to destinations), read once per cold start"),
         ("SES_FROM_ADDRESS", "verified SES sender: owners whose tag is an e-mail address get their alerts directly"),
+        ("SLACK_BOT_TOKEN", "Slack app mode: the bot token (xoxb-…, a secret: never logged); alerts go by chat.postMessage to SLACK_CHANNEL with Snooze and Stop buttons"),
+        ("SLACK_BOT_TOKEN_PARAMETER", "name of an SSM SecureString holding the bot token, read once per cold start"),
+        ("SLACK_SIGNING_SECRET", "SlackActionHandler: the Slack app's signing secret (a secret: never logged)"),
+        ("SLACK_SIGNING_SECRET_PARAMETER", "name of an SSM SecureString holding the signing secret, read once per cold start"),
+        ("SLACK_API_URL", "Slack's Web API base (default https://slack.com/api), for local peers"),
+        ("SLACK_STOP", "on or off: alerts offer Stop now, and the SlackActionHandler stops unmanaged instances (default off)"),
+        ("SLACK_STOP_USERS", "comma-separated Slack user ids allowed to press Stop now (unset: anyone in the channel)"),
         ("CHECK_CONCURRENCY", "how many account/region pairs the checker reconciles at once, 1 to 64 (default \(defaultCheckConcurrency))"),
         ("AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN", "as in the AWS SDKs"),
         ("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _SNS, _EC2, _SSM, _STS, _PRICING, _CLOUDWATCH, _SES", "endpoint overrides, as in the AWS SDKs"),
@@ -265,6 +282,33 @@ public struct FunctionConfiguration: Sendable, Equatable {
             }
             configuration.sesFromAddress = from
         }
+        /// A secret from its value variable, else from its SSM parameter variable.
+        func secret(_ name: String, parameter: String) -> SecretSource? {
+            value(name).map { .value($0) } ?? value(parameter).map { .ssmParameter($0) }
+        }
+        configuration.slackBotToken = secret("SLACK_BOT_TOKEN", parameter: "SLACK_BOT_TOKEN_PARAMETER")
+        configuration.slackSigningSecret = secret("SLACK_SIGNING_SECRET", parameter: "SLACK_SIGNING_SECRET_PARAMETER")
+        if let api = value("SLACK_API_URL") {
+            guard let url = WebhookURL.parse(api) else { throw .invalidValue(variable: "SLACK_API_URL", value: api, expected: WebhookURL.expected) }
+            configuration.slackAPIURL = url
+        }
+        if let stop = value("SLACK_STOP") {
+            switch stop.lowercased() {
+            case "on": configuration.slackStop = true
+            case "off": configuration.slackStop = false
+            default: throw .invalidValue(variable: "SLACK_STOP", value: stop, expected: "on or off")
+            }
+        }
+        if let users = value("SLACK_STOP_USERS") {
+            let list = Self.list(users)
+            if let bad = list.first(where: { $0.utf8.count > 24 || !$0.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) } }) {
+                throw .invalidValue(variable: "SLACK_STOP_USERS", value: String(bad.prefix(40)), expected: "comma-separated Slack user ids such as U024BE7LH")
+            }
+            configuration.slackStopUsers = list
+        }
+        if configuration.slackBotToken != nil && configuration.slackChannel == nil {
+            throw .missingVariable("SLACK_CHANNEL", hint: "with a Slack bot token, alerts go to a channel: set SLACK_CHANNEL to its id (C024BE91L) or name")
+        }
         if !configuration.watchedAccounts.isEmpty && configuration.memberRoleName == nil {
             throw .missingVariable("MEMBER_ROLE_NAME", hint: "WATCHED_ACCOUNTS names other accounts; set MEMBER_ROLE_NAME to the role to assume in them")
         }
@@ -290,9 +334,17 @@ public struct FunctionConfiguration: Sendable, Equatable {
         }
     }
 
+    /// The SlackActionHandler verifies every click: without the signing secret it cannot.
+    public func requireSigningSecret() throws(ConfigurationError) -> SecretSource {
+        guard let slackSigningSecret else {
+            throw .missingVariable("SLACK_SIGNING_SECRET", hint: "set SLACK_SIGNING_SECRET_PARAMETER (or SLACK_SIGNING_SECRET) to the Slack app's signing secret: without it no click can be verified")
+        }
+        return slackSigningSecret
+    }
+
     /// The UptimeChecker exists to tell someone: with no channel at all it would go quiet.
     public func requireAlertChannel() throws(ConfigurationError) {
-        guard topicArn == nil && slackWebhook == nil && teamsWebhook == nil && routesParameter == nil else { return }
+        guard topicArn == nil && slackWebhook == nil && teamsWebhook == nil && routesParameter == nil && slackBotToken == nil else { return }
         throw .missingVariable("TOPIC_ARN", hint: "set TOPIC_ARN, SLACK_WEBHOOK_URL or SLACK_WEBHOOK_PARAMETER, TEAMS_WEBHOOK_URL or TEAMS_WEBHOOK_PARAMETER, or ROUTES_PARAMETER: with none of them, nobody hears about long-running instances")
     }
 

@@ -24,6 +24,13 @@ public struct InstanceRecord: Sendable, Equatable {
     public var stopAnnouncementDue: String?
     /// The `stop-after` (seconds) that stop honoured, for its announcement.
     public var autoStopAfter: Int?
+    /// Snoozed from Slack: no alert and no auto-stop until then (a new start clears it).
+    public var snoozedUntil: String?
+    /// Who snoozed it: `@alice (U024BE7LH)`.
+    public var snoozedBy: String?
+    /// The Slack message of its latest alert (Slack app mode), to update in place.
+    public var slackChannel: String?
+    public var slackTimestamp: String?
 
     public init(instanceId: String, startTime: String? = nil, stopTime: String? = nil, state: String? = nil,
                 lastEventTime: String? = nil, lastNotifiedAt: String? = nil, account: String? = nil, region: String? = nil,
@@ -54,11 +61,15 @@ public struct InstanceRecord: Sendable, Equatable {
             stopRefusedAt: text("stop_refused_at"), stopAnnouncementDue: text("stop_announcement_due"),
             autoStopAfter: item["auto_stop_after"]?.intValue
         )
+        snoozedUntil = text("snoozed_until")
+        snoozedBy = text("snoozed_by")
+        slackChannel = text("slack_channel")
+        slackTimestamp = text("slack_ts")
     }
 
     /// The attributes the checker reads, for a Scan's projection (`state` and `region` are reserved words).
     public static let projection = DynamoDBExpression(
-        "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region, stop_refused_at, stop_announcement_due, auto_stop_after",
+        "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region, stop_refused_at, stop_announcement_due, auto_stop_after, snoozed_until, snoozed_by",
         names: ["#state": "state", "#region": "region"]
     )
 
@@ -69,6 +80,11 @@ public struct InstanceRecord: Sendable, Equatable {
     }
 
     public var startedAt: UTCDateTime? { startTime.flatMap(UTCDateTime.parse) }
+
+    /// Snoozed at `now`: until a time still ahead.
+    public func isSnoozed(at now: UTCDateTime) -> Bool {
+        snoozedUntil.flatMap(UTCDateTime.parse).map { $0 > now } ?? false
+    }
 
     /// The time of the newest thing the table knows about the instance.
     public var lastChange: UTCDateTime? {
@@ -95,6 +111,10 @@ extension InstanceRecord: DynamoDBWireDecodable {
             case "stop_refused_at": record.stopRefusedAt = try reader.readStringAttribute()
             case "stop_announcement_due": record.stopAnnouncementDue = try reader.readStringAttribute()
             case "auto_stop_after": record.autoStopAfter = try reader.readIntegerAttribute()
+            case "snoozed_until": record.snoozedUntil = try reader.readStringAttribute()
+            case "snoozed_by": record.snoozedBy = try reader.readStringAttribute()
+            case "slack_channel": record.slackChannel = try reader.readStringAttribute()
+            case "slack_ts": record.slackTimestamp = try reader.readStringAttribute()
             default: try reader.skipAttribute()
             }
         }

@@ -75,8 +75,9 @@ public enum StateTracking {
             action = .recordedStart
             assignments += ["start_time = :time", "stop_time = :empty"]
             values[":empty"] = .s("")
-            // A new start: the TTL of an ended record goes, and so does an earlier refusal to stop.
-            removals += ["expires_at", "stop_refused_at"]
+            // A new start: the TTL of an ended record goes, and so do an earlier refusal to stop and a
+            // snooze, which were about the last run of the instance.
+            removals += ["expires_at", "stop_refused_at", "snoozed_until", "snoozed_by"]
         case .stopping, .stopped:
             action = .recordedStop
             assignments += ["stop_time = :time", "start_time = if_not_exists(start_time, :empty)"]

@@ -134,6 +134,11 @@ public struct UptimeCheckHandler: LambdaHandler {
         result.managed = overdue.compactMap { instance in instance.manager.map { "\(instance.id): \($0)" } }
         context.metrics.set(Metric.instancesIdle, to: result.idle.count)
 
+        // Snoozed from Slack: neither stopped nor alerted until the snooze ends; a digest lists them apart.
+        let snoozed = overdue.filter { $0.isSnoozed(at: now) }
+        overdue.removeAll { $0.isSnoozed(at: now) }
+        result.snoozed = snoozed.map(Self.snoozeLine)
+
         // Stops come before alerts, so the alert can say what was done.
         var stopFailures = 0
         var announcementsDue = Dictionary(plan.unannouncedStops.compactMap { stop in stop.stoppedAt.map { (stop.id, $0.extendedISO8601) } }) { first, _ in first }
@@ -159,7 +164,7 @@ public struct UptimeCheckHandler: LambdaHandler {
             if instance.manager != nil && configuration.managedInstances == .skip { return false }
             return !(configuration.alertOn == .idle && instance.activity?.isBusy == true)
         }
-        let delivery = notify(alerted + plan.unannouncedStops, now: now, ownAccount: snapshot.ownAccount, useClaims: snapshot.tableRead,
+        let delivery = notify(alerted + plan.unannouncedStops, snoozed: snoozed, now: now, ownAccount: snapshot.ownAccount, useClaims: snapshot.tableRead,
                               deadline: context.workDeadline, logger: logger)
         result.notifiedInstanceIds = delivery.notified
         result.notified = delivery.notified.count
@@ -242,7 +247,7 @@ public struct UptimeCheckHandler: LambdaHandler {
     /// Claims (with an interval), sends through every channel, and gives back the claims of alerts
     /// some channel did not take, so the next run or the retry sends them again.
     /// - Parameter useClaims: false when the table could not be read: every alert goes out, unclaimed.
-    func notify(_ overdue: [RunningInstance], now: UTCDateTime, ownAccount: String?, useClaims: Bool = true, deadline: Date,
+    func notify(_ overdue: [RunningInstance], snoozed: [RunningInstance] = [], now: UTCDateTime, ownAccount: String?, useClaims: Bool = true, deadline: Date,
                 logger: Logger) -> Delivery {
         var delivery = Delivery()
         var due: [RunningInstance] = []
@@ -280,7 +285,13 @@ public struct UptimeCheckHandler: LambdaHandler {
         let instances = Dictionary(due.map { ($0.id, $0) }) { first, _ in first }
         let form: AlertRouter.Form = switch configuration.notifyMode {
         case .each: .each
-        case .digest: .digest { alerts, owner in AlertDigest.uptime(alerts.compactMap { instances[$0.instanceId] }, now: now, owner: owner) }
+        case .digest: .digest { alerts, owner in
+            var digest = AlertDigest.uptime(alerts.compactMap { instances[$0.instanceId] }, now: now, owner: owner)
+            // Snoozed instances, apart: the owner's own, or all of them in the default destination's digest.
+            digest.snoozed = snoozed.filter { owner == nil || routes.ownership.owner(tags: $0.tags, account: $0.account)?.lowercased() == owner?.lowercased() }
+                .map(Self.snoozeLine)
+            return digest
+        }
         }
         let outcome = AlertRouter(routes: routes).deliver(due.map { Alert.uptime($0, now: now) }, form: form, summaryAt: now, deadline: sendDeadline)
         let undelivered = outcome.undelivered
@@ -303,6 +314,11 @@ public struct UptimeCheckHandler: LambdaHandler {
         // AlertFailures counts alerts lost this run; those an owner missed but the default took are RouteFailures.
         delivery.undelivered += Set(outcome.failures.flatMap(\.instanceIds)).count
         return delivery
+    }
+
+    /// `i-… (web): snoozed until 2026-12-03T09:00:00Z by @alice (U024BE7LH)`.
+    static func snoozeLine(_ instance: RunningInstance) -> String {
+        "\(instance.id) (\(instance.displayName)): snoozed until \(instance.snoozedUntil?.extendedISO8601 ?? "?") by \(instance.snoozedBy ?? "someone")"
     }
 
     static func announcesStop(_ instance: RunningInstance) -> Bool {

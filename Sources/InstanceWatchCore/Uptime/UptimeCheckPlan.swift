@@ -39,6 +39,12 @@ public struct RunningInstance: Sendable, Equatable {
     public var activity: Activity?
     /// What `AUTO_STOP` did about it this run.
     public var stop: StopOutcome?
+    /// Snoozed from Slack until then, by whom (from the table).
+    public var snoozedUntil: UTCDateTime?
+    public var snoozedBy: String?
+
+    /// Snoozed at `now`: neither alerted nor stopped.
+    public func isSnoozed(at now: UTCDateTime) -> Bool { snoozedUntil.map { $0 > now } ?? false }
 
     /// What `AUTO_STOP` did about an instance.
     public enum StopOutcome: Sendable, Equatable {
@@ -54,6 +60,13 @@ public struct RunningInstance: Sendable, Equatable {
         case heldBack(reason: String)
         /// Due by its tag, but never stopped: something else manages it.
         case notStoppable(reason: String)
+    }
+
+    /// The snooze the record holds (a recorded start, and the checker's repair of a missed one, clear it).
+    mutating func snooze(from record: InstanceRecord) {
+        guard let until = record.snoozedUntil.flatMap(UTCDateTime.parse) else { return }
+        snoozedUntil = until
+        snoozedBy = record.snoozedBy
     }
 
     /// Opted in to being stopped, and has run at least that long.
@@ -257,10 +270,12 @@ public struct UptimeCheckPlan: Sendable, Equatable {
                 plan.problems.append("\(record.instanceId): start_time \"\(record.startTime ?? "")\" is missing or unreadable, so its uptime is unknown")
                 return
             }
-            plan.running.append(RunningInstance(
+            var running = RunningInstance(
                 id: record.instanceId, region: record.region ?? region, account: record.account ?? account, since: since,
                 limit: .threshold(seconds: threshold), lastNotifiedAt: record.lastNotifiedAt, describedByEC2: false
-            ))
+            )
+            running.snooze(from: record)
+            plan.running.append(running)
         }
 
         /// Running as EC2 describes it: its Name, type, tags (limit, stop-after, manager) and launch.
@@ -275,6 +290,7 @@ public struct UptimeCheckPlan: Sendable, Equatable {
             running.isSpot = instance.isSpot
             running.manager = ManagedInstances.manager(tags: instance.tags)
             running.tags = instance.tags
+            if let record { running.snooze(from: record) }
             running.launchTime = instance.launchTime
             if autoStop {
                 let (stopAfter, stopProblem) = UptimePolicy.stopAfter(tags: instance.tags)

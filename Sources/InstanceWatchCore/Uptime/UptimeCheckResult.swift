@@ -40,6 +40,8 @@ public struct UptimeCheckResult: Encodable, Sendable, Equatable {
     /// Overdue instances CloudWatch shows idle, and busy (with `ALERT_ON=idle`, not alerted).
     public var idle: [String] = []
     public var busy: [String] = []
+    /// Overdue instances snoozed from Slack, with until when and by whom: neither alerted nor stopped.
+    public var snoozed: [String] = []
     /// When alerts are routed by owner: alerts per destination (`payments`: 2, `default`: 3).
     public var routed: [String: Int]?
     /// `GetMetricData` calls this run made (CloudWatch bills the metrics asked for).

@@ -35,8 +35,8 @@ public final class DynamoDBUptimeTable: UptimeTable {
     /// pages of this many keep the checker's peak memory flat whatever the table's size.
     public static let pageItems = 1000
 
-    private let dynamoDB: DynamoDBClient
-    private let tableName: String
+    let dynamoDB: DynamoDBClient
+    let tableName: String
 
     public init(dynamoDB: DynamoDBClient, tableName: String) {
         self.dynamoDB = dynamoDB

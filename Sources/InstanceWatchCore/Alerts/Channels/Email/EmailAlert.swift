@@ -60,6 +60,11 @@ public enum EmailAlert {
             lines.append("... and \(digest.alerts.count - digestListLimit) more, not listed here (the table holds them all).")
             lines.append("")
         }
+        if !digest.snoozed.isEmpty {
+            lines.append("Snoozed from Slack (not alerted until then):")
+            lines += digest.snoozed.prefix(digestListLimit).map { "   \($0)" }
+            lines.append("")
+        }
         lines.append(UptimeWording.advice)
         lines.append("")
         lines.append("instance-watch, check of \(digest.checkedAt.extendedISO8601)")

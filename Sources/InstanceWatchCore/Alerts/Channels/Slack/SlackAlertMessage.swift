@@ -70,6 +70,10 @@ public enum SlackAlertMessage {
         if digest.alerts.count > listed {
             blocks.append(.section("…and \(digest.alerts.count - listed) more, not listed here."))
         }
+        if !digest.snoozed.isEmpty {
+            blocks.append(.context("*Snoozed* (not alerted): " + digest.snoozed.prefix(10).map(SlackMessage.escape).joined(separator: " · ")
+                                   + (digest.snoozed.count > 10 ? " · and \(digest.snoozed.count - 10) more" : "")))
+        }
         blocks.append(.context(uptimeFooter(digest.checkedAt)))
         let headline = SlackMessage.escape(digest.headline)
         return SlackMessage(

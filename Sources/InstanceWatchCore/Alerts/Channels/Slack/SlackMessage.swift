@@ -9,6 +9,22 @@ public struct SlackMessage: Encodable, Sendable, Equatable {
     public var text: String
     public var channel: String?
     public var attachments: [Attachment]
+    /// For a `response_url`: replace the message the button was on (true), or answer beside it.
+    public var replaceOriginal: Bool?
+    /// For a `response_url`: `ephemeral` shows the answer to the one who clicked, alone.
+    public var responseType: String?
+
+    enum CodingKeys: String, CodingKey {
+        case text, channel, attachments, replaceOriginal = "replace_original", responseType = "response_type"
+    }
+
+    public init(text: String, channel: String?, attachments: [Attachment], replaceOriginal: Bool? = nil, responseType: String? = nil) {
+        self.text = text
+        self.channel = channel
+        self.attachments = attachments
+        self.replaceOriginal = replaceOriginal
+        self.responseType = responseType
+    }
 
     public struct Attachment: Encodable, Sendable, Equatable {
         public var color: String
@@ -22,6 +38,29 @@ public struct SlackMessage: Encodable, Sendable, Equatable {
         case section(String)
         case button(label: String, url: String)
         case context(String)
+        /// Buttons that call the app back (Slack app mode): a link button and action buttons.
+        case actions([ActionButton])
+
+        /// A button: a link (`url`) or an action the app receives (`actionId` and `value`).
+        public struct ActionButton: Encodable, Sendable, Equatable {
+            let type = "button"
+            let text: Text
+            let url: String?
+            let actionId: String?
+            let value: String?
+            let style: String?
+
+            enum CodingKeys: String, CodingKey { case type, text, url, actionId = "action_id", value, style }
+
+            public static func link(_ label: String, url: String) -> ActionButton {
+                ActionButton(text: Text(type: "plain_text", text: label), url: url, actionId: nil, value: nil, style: nil)
+            }
+
+            /// `danger` colours a destructive one red.
+            public static func action(_ label: String, id: String, value: String, style: String? = nil) -> ActionButton {
+                ActionButton(text: Text(type: "plain_text", text: label), url: nil, actionId: id, value: value, style: style)
+            }
+        }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: Key.self)
@@ -41,12 +80,15 @@ public struct SlackMessage: Encodable, Sendable, Equatable {
             case .context(let text):
                 try container.encode("context", forKey: .type)
                 try container.encode([Text(type: "mrkdwn", text: text)], forKey: .elements)
+            case .actions(let buttons):
+                try container.encode("actions", forKey: .type)
+                try container.encode(buttons, forKey: .elements)
             }
         }
 
         enum Key: String, CodingKey { case type, text, fields, elements }
 
-        struct Text: Encodable, Equatable {
+        struct Text: Encodable, Equatable, Sendable {
             let type: String
             let text: String
         }

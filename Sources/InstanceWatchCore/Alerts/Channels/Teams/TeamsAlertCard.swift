@@ -51,6 +51,9 @@ public enum TeamsAlertCard {
             body.append(.container(items))
         }
         if digest.alerts.count > listed { body.append(.text("…and \(digest.alerts.count - listed) more, not listed here.")) }
+        if !digest.snoozed.isEmpty {
+            body.append(.text("Snoozed (not alerted): " + digest.snoozed.prefix(10).map(TeamsMessage.escape).joined(separator: "; "), style: .subtle))
+        }
         body.append(.text(footer(("check of", digest.checkedAt)), style: .subtle))
         return TeamsMessage(card: TeamsMessage.AdaptiveCard(body: body, actions: [], fallbackText: TeamsMessage.escape(digest.headline)))
     }

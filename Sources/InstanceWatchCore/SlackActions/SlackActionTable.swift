@@ -1,0 +1,65 @@
+import FoundationEssentials
+import AWS
+import Support
+
+/// The table, as the SlackActionHandler uses it: read one record, snooze it, note an action. Every
+/// write is conditional on the record still naming the account the button was checked against.
+public protocol SlackActionTable {
+    func record(instanceId: String, deadline: Date?) throws(AWSClientError) -> InstanceRecord?
+    /// Snoozes the instance until `until`; false when the record no longer matches (nothing changed).
+    func snooze(instanceId: String, account: String?, until: UTCDateTime, by: String, deadline: Date?) throws(AWSClientError) -> Bool
+    /// Notes what was done and by whom (`last_action`, `last_action_by`).
+    func noteAction(instanceId: String, account: String?, action: String, by: String, deadline: Date?) throws(AWSClientError)
+}
+
+public final class DynamoDBSlackActionTable: SlackActionTable {
+    private let table: DynamoDBUptimeTable
+    private let dynamoDB: DynamoDBClient
+    private let tableName: String
+
+    public init(dynamoDB: DynamoDBClient, tableName: String) {
+        self.dynamoDB = dynamoDB
+        self.tableName = tableName
+        table = DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: tableName)
+    }
+
+    public func record(instanceId: String, deadline: Date?) throws(AWSClientError) -> InstanceRecord? {
+        try table.records(ids: [instanceId], deadline: deadline).first
+    }
+
+    /// The record exists, is running, and names the same account (or none, as records of one account may not).
+    private func condition(account: String?, values: inout [String: AttributeValue]) -> String {
+        values[":running"] = .s("running")
+        guard let account else { return "attribute_exists(instance_id) AND #state = :running AND attribute_not_exists(account)" }
+        values[":account"] = .s(account)
+        return "attribute_exists(instance_id) AND #state = :running AND account = :account"
+    }
+
+    public func snooze(instanceId: String, account: String?, until: UTCDateTime, by: String, deadline: Date?) throws(AWSClientError) -> Bool {
+        var values: [String: AttributeValue] = [":until": .s(until.extendedISO8601), ":by": .s(by), ":action": .s("snoozed until \(until.extendedISO8601)")]
+        let condition = condition(account: account, values: &values)
+        do {
+            try dynamoDB.updateItem(UpdateItemInput(
+                tableName: tableName, key: ["instance_id": .s(instanceId)],
+                update: DynamoDBExpression("SET snoozed_until = :until, snoozed_by = :by, last_action = :action, last_action_by = :by",
+                                           names: ["#state": "state"], values: values),
+                condition: DynamoDBExpression(condition, names: ["#state": "state"], values: [:])
+            ), deadline: deadline)
+            return true
+        } catch .conditionalCheckFailed {
+            return false
+        }
+    }
+
+    public func noteAction(instanceId: String, account: String?, action: String, by: String, deadline: Date?) throws(AWSClientError) {
+        do {
+            try dynamoDB.updateItem(UpdateItemInput(
+                tableName: tableName, key: ["instance_id": .s(instanceId)],
+                update: DynamoDBExpression("SET last_action = :action, last_action_by = :by", values: [":action": .s(action), ":by": .s(by)]),
+                condition: DynamoDBExpression("attribute_exists(instance_id)")
+            ), deadline: deadline)
+        } catch .conditionalCheckFailed {
+            // The record went (terminated and expired): the stop itself stands.
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import FoundationEssentials
+import Support
+
+/// One click on a button of an alert: Slack's `block_actions` interaction, posted as
+/// `application/x-www-form-urlencoded` with the JSON in `payload`. Only what the handler acts on is
+/// read; everything in it came from outside and is checked before use.
+public struct SlackInteraction: Sendable, Equatable {
+    public var userId: String
+    /// The user's Slack handle, for messages and the record (`alice`); the id is what is trusted.
+    public var userName: String
+    public var actionId: String
+    public var value: String
+    public var responseURL: URL?
+    public var channelId: String?
+    public var messageTimestamp: String?
+
+    public struct Malformed: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads the form body: `payload=<url-encoded JSON>`.
+    public static func parse(formBody: [UInt8]) throws(Malformed) -> SlackInteraction {
+        let text = String(decoding: formBody, as: UTF8.self)
+        guard let field = text.split(separator: "&").first(where: { $0.hasPrefix("payload=") }),
+              let json = URIEncoding.formDecode(String(field.dropFirst("payload=".count)))
+        else { throw Malformed(description: "no payload field in the form body") }
+        struct Payload: Decodable {
+            struct User: Decodable { let id: String; let username: String?; let name: String? }
+            struct Action: Decodable { let action_id: String; let value: String? }
+            struct Container: Decodable { let channel_id: String?; let message_ts: String? }
+            struct Channel: Decodable { let id: String? }
+            let type: String
+            let user: User
+            let actions: [Action]?
+            let response_url: String?
+            let container: Container?
+            let channel: Channel?
+        }
+        let payload: Payload
+        do {
+            payload = try JSONDecoder().decode(Payload.self, from: Data(json.utf8))
+        } catch {
+            throw Malformed(description: "the payload is not a Slack interaction: \(error)")
+        }
+        guard payload.type == "block_actions" else { throw Malformed(description: "an interaction of type \(payload.type.prefix(40)), not block_actions") }
+        guard let action = payload.actions?.first, let value = action.value else { throw Malformed(description: "no action with a value") }
+        return SlackInteraction(
+            userId: payload.user.id, userName: payload.user.username ?? payload.user.name ?? payload.user.id, actionId: action.action_id, value: value,
+            responseURL: payload.response_url.flatMap(URL.init(string:)), channelId: payload.container?.channel_id ?? payload.channel?.id,
+            messageTimestamp: payload.container?.message_ts
+        )
+    }
+}
+
+/// What a button carries: the instance, and the account and region the alert named. It is checked
+/// against the table before anything is done: a value is only a claim.
+public struct SlackButtonValue: Codable, Sendable, Equatable {
+    public var instanceId: String
+    public var account: String?
+    public var region: String
+
+    enum CodingKeys: String, CodingKey {
+        case instanceId = "i", account = "a", region = "r"
+    }
+
+    public var encoded: String {
+        var writer = JSONWriter(capacity: 96)
+        writer.beginObject()
+        writer.key("i"); writer.string(instanceId)
+        if let account { writer.key("a"); writer.string(account) }
+        writer.key("r"); writer.string(region)
+        writer.endObject()
+        return writer.text
+    }
+
+    public static func decode(_ text: String) -> SlackButtonValue? {
+        guard text.utf8.count <= 2000, let value = try? JSONDecoder().decode(SlackButtonValue.self, from: Data(text.utf8)),
+              value.instanceId.hasPrefix("i-"), value.instanceId.utf8.count <= 32,
+              value.instanceId.dropFirst(2).allSatisfy({ $0.isHexDigit })
+        else { return nil }
+        return value
+    }
+}
