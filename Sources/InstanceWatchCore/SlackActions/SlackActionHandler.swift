@@ -102,7 +102,7 @@ public struct SlackActionHandler: LambdaHandler {
             return .text(400, "not a button click instance-watch knows")
         }
         let deadline = min(context.workDeadline, Date().addingTimeInterval(Self.workBudget))
-        let outcome = act(interaction, now: UTCDateTime(now), deadline: deadline, logger: logger)
+        let outcome = act(interaction, now: UTCDateTime(now), ownAccountHint: context.invokedFunctionAccount, deadline: deadline, logger: logger)
         switch outcome {
         case .done(let action, let text):
             context.metrics.count(Metric.slackActions)
@@ -121,7 +121,7 @@ public struct SlackActionHandler: LambdaHandler {
     }
 
     /// The action a signed click asks for, checked against the table and the permissions.
-    func act(_ interaction: SlackInteraction, now: UTCDateTime, deadline: Date, logger: Logger) -> Outcome {
+    func act(_ interaction: SlackInteraction, now: UTCDateTime, ownAccountHint: String?, deadline: Date, logger: Logger) -> Outcome {
         let who = "@\(interaction.userName.prefix(80)) (\(interaction.userId.prefix(20)))"
         guard let action = Action(rawValue: interaction.actionId) else {
             logger.warning("\(who) pressed a button instance-watch does not have: \(interaction.actionId.prefix(40))")
@@ -159,17 +159,19 @@ public struct SlackActionHandler: LambdaHandler {
             logger.info("\(value.instanceId) snoozed until \(until.extendedISO8601) by \(who)")
             return .done(action, "\(value.instanceId) snoozed until \(SlackActionMessage.when(until)) by \(who): no alert and no auto-stop until then, or until it starts again.")
         }
-        return stop(value, record: record, who: who, userId: interaction.userId, deadline: deadline, logger: logger)
+        return stop(value, record: record, who: who, userId: interaction.userId, ownAccountHint: ownAccountHint, deadline: deadline, logger: logger)
     }
 
-    private func stop(_ value: SlackButtonValue, record: InstanceRecord, who: String, userId: String, deadline: Date, logger: Logger) -> Outcome {
+    private func stop(_ value: SlackButtonValue, record: InstanceRecord, who: String, userId: String, ownAccountHint: String?, deadline: Date,
+                      logger: Logger) -> Outcome {
         guard permissions.stop else { return .refused("Stop now is off here (SLACK_STOP)") }
         guard permissions.stopUsers.isEmpty || permissions.stopUsers.contains(userId) else {
             logger.warning("\(who) may not stop instances (SLACK_STOP_USERS): \(value.instanceId) left running")
             return .refused("you are not among those allowed to stop instances (SLACK_STOP_USERS)")
         }
         do {
-            let ownAccount = try fleet.ownAccount(hint: nil, deadline: deadline)
+            // The function's own account comes from its ARN (STS in a local run), never from the click.
+            let ownAccount = try fleet.ownAccount(hint: ownAccountHint, deadline: deadline)
             let pair = AccountRegion(account: record.account ?? ownAccount, region: value.region)
             let ec2 = try fleet.stoppingEC2(for: pair, ownAccount: ownAccount, deadline: deadline)
             // EC2's word, not the alert's: still running, and nothing that would replace it manages it.

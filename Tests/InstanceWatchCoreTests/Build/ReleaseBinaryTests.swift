@@ -11,7 +11,7 @@ import Testing
 /// would quadruple them). `make test` builds them before the tests run; this reads what it built.
 @Suite("release binaries")
 struct ReleaseBinaryTests {
-    static let products = ["StateChangeHandler", "UptimeChecker"]
+    static let products = ["StateChangeHandler", "UptimeChecker", "SlackActionHandler"]
 
     static var releaseDirectory: URL {
         if let override = ProcessInfo.processInfo.environment["INSTANCE_WATCH_RELEASE_DIR"] {

@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+@testable import InstanceWatchCore
+@testable import Support
+
+/// Slack app mode end to end: the checker posts alerts with buttons to a local Slack (`chat.postMessage`),
+/// a click is built from that message's own button and signed as Slack signs, and the SlackActionHandler
+/// executable takes it as a Function URL delivers it (base64 body). Against moto, one region, one test at a time.
+@Suite("Slack buttons, end to end", .serialized)
+struct SlackActionsTests {
+    static let region = MotoServer.privateRegion()
+    static let secret = "8f742231b10e8888abcd99yyyzzz85a5-test"
+    let fixture: CheckerFixture
+    let slack: SlackAPIPeer
+
+    init() throws {
+        fixture = try CheckerFixture(region: Self.region, shared: true, name: "slack-actions")
+        try fixture.ec2.age(7 * 3600)
+        slack = try SlackAPIPeer()
+    }
+
+    var appSettings: [String: String] {
+        ["PRICING": "off", "SLACK_WEBHOOK_URL": "", "SLACK_BOT_TOKEN": SlackAPIPeer.token, "SLACK_API_URL": slack.apiURL, "SLACK_CHANNEL": "#ops"]
+    }
+
+    /// The button `actionId` of the alert posted about `id`, as Slack would hand it back.
+    func button(_ actionId: String, about id: String) throws -> String? {
+        let post = try #require(try slack.posts().last { "\($0.body)".contains(id) }, "no chat.postMessage about \(id)")
+        let blocks = (post.body["attachments"] as? [[String: Any]])?.first?["blocks"] as? [[String: Any]] ?? []
+        let elements = blocks.first { $0["type"] as? String == "actions" }?["elements"] as? [[String: Any]] ?? []
+        return elements.first { $0["action_id"] as? String == actionId }?["value"] as? String
+    }
+
+    /// A `block_actions` form body for a click on a button carrying `value`.
+    func clickBody(_ actionId: String, value: String, user: String = "U0ALICE", name: String = "alice", responseId: String = UUID().uuidString) throws -> String {
+        let payload: [String: Any] = [
+            "type": "block_actions", "user": ["id": user, "username": name, "name": name, "team_id": "T0001"],
+            "api_app_id": "A0001", "container": ["type": "message", "channel_id": "COPS", "message_ts": "1700000001.000100"],
+            "channel": ["id": "COPS", "name": "ops"], "response_url": slack.responseURL(responseId),
+            "actions": [["type": "button", "action_id": actionId, "block_id": "b1", "value": value, "action_ts": "1700000002.000200"]],
+        ]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self)
+        return "payload=" + json.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+    }
+
+    /// The Function URL event (payload format 2.0) Lambda builds for a signed POST.
+    func functionURLEvent(body: String, timestamp: Int? = nil, signature: String? = nil, signedBody: String? = nil) throws -> String {
+        let time = timestamp ?? Int(Date().timeIntervalSince1970)
+        let event: [String: Any] = [
+            "version": "2.0", "routeKey": "$default", "rawPath": "/", "rawQueryString": "",
+            "headers": ["content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(time),
+                        "x-slack-signature": signature ?? SlackSignature.sign(secret: Self.secret, timestamp: String(time), body: Array((signedBody ?? body).utf8))],
+            "requestContext": ["http": ["method": "POST", "path": "/", "sourceIp": "203.0.113.9"], "timeEpoch": time * 1000],
+            "body": Data(body.utf8).base64EncodedString(), "isBase64Encoded": true,
+        ]
+        return String(decoding: try JSONSerialization.data(withJSONObject: event), as: UTF8.self)
+    }
+
+    /// The SlackActionHandler executable on one event; its answer and its log.
+    func handle(_ event: String, _ settings: [String: String] = [:]) throws -> (status: Int, body: String, log: String) {
+        let environment = fixture.environment(["SLACK_SIGNING_SECRET": Self.secret, "SLACK_WEBHOOK_URL": ""].merging(settings) { $1 })
+            .merging(["PATH": "/usr/bin:/bin"]) { $1 }
+        let run = try runCommand(TestPaths.debugExecutable("SlackActionHandler"), ["--event", "-"], environment: environment, input: Data(event.utf8))
+        #expect(run.status == 0, "\(run.stderr.suffix(1_500))")
+        #expect(!run.stderr.contains(Self.secret), "the signing secret leaked")
+        let answer = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]) ?? [:]
+        return (answer["statusCode"] as? Int ?? -1, answer["body"] as? String ?? "", run.stderr)
+    }
+
+    func responses() throws -> [[String: Any]] { try slack.requests().filter { $0.path.hasPrefix("/response/") }.map(\.body) }
+
+    @Test("a click on the alert's own Snooze 1 day button snoozes it: the next check leaves it out, another overdue instance is still alerted, the message is replaced")
+    func snooze() throws {
+        let snoozed = try fixture.launch(tags: ["Name": "snooze-me"]).id
+        let other = try fixture.launch(tags: ["Name": "still-alerted"]).id
+        let first = try fixture.check(appSettings)
+        #expect(first.status == 0 && Set(first.ids("notifiedInstanceIds")) == [snoozed, other], first.summary)
+        let post = try #require(try slack.posts().first { "\($0.body)".contains(snoozed) })
+        #expect(post.authorization == "Bearer \(SlackAPIPeer.token)" && post.body["channel"] as? String == "#ops")
+        let noted = try fixture.records()[snoozed]
+        #expect(noted?["slack_channel"] == "COPS" && noted?["slack_ts"] != nil, "the message is noted on the record: \(noted ?? [:])")
+        #expect(try button("stop_now", about: snoozed) == nil, "Stop now is offered only with SLACK_STOP=on")
+
+        let value = try #require(try button("snooze_1d", about: snoozed))
+        let answer = try handle(try functionURLEvent(body: try clickBody("snooze_1d", value: value)))
+        #expect(answer.status == 200, "\(answer.log.suffix(1_000))")
+        let record = try #require(try fixture.records()[snoozed])
+        let until = try #require(record["snoozed_until"].flatMap(UTCDateTime.parse))
+        #expect(abs(until.epochSeconds - (Int(Date().timeIntervalSince1970) + 86_400)) < 120 && record["snoozed_by"] == "@alice (U0ALICE)", "\(record)")
+        #expect(record["last_action_by"] == "@alice (U0ALICE)" && record["last_action"]?.hasPrefix("snoozed until") == true)
+        let replaced = try #require(try responses().last)
+        #expect(replaced["replace_original"] as? Bool == true && (replaced["text"] as? String ?? "").contains("snoozed until") && (replaced["text"] as? String ?? "").contains("@alice"), "\(replaced)")
+        #expect(answer.log.contains("SlackActionsSnooze") || answer.log.contains("\"SlackActions\":1"), "\(answer.log.suffix(800))")
+
+        let second = try fixture.check(appSettings.merging(["NOTIFY_MODE": "digest"]) { $1 })
+        #expect(second.status == 0, second.summary)
+        #expect(!second.ids("notifiedInstanceIds").contains(snoozed) && second.ids("notifiedInstanceIds").contains(other), second.summary)
+        #expect(second.ids("snoozed").first?.hasPrefix("\(snoozed) (snooze-me): snoozed until") == true, second.summary)
+        let digest = try #require(try slack.posts().last)
+        #expect("\(digest.body)".contains("Snoozed") && "\(digest.body)".contains(snoozed), "the digest lists the snoozed instance apart")
+    }
+
+    @Test("a wrong signature, a timestamp 10 minutes old, a body altered after signing and a button for an unknown instance are each refused, with nothing changed")
+    func refusals() throws {
+        let id = try fixture.launch(tags: ["Name": "refuse-me"]).id
+        _ = try fixture.check(appSettings)
+        let value = try #require(try button("snooze_1w", about: id))
+        let body = try clickBody("snooze_1w", value: value)
+        let before = try fixture.records()[id]
+
+        let wrong = try handle(try functionURLEvent(body: body, signature: "v0=" + String(repeating: "0", count: 64)))
+        let stale = Int(Date().timeIntervalSince1970) - 600
+        let old = try handle(try functionURLEvent(body: body, timestamp: stale))
+        let altered = try handle(try functionURLEvent(body: body.replacing("U0ALICE", with: "U0ADMIN"), signedBody: body))
+        #expect(wrong.status == 401 && old.status == 401 && altered.status == 401, "\(wrong.status) \(old.status) \(altered.status)")
+        #expect(old.log.contains("timestamp more than 5 minutes") && wrong.log.contains("does not match"), "\(old.log.suffix(500))")
+
+        let unknown = SlackButtonValue(instanceId: "i-0123456789abcdef0", account: "123456789012", region: Self.region).encoded
+        let responsesBefore = try responses().count
+        let stranger = try handle(try functionURLEvent(body: try clickBody("snooze_1w", value: unknown)))
+        #expect(stranger.status == 200)
+        let refusal = try #require(try responses().last)
+        #expect(try responses().count == responsesBefore + 1 && refusal["response_type"] as? String == "ephemeral"
+                && (refusal["text"] as? String ?? "").contains("does not know i-0123456789abcdef0"), "\(refusal)")
+        let otherAccount = SlackButtonValue(instanceId: id, account: "999999999999", region: Self.region).encoded
+        #expect(try handle(try functionURLEvent(body: try clickBody("snooze_1w", value: otherAccount))).status == 200)
+        #expect(try fixture.records()[id] == before, "nothing changed")
+        #expect(try fixture.records()["i-0123456789abcdef0"] == nil)
+    }
+
+    @Test("Stop now (SLACK_STOP=on) stops an unmanaged instance for an allowed user; refuses a user not on the list and a managed instance")
+    func stopNow() throws {
+        let plain = try fixture.launch(tags: ["Name": "stop-me"]).id
+        let managed = try fixture.launch(tags: ["Name": "karpenter-node", "karpenter.sh/nodepool": "default"]).id
+        let settings = appSettings.merging(["SLACK_STOP": "on", "MANAGED_INSTANCES": "alert"]) { $1 }
+        _ = try fixture.check(settings)
+        let stopPlain = try #require(try button("stop_now", about: plain))
+        #expect(try button("stop_now", about: managed) == nil, "a managed instance is offered no Stop now")
+        let handlerSettings = ["SLACK_STOP": "on", "SLACK_STOP_USERS": "U0ALICE"]
+
+        let notListed = try handle(try functionURLEvent(body: try clickBody("stop_now", value: stopPlain, user: "U0MALLORY", name: "mallory")), handlerSettings)
+        let notListedText = try responses().last?["text"] as? String ?? ""
+        #expect(notListed.status == 200 && notListedText.contains("not among those allowed"), "\(notListedText)")
+        #expect(try fixture.states([plain])[plain] == "running")
+
+        // A button forged for the managed instance (a value built by hand, signed with the secret) is refused by EC2's tags.
+        let forged = SlackButtonValue(instanceId: managed, account: "123456789012", region: Self.region).encoded
+        _ = try handle(try functionURLEvent(body: try clickBody("stop_now", value: forged)), handlerSettings)
+        let managedText = try responses().last?["text"] as? String ?? ""
+        #expect(managedText.contains("managed by Karpenter node pool"), "\(managedText)")
+        #expect(try fixture.states([managed])[managed] == "running")
+
+        let allowed = try handle(try functionURLEvent(body: try clickBody("stop_now", value: stopPlain)), handlerSettings)
+        #expect(allowed.status == 200, "\(allowed.log.suffix(1_000))")
+        #expect(["stopping", "stopped"].contains(try fixture.states([plain])[plain] ?? ""), "\(allowed.log.suffix(1_000))")
+        let stoppedRecord = try fixture.records()[plain]
+        #expect(stoppedRecord?["last_action"] == "stopped" && stoppedRecord?["last_action_by"] == "@alice (U0ALICE)", "\(stoppedRecord ?? [:])")
+        let stoppedText = try responses().last?["text"] as? String ?? ""
+        #expect(stoppedText.contains("stopped by @alice"), "\(stoppedText)")
+
+        // SLACK_STOP off in the handler: the same click does nothing.
+        let plainTwo = try fixture.launch(tags: ["Name": "stop-me-too"]).id
+        let value = SlackButtonValue(instanceId: plainTwo, account: "123456789012", region: Self.region).encoded
+        _ = try fixture.check(settings)
+        _ = try handle(try functionURLEvent(body: try clickBody("stop_now", value: value)))
+        let offText = try responses().last?["text"] as? String ?? ""
+        #expect(try fixture.states([plainTwo])[plainTwo] == "running")
+        #expect(offText.contains("Stop now is off"), "\(offText)")
+    }
+}
