@@ -116,11 +116,12 @@ struct TemplateTests {
         }
     }
 
-    @Test("four alarms on the watcher itself, to the operations topic (the alert topic by default); a missing heartbeat alarms; so does any failed stop")
+    @Test("five alarms on the watcher itself, to the operations topic (the alert topic by default); a missing heartbeat alarms; so does any failed stop, and a failed Slack click")
     func alarms() throws {
         let resources = try Self.resources()
         let alarms = resources.filter { $0.value["Type"] as? String == "AWS::CloudWatch::Alarm" }
-        #expect(Set(alarms.keys) == ["FunctionErrorsAlarm", "DeadLetterAlarm", "HeartbeatAlarm", "StopFailuresAlarm"])
+        #expect(Set(alarms.keys) == ["FunctionErrorsAlarm", "DeadLetterAlarm", "HeartbeatAlarm", "StopFailuresAlarm", "SlackActionErrorsAlarm"])
+        #expect(alarms["SlackActionErrorsAlarm"]?["Condition"] as? String == "TakesSlackActions")
         let stops = try #require(alarms["StopFailuresAlarm"])
         #expect(stops["Condition"] as? String == "StopsInstances")
         let stopProperties = try #require(stops["Properties"] as? [String: Any])
@@ -167,12 +168,17 @@ struct TemplateTests {
     /// `{"Fn::Sub": text}` as the text, for comparing ARNs written with Fn::Sub.
     static func sub(_ value: Any?) -> String? { (value as? [String: Any])?["Fn::Sub"] as? String }
 
-    @Test("member template: one rule forwarding exactly the three EC2 detail-types to the central bus, a role that may only put events there, a reader role trusted by the two central function roles only that cannot stop, and a stop role trusted by the checker's role alone")
+    @Test("member template: one rule forwarding exactly the three EC2 detail-types to the central bus, a role that may only put events there, a reader role trusted by the two central function roles only that cannot stop, and a stop role trusted by the checker's role alone, a Slack stop role trusted by the SlackActionFunction's alone")
     func memberTemplate() throws {
         let resources = try Self.resources(Self.memberTemplate)
         #expect(Set(resources.map { "\($0.key):\($0.value["Type"] as? String ?? "")" }) == [
             "ForwardRule:AWS::Events::Rule", "ForwardingRole:AWS::IAM::Role", "MemberRole:AWS::IAM::Role", "StopRole:AWS::IAM::Role",
+            "SlackStopRole:AWS::IAM::Role",
         ])
+        let slackStop = try #require(resources["SlackStopRole"]?["Properties"] as? [String: Any])
+        let slackTrust = "\(slackStop["AssumeRolePolicyDocument"] ?? "")"
+        #expect(slackTrust.contains("CentralSlackActionRoleArn") && !slackTrust.contains("CentralUptimeCheckerRoleArn") && !slackTrust.contains("CentralStateChangeRoleArn"))
+        #expect(resources["SlackStopRole"]?["Condition"] as? String == "CreatesSlackStopRole")
         let centralBus = "arn:${AWS::Partition}:events:${CentralRegion}:${CentralAccountId}:event-bus/default"
 
         let rule = try #require(resources["ForwardRule"]?["Properties"] as? [String: Any])
@@ -262,5 +268,32 @@ struct TemplateTests {
                 "the topic key only through SNS")
         let globals = try #require(((try Self.json()["Globals"] as? [String: Any])?["Function"] as? [String: Any])?["Environment"] as? [String: Any])
         #expect((globals["Variables"] as? [String: Any])?["MEMBER_ROLE_NAME"] != nil)
+    }
+}
+
+extension TemplateTests {
+    @Test("the SlackActionFunction: a Function URL without auth (Slack's signature is checked in code), both invoke permissions, reserved concurrency, its own role and log group, the URL as an output; all only with a signing secret")
+    func slackActionFunction() throws {
+        let resources = try Self.resources()
+        let function = try #require(resources["SlackActionFunction"])
+        #expect(function["Condition"] as? String == "TakesSlackActions")
+        let properties = try #require(function["Properties"] as? [String: Any])
+        #expect((properties["FunctionUrlConfig"] as? [String: Any])?["AuthType"] as? String == "NONE")
+        #expect("\(properties["ReservedConcurrentExecutions"] ?? "")".contains("5"))
+        let permission = try #require(resources["SlackActionUrlInvokePermission"]?["Properties"] as? [String: Any])
+        #expect(permission["Action"] as? String == "lambda:InvokeFunction" && permission["InvokedViaFunctionUrl"] as? Bool == true)
+        let role = "\(resources["SlackActionRole"]?["Properties"] ?? "")"
+        #expect(role.contains("ec2:StopInstances") && role.contains("aws:autoscaling:groupName") && role.contains("SlackSigningSecretParameterName"))
+        #expect(!role.contains("ec2:TerminateInstances") && !role.contains("dynamodb:Scan"))
+        #expect(resources["SlackActionLogGroup"] != nil)
+    }
+
+    @Test("routing: both roles read the routes parameter; SES only from the configured sender")
+    func routingPermissions() throws {
+        let resources = try Self.resources()
+        let checker = "\(resources["UptimeCheckerRole"]?["Properties"] ?? "")"
+        let stateChange = "\(resources["StateChangeRole"]?["Properties"] ?? "")"
+        #expect(checker.contains("RoutesParameterName") && stateChange.contains("RoutesParameterName"))
+        #expect(checker.contains("ses:SendEmail") && checker.contains("ses:FromAddress") && !stateChange.contains("ses:SendEmail"))
     }
 }

@@ -19,6 +19,8 @@ struct PolicyStatement {
     static let resourceless: Set<String> = ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory", "pricing:GetProducts", "cloudwatch:GetMetricData"]
     /// Instances may be stopped only when they carry the opt-in tag.
     static let stopTagKey = "ec2:ResourceTag/instance-watch:stop-after"
+    /// Stop now from Slack: a person chose the instance, so no opt-in tag; held to unmanaged instances.
+    static let unmanagedKey = "ec2:ResourceTag/aws:autoscaling:groupName"
     /// Keys that hold an open account part of an ARN (`iam::*:role/name`) to the organisation or a list.
     static let accountLimitingKeys: Set<String> = ["aws:ResourceOrgID", "aws:ResourceAccount"]
 
@@ -62,7 +64,7 @@ struct PolicyStatement {
             }
             let excused = Set(statement.actions).isSubset(of: resourceless)
                 || (statement.actions == ["sts:AssumeRole"] && !statement.conditionKeys.isDisjoint(with: accountLimitingKeys))
-                || (statement.actions == ["ec2:StopInstances"] && statement.conditionKeys.contains(stopTagKey))
+                || (statement.actions == ["ec2:StopInstances"] && (statement.conditionKeys.contains(stopTagKey) || statement.conditionKeys.contains(unmanagedKey)))
             if wildcard && !excused {
                 problems.append("wildcard resource for \(statement.actions.joined(separator: ", "))")
             }
