@@ -107,8 +107,9 @@ public struct AlertRouter {
         return outcome
     }
 
-    /// Alerts grouped by owner (compared without regard to case), in the order owners first appear;
-    /// unowned alerts form one group with a nil owner.
+    /// Alerts grouped by owner, in the order owners first appear; unowned alerts form one group with
+    /// a nil owner. Owners compare without regard to case, and a group is named in lower case, so
+    /// its name does not depend on which instance came first.
     static func byOwner(_ alerts: [Alert]) -> [(owner: String?, alerts: [Alert])] {
         var groups: [(owner: String?, alerts: [Alert])] = []
         var index: [String?: Int] = [:]
@@ -118,7 +119,7 @@ public struct AlertRouter {
                 groups[position].alerts.append(alert)
             } else {
                 index[key] = groups.count
-                groups.append((alert.owner, [alert]))
+                groups.append((key, [alert]))
             }
         }
         return groups

@@ -53,7 +53,7 @@ struct AlertRouterTests {
                                      form: .each, summaryAt: now, deadline: .distantFuture)
         #expect(topic.ids == ["i-1", "i-2", "i-3"] && payments.ids == ["i-1"] && fallback.ids == ["i-2", "i-3"])
         #expect(outcome.routed == 1 && outcome.routeFailures == 0 && outcome.failures.isEmpty && outcome.undelivered.isEmpty)
-        #expect(fallback.notes.first?.lines == ["Payments: 1 alert, delivered", "default (no owner's destination): 2 alerts, here"])
+        #expect(fallback.notes.first?.lines == ["payments: 1 alert, delivered", "default (no owner's destination): 2 alerts, here"])
     }
 
     @Test("a failing owner's destination: the alert goes to the default marked, its claim is to be given back, the run does not fail")

@@ -34,7 +34,8 @@ public struct SNSAlertChannel: AlertChannel {
 
     static func attributes(_ alert: Alert) -> [String: SNSMessage.AttributeValue] {
         [
-            "owner": .string(alert.owner ?? unowned), "account": .string(alert.account ?? unknownAccount),
+            // Lower case, as owners compare: a filter on "payments" also takes an instance tagged PAYMENTS.
+            "owner": .string(alert.owner?.lowercased() ?? unowned), "account": .string(alert.account ?? unknownAccount),
             "region": .string(alert.region), "kind": .string(alert.kind.rawValue), "instance": .string(alert.instanceId),
         ]
     }
@@ -47,7 +48,7 @@ public struct SNSAlertChannel: AlertChannel {
             return values.filter { seen.insert($0).inserted }
         }
         return [
-            "owner": .string(digest.owner ?? unowned),
+            "owner": .string(digest.owner?.lowercased() ?? unowned),
             "account": .stringArray(distinct(digest.alerts.map { $0.account ?? unknownAccount })),
             "region": .stringArray(distinct(digest.alerts.map(\.region))),
             "kind": .stringArray(distinct(["digest"] + digest.alerts.map(\.kind.rawValue))),
