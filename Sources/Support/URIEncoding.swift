@@ -27,12 +27,15 @@ package enum URIEncoding {
     /// A form field's value (`application/x-www-form-urlencoded`): `+` is a space, then `%XX`
     /// sequences. Nil when the bytes are not UTF-8.
     package static func formDecode(_ text: String) -> String? {
-        let decoded = decode(text.replacing("+", with: " "))
-        return decoded.contains("\u{FFFD}") && !text.contains("%EF%BF%BD") ? nil : decoded
+        String(validating: decodedBytes(text.replacing("+", with: " ")), as: UTF8.self)
     }
 
     /// Decodes `%XX` sequences; a malformed sequence is kept literally. `+` stays `+`: in SigV4 it is data.
     package static func decode(_ text: String) -> String {
+        String(decoding: decodedBytes(text), as: UTF8.self)
+    }
+
+    private static func decodedBytes(_ text: String) -> [UInt8] {
         let bytes = Array(text.utf8)
         var decoded = [UInt8]()
         decoded.reserveCapacity(bytes.count)
@@ -47,7 +50,7 @@ package enum URIEncoding {
                 index += 1
             }
         }
-        return String(decoding: decoded, as: UTF8.self)
+        return decoded
     }
 
     static func isUnreserved(_ byte: UInt8) -> Bool {

@@ -50,15 +50,6 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length",
 
 
 class Handler(PeerHandler):
-    def answer(self, status, body, headers=None):
-        data = body.encode() if isinstance(body, str) else body
-        self.send_response(status)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
     def do_GET(self):
         if self.path == "/test/requests":
             with LOCK:

@@ -28,6 +28,16 @@ class PeerHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
+    def answer(self, status, body, headers=None):
+        """A whole answer: the status, `headers`, a Content-Length, and the body (text or bytes)."""
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
 
 def serve(server, **announcements):
     """Prints "PORT <n>" (then "KEY value" for each announcement) and serves until stdin closes,

@@ -95,13 +95,7 @@ def signature_problem(method, path, headers, body):
 
 class Handler(PeerHandler):
     def reply(self, status, document):
-        data = json.dumps(document).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/x-amz-json-1.1")
-        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.answer(status, json.dumps(document), {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": str(uuid.uuid4())})
 
     def error(self, status, code, message):
         self.reply(status, {"__type": code, "Message": message})

@@ -1,12 +1,11 @@
 #!/usr/bin/env python3
-"""A local Slack: the Web API methods instance-watch calls, and the response_url an interaction carries.
+"""A local Slack: the Web API method instance-watch calls, and the response_url an interaction carries.
 
-Speaks Slack's wire format (docs.slack.dev/reference/methods/chat.postMessage, chat.update; and
+Speaks Slack's wire format (docs.slack.dev/reference/methods/chat.postMessage; and
 "Handling user interaction": response_url takes up to 5 posts in 30 minutes):
   POST /api/chat.postMessage   JSON body, "Authorization: Bearer <token>": {"ok": true, "channel": <id>, "ts": <ts>, "message": …}
                                a wrong token: {"ok": false, "error": "invalid_auth"}; no channel: "channel_not_found";
                                a channel named "#name" answers with its id (C + the name upper-cased)
-  POST /api/chat.update        {"ok": true, "channel", "ts"}; a ts never posted: "message_not_found"
   POST /response/<id>          a response_url: 200 "ok", the sixth post to the same one: 404 "used_url"
   POST /test/token             body: the bot token the API accepts (default xoxb-test-token)
   GET  /test/requests          every request received (method, path, headers, JSON body), in order
@@ -20,7 +19,6 @@ from loopback import LoopbackServer, PeerHandler, serve
 LOCK = threading.Lock()
 TOKEN = ["xoxb-test-token"]
 REQUESTS = []
-MESSAGES = {}        # (channel id, ts) -> message
 RESPONSES = {}       # response_url path -> posts
 COUNTER = [1700000000]
 
@@ -31,12 +29,10 @@ def channel_id(channel):
 
 class Handler(PeerHandler):
     def reply(self, status, body):
-        data = (json.dumps(body) if not isinstance(body, str) else body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8" if not isinstance(body, str) else "text/plain")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        """JSON for the Web API; plain text for a response_url, as Slack answers them."""
+        if isinstance(body, str):
+            return self.answer(status, body, {"Content-Type": "text/plain"})
+        self.answer(status, json.dumps(body), {"Content-Type": "application/json; charset=utf-8"})
 
     def do_GET(self):
         if self.path == "/test/requests":
@@ -72,15 +68,7 @@ class Handler(PeerHandler):
                 COUNTER[0] += 1
                 ts = f"{COUNTER[0]}.000100"
                 channel = channel_id(body["channel"])
-                MESSAGES[(channel, ts)] = body
             return self.reply(200, {"ok": True, "channel": channel, "ts": ts, "message": {"text": body.get("text"), "ts": ts}})
-        if self.path == "/api/chat.update":
-            key = (channel_id(body.get("channel", "")), body.get("ts"))
-            with LOCK:
-                if key not in MESSAGES:
-                    return self.reply(200, {"ok": False, "error": "message_not_found"})
-                MESSAGES[key] = body
-            return self.reply(200, {"ok": True, "channel": key[0], "ts": key[1]})
         self.reply(404, {"ok": False, "error": "unknown_method"})
 
 

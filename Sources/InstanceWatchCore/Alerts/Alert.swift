@@ -66,6 +66,8 @@ public struct Alert: Sendable, Equatable {
         public var cost: String?
         public var autoStop: String?
         public var activity: String?
+        /// What manages (and would replace) it: such an instance is offered no Stop now.
+        public var manager: String?
     }
 
     public static func == (lhs: Alert, rhs: Alert) -> Bool {
@@ -130,7 +132,8 @@ extension Alert {
             region: instance.region, owner: instance.owner, title: "Instance running too long", headline: headline, summary: summary, subject: subject, facts: facts,
             consoleURL: consoleURL(instanceId: instance.id, region: instance.region), dated: ("check of", now),
             uptime: Uptime(displayName: instance.displayName, type: instance.type, since: instance.since, runningFor: runningFor,
-                           limit: instance.limit.explained, cost: cost, autoStop: autoStop, activity: instance.activity?.sentence)
+                           limit: instance.limit.explained, cost: cost, autoStop: autoStop, activity: instance.activity?.sentence,
+                           manager: instance.manager)
         )
     }
 }

@@ -31,6 +31,17 @@ public struct AlertDeliveryFailure: Error, CustomStringConvertible {
         self.underlying = underlying
     }
 
+    /// Runs one delivery: nil when it went out, else what it met, as "`what` not delivered: …".
+    /// - Parameter what: `Slack digest of i-1, i-2`: the message, in the words of the failure.
+    public static func unless(_ what: @autoclosure () -> String, ids: [String], _ deliver: () throws -> Void) -> AlertDeliveryFailure? {
+        do {
+            try deliver()
+            return nil
+        } catch {
+            return AlertDeliveryFailure(instanceIds: ids, description: "\(what()) not delivered: \(error)", underlying: error)
+        }
+    }
+
     /// Ids for a message: which instances an operator should look at, without a page of them.
     public static func listed(_ ids: [String]) -> String {
         ids.prefix(5).joined(separator: ", ") + (ids.count > 5 ? " and \(ids.count - 5) more" : "")

@@ -72,7 +72,8 @@ extension RoutesDocument {
     /// The document in the SSM SecureString `parameter` names, read and checked once per cold start.
     /// A bad one stops the function at start, naming the parameter and the place in the document.
     public static func read(ssm: SSMClient, parameter: String) throws -> RoutesDocument {
-        let text = try ssm.getParameter(name: parameter, withDecryption: true, deadline: Date().addingTimeInterval(WebhookSource.lookUpBudget))
+        // As stored, untrimmed: the line and column of an error are the document's own.
+        let text = try ssm.getParameter(name: parameter, withDecryption: true, deadline: Date().addingTimeInterval(SecretSource.lookUpBudget))
         do {
             return try parse(text)
         } catch {

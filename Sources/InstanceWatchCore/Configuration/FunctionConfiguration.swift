@@ -247,26 +247,23 @@ public struct FunctionConfiguration: Sendable, Equatable {
             }
             configuration.idleLookback = seconds
         }
-        if let requireIdle = value("AUTO_STOP_REQUIRE_IDLE") {
-            switch requireIdle.lowercased() {
-            case "true": configuration.autoStopRequiresIdle = true
-            case "false": configuration.autoStopRequiresIdle = false
-            default: throw .invalidValue(variable: "AUTO_STOP_REQUIRE_IDLE", value: requireIdle, expected: "true or false")
+        /// A two-valued setting, written in any case: `yes` for true, `no` for false.
+        func flag(_ name: String, yes: String, no: String) throws(ConfigurationError) -> Bool? {
+            guard let text = value(name) else { return nil }
+            switch text.lowercased() {
+            case yes: return true
+            case no: return false
+            default: throw .invalidValue(variable: name, value: text, expected: "\(yes) or \(no)")
             }
         }
+        if let requireIdle = try flag("AUTO_STOP_REQUIRE_IDLE", yes: "true", no: "false") { configuration.autoStopRequiresIdle = requireIdle }
         if let cap = value("MAX_STOPS_PER_RUN") {
             guard let count = Int(cap), (0...1000).contains(count) else {
                 throw .invalidValue(variable: "MAX_STOPS_PER_RUN", value: cap, expected: "a whole number from 0 to 1000")
             }
             configuration.maximumStopsPerRun = count
         }
-        if let pricing = value("PRICING") {
-            switch pricing.lowercased() {
-            case "on": configuration.pricing = true
-            case "off": configuration.pricing = false
-            default: throw .invalidValue(variable: "PRICING", value: pricing, expected: "on or off")
-            }
-        }
+        if let pricing = try flag("PRICING", yes: "on", no: "off") { configuration.pricing = pricing }
         if let tags = value("OWNER_TAGS") {
             let list = Self.list(tags)
             if let bad = list.first(where: { $0.utf8.count > 128 }) {
@@ -292,13 +289,7 @@ public struct FunctionConfiguration: Sendable, Equatable {
             guard let url = WebhookURL.parse(api) else { throw .invalidValue(variable: "SLACK_API_URL", value: api, expected: WebhookURL.expected) }
             configuration.slackAPIURL = url
         }
-        if let stop = value("SLACK_STOP") {
-            switch stop.lowercased() {
-            case "on": configuration.slackStop = true
-            case "off": configuration.slackStop = false
-            default: throw .invalidValue(variable: "SLACK_STOP", value: stop, expected: "on or off")
-            }
-        }
+        if let stop = try flag("SLACK_STOP", yes: "on", no: "off") { configuration.slackStop = stop }
         if let users = value("SLACK_STOP_USERS") {
             let list = Self.list(users)
             if let bad = list.first(where: { $0.utf8.count > 24 || !$0.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) } }) {

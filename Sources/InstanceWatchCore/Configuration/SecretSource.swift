@@ -9,6 +9,9 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
     case value(String)
     case ssmParameter(String)
 
+    /// Lambda gives a cold start's initialisation 10 s; the look-up keeps 2 of them to report a failure.
+    public static let lookUpBudget: TimeInterval = 8
+
     public var description: String {
         switch self {
         case .value: return "a value (<redacted>)"
@@ -21,7 +24,7 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
         case .value(let value):
             return value
         case .ssmParameter(let name):
-            return try ssm.getParameter(name: name, withDecryption: true, deadline: Date().addingTimeInterval(WebhookSource.lookUpBudget))
+            return try ssm.getParameter(name: name, withDecryption: true, deadline: Date().addingTimeInterval(Self.lookUpBudget))
                 .trimmingWhitespace()
         }
     }

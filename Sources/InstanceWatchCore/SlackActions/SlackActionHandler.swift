@@ -183,7 +183,7 @@ public struct SlackActionHandler: LambdaHandler {
                 return .refused("\(value.instanceId) is managed by \(manager), which would replace it: stop it there")
             }
             _ = try ec2.stopInstance(id: value.instanceId, deadline: deadline)
-            try? table.noteAction(instanceId: value.instanceId, account: record.account, action: "stopped", by: who, deadline: deadline)
+            try? table.noteAction(instanceId: value.instanceId, action: "stopped", by: who, deadline: deadline)
             logger.info("\(value.instanceId) in \(pair.description) stopped by \(who)")
             return .done(.stopNow, "\(value.instanceId) is stopping, stopped by \(who).")
         } catch {

@@ -9,17 +9,13 @@ public protocol SlackActionTable {
     /// Snoozes the instance until `until`; false when the record no longer matches (nothing changed).
     func snooze(instanceId: String, account: String?, until: UTCDateTime, by: String, deadline: Date?) throws(AWSClientError) -> Bool
     /// Notes what was done and by whom (`last_action`, `last_action_by`).
-    func noteAction(instanceId: String, account: String?, action: String, by: String, deadline: Date?) throws(AWSClientError)
+    func noteAction(instanceId: String, action: String, by: String, deadline: Date?) throws(AWSClientError)
 }
 
 public final class DynamoDBSlackActionTable: SlackActionTable {
     private let table: DynamoDBUptimeTable
-    private let dynamoDB: DynamoDBClient
-    private let tableName: String
 
     public init(dynamoDB: DynamoDBClient, tableName: String) {
-        self.dynamoDB = dynamoDB
-        self.tableName = tableName
         table = DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: tableName)
     }
 
@@ -39,10 +35,9 @@ public final class DynamoDBSlackActionTable: SlackActionTable {
         var values: [String: AttributeValue] = [":until": .s(until.extendedISO8601), ":by": .s(by), ":action": .s("snoozed until \(until.extendedISO8601)")]
         let condition = condition(account: account, values: &values)
         do {
-            try dynamoDB.updateItem(UpdateItemInput(
-                tableName: tableName, key: ["instance_id": .s(instanceId)],
-                update: DynamoDBExpression("SET snoozed_until = :until, snoozed_by = :by, last_action = :action, last_action_by = :by",
-                                           names: ["#state": "state"], values: values),
+            try table.dynamoDB.updateItem(UpdateItemInput(
+                tableName: table.tableName, key: ["instance_id": .s(instanceId)],
+                update: DynamoDBExpression("SET snoozed_until = :until, snoozed_by = :by, last_action = :action, last_action_by = :by", values: values),
                 condition: DynamoDBExpression(condition, names: ["#state": "state"], values: [:])
             ), deadline: deadline)
             return true
@@ -51,15 +46,9 @@ public final class DynamoDBSlackActionTable: SlackActionTable {
         }
     }
 
-    public func noteAction(instanceId: String, account: String?, action: String, by: String, deadline: Date?) throws(AWSClientError) {
-        do {
-            try dynamoDB.updateItem(UpdateItemInput(
-                tableName: tableName, key: ["instance_id": .s(instanceId)],
-                update: DynamoDBExpression("SET last_action = :action, last_action_by = :by", values: [":action": .s(action), ":by": .s(by)]),
-                condition: DynamoDBExpression("attribute_exists(instance_id)")
-            ), deadline: deadline)
-        } catch .conditionalCheckFailed {
-            // The record went (terminated and expired): the stop itself stands.
-        }
+    public func noteAction(instanceId: String, action: String, by: String, deadline: Date?) throws(AWSClientError) {
+        // Without a record (terminated and expired), the stop itself stands.
+        try table.updateRecorded(instanceId, DynamoDBExpression("SET last_action = :action, last_action_by = :by",
+                                                                values: [":action": .s(action), ":by": .s(by)]), deadline: deadline)
     }
 }

@@ -28,9 +28,6 @@ public struct InstanceRecord: Sendable, Equatable {
     public var snoozedUntil: String?
     /// Who snoozed it: `@alice (U024BE7LH)`.
     public var snoozedBy: String?
-    /// The Slack message of its latest alert (Slack app mode), to update in place.
-    public var slackChannel: String?
-    public var slackTimestamp: String?
 
     public init(instanceId: String, startTime: String? = nil, stopTime: String? = nil, state: String? = nil,
                 lastEventTime: String? = nil, lastNotifiedAt: String? = nil, account: String? = nil, region: String? = nil,
@@ -63,8 +60,6 @@ public struct InstanceRecord: Sendable, Equatable {
         )
         snoozedUntil = text("snoozed_until")
         snoozedBy = text("snoozed_by")
-        slackChannel = text("slack_channel")
-        slackTimestamp = text("slack_ts")
     }
 
     /// The attributes the checker reads, for a Scan's projection (`state` and `region` are reserved words).
@@ -80,11 +75,6 @@ public struct InstanceRecord: Sendable, Equatable {
     }
 
     public var startedAt: UTCDateTime? { startTime.flatMap(UTCDateTime.parse) }
-
-    /// Snoozed at `now`: until a time still ahead.
-    public func isSnoozed(at now: UTCDateTime) -> Bool {
-        snoozedUntil.flatMap(UTCDateTime.parse).map { $0 > now } ?? false
-    }
 
     /// The time of the newest thing the table knows about the instance.
     public var lastChange: UTCDateTime? {
@@ -113,8 +103,6 @@ extension InstanceRecord: DynamoDBWireDecodable {
             case "auto_stop_after": record.autoStopAfter = try reader.readIntegerAttribute()
             case "snoozed_until": record.snoozedUntil = try reader.readStringAttribute()
             case "snoozed_by": record.snoozedBy = try reader.readStringAttribute()
-            case "slack_channel": record.slackChannel = try reader.readStringAttribute()
-            case "slack_ts": record.slackTimestamp = try reader.readStringAttribute()
             default: try reader.skipAttribute()
             }
         }

@@ -283,13 +283,13 @@ public struct UptimeCheckHandler: LambdaHandler {
         let allIds = due.map(\.id)
         // The alerts are built once; every channel renders the same facts.
         let instances = Dictionary(due.map { ($0.id, $0) }) { first, _ in first }
+        // Snoozed instances, apart in digests: the owner's own, or all of them in the default destination's.
+        let snoozedLines = snoozed.map { (owner: routes.ownership.owner(tags: $0.tags, account: $0.account)?.lowercased(), line: Self.snoozeLine($0)) }
         let form: AlertRouter.Form = switch configuration.notifyMode {
         case .each: .each
         case .digest: .digest { alerts, owner in
             var digest = AlertDigest.uptime(alerts.compactMap { instances[$0.instanceId] }, now: now, owner: owner)
-            // Snoozed instances, apart: the owner's own, or all of them in the default destination's digest.
-            digest.snoozed = snoozed.filter { owner == nil || routes.ownership.owner(tags: $0.tags, account: $0.account)?.lowercased() == owner?.lowercased() }
-                .map(Self.snoozeLine)
+            digest.snoozed = snoozedLines.filter { owner == nil || $0.owner == owner?.lowercased() }.map(\.line)
             return digest
         }
         }

@@ -66,32 +66,31 @@ public final class DynamoDBUptimeTable: UptimeTable {
         }
     }
 
-    public func markStopRefused(instanceId: String, at now: UTCDateTime, reason: String, deadline: Date?) throws(AWSClientError) {
+    /// Applies `update` to the instance's record if it has one; false when it has none (never
+    /// recorded, or expired), which the callers accept: there is nothing to remember it on.
+    @discardableResult
+    func updateRecorded(_ instanceId: String, _ update: DynamoDBExpression, deadline: Date?) throws(AWSClientError) -> Bool {
         do {
-            try dynamoDB.updateItem(UpdateItemInput(
-                tableName: tableName, key: ["instance_id": .s(instanceId)],
-                update: DynamoDBExpression("SET stop_refused_at = :now, stop_refused_reason = :reason", values: [
-                    ":now": .s(now.extendedISO8601), ":reason": .s(String(reason.prefix(200))),
-                ]),
-                condition: DynamoDBExpression("attribute_exists(instance_id)")
-            ), deadline: deadline)
+            try dynamoDB.updateItem(UpdateItemInput(tableName: tableName, key: ["instance_id": .s(instanceId)], update: update,
+                                                    condition: DynamoDBExpression("attribute_exists(instance_id)")), deadline: deadline)
+            return true
         } catch .conditionalCheckFailed {
-            // No record to mark (it was never recorded): the refusal is reported all the same.
+            return false
         }
     }
 
+    public func markStopRefused(instanceId: String, at now: UTCDateTime, reason: String, deadline: Date?) throws(AWSClientError) {
+        // Without a record (never recorded), the refusal is reported all the same.
+        try updateRecorded(instanceId, DynamoDBExpression("SET stop_refused_at = :now, stop_refused_reason = :reason", values: [
+            ":now": .s(now.extendedISO8601), ":reason": .s(String(reason.prefix(200))),
+        ]), deadline: deadline)
+    }
+
     public func markStopped(instanceId: String, at now: UTCDateTime, after seconds: Int, deadline: Date?) throws(AWSClientError) {
-        do {
-            try dynamoDB.updateItem(UpdateItemInput(
-                tableName: tableName, key: ["instance_id": .s(instanceId)],
-                update: DynamoDBExpression("SET stop_announcement_due = :now, auto_stopped_at = :now, auto_stop_after = :after", values: [
-                    ":now": .s(now.extendedISO8601), ":after": .number(seconds),
-                ]),
-                condition: DynamoDBExpression("attribute_exists(instance_id)")
-            ), deadline: deadline)
-        } catch .conditionalCheckFailed {
-            // No record (never recorded): this run's alert is the only announcement there can be.
-        }
+        // Without a record (never recorded), this run's alert is the only announcement there can be.
+        try updateRecorded(instanceId, DynamoDBExpression("SET stop_announcement_due = :now, auto_stopped_at = :now, auto_stop_after = :after", values: [
+            ":now": .s(now.extendedISO8601), ":after": .number(seconds),
+        ]), deadline: deadline)
     }
 
     public func markStopAnnounced(instanceId: String, stoppedAt: String, deadline: Date?) throws(AWSClientError) {

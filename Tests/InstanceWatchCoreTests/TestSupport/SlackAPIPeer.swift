@@ -1,8 +1,8 @@
 import Foundation
 @testable import CurlHTTP
 
-/// The local Slack (`Tests/Peers/slack_api_peer.py`): `chat.postMessage` and `chat.update` for a bot
-/// token it knows, and response URLs; it keeps every request for the test to read.
+/// The local Slack (`Tests/Peers/slack_api_peer.py`): `chat.postMessage` for a bot token it knows,
+/// and response URLs; it keeps every request for the test to read.
 final class SlackAPIPeer: @unchecked Sendable {
     static let token = "xoxb-test-token"
     let peer: LocalPeer

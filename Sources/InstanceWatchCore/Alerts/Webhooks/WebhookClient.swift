@@ -47,34 +47,44 @@ public typealias SlackWebhookClient = WebhookClient<SlackService>
 public typealias TeamsWebhookClient = WebhookClient<TeamsService>
 
 /// Posts JSON messages to a webhook whose URL is its credential (a Slack incoming webhook, a Teams
-/// Workflows webhook). A 429 waits the `Retry-After` asked for; 5xx and transport failures are
-/// retried with backoff; nothing waits past the caller's deadline. A message that cannot be
-/// delivered throws, so the invocation fails and is retried.
+/// Workflows webhook), or to an API method whose credential is a header (Slack's Web API). A 429
+/// waits the `Retry-After` asked for; 5xx and transport failures are retried with backoff; nothing
+/// waits past the caller's deadline. A message that cannot be delivered throws, so the invocation
+/// fails and is retried.
 public final class WebhookClient<Service: WebhookService> {
     public typealias Failure = WebhookDeliveryError<Service>
 
     private let webhookURL: URL
+    /// Sent with every message besides the content type (a bearer token); never in an error.
+    private let headers: HTTPHeaders
     private let http: any HTTPClient
     private let retryLoop: RetryLoop
 
-    public init(webhookURL: URL, http: any HTTPClient, retryPolicy: RetryPolicy = .standard,
+    public init(webhookURL: URL, http: any HTTPClient, headers: HTTPHeaders = [:], retryPolicy: RetryPolicy = .standard,
                 clock: @escaping () -> Date = { Date() }, sleep: @escaping (Duration) -> Void = sleepThread) {
         self.webhookURL = webhookURL
+        self.headers = headers
         self.http = http
         self.retryLoop = RetryLoop(policy: retryPolicy, clock: clock, sleep: sleep)
     }
 
-    public func send<Message: Encodable>(_ message: Message, deadline: Date?) throws(Failure) {
-        let host = webhookURL.host() ?? "the webhook"
+    /// The host the messages go to, for errors (never the URL's path, the credential).
+    public var host: String { webhookURL.host() ?? "the webhook" }
+
+    /// Delivers the message and returns the 2xx answer (which an API reads; a webhook's says "ok").
+    @discardableResult
+    public func send<Message: Encodable>(_ message: Message, deadline: Date?) throws(Failure) -> HTTPResponse {
+        let host = host
         let body: Data
         do {
             body = try JSONEncoder.lambda.encode(message)
         } catch {
             throw .rejected(host: host, status: 0, answer: "the message could not be encoded: \(error)")
         }
-        try retryLoop.run(deadline: deadline, attempt: { (number, timeout) -> RetryLoop.Outcome<Void, Failure> in
-            let request = HTTPRequest(method: .post, url: webhookURL, headers: ["Content-Type": "application/json; charset=utf-8"],
-                                      body: body, timeout: timeout)
+        var headers = headers
+        headers.replace("Content-Type", "application/json; charset=utf-8")
+        return try retryLoop.run(deadline: deadline, attempt: { (number, timeout) -> RetryLoop.Outcome<HTTPResponse, Failure> in
+            let request = HTTPRequest(method: .post, url: webhookURL, headers: headers, body: body, timeout: timeout)
             let response: HTTPResponse
             do throws(HTTPClientError) {
                 response = try http.send(request)
@@ -84,7 +94,7 @@ public final class WebhookClient<Service: WebhookService> {
             }
             switch response.status {
             case 200..<300:
-                return .success(())
+                return .success(response)
             case 429:
                 let retryAfter = response.headers["Retry-After"].flatMap { Int($0.trimmingWhitespace()) }.flatMap { $0 >= 0 ? Duration.seconds($0) : nil }
                 return .retryable(.gaveUp(host: host, attempts: number, lastError: "HTTP 429 (rate limited)"), pause: retryAfter)

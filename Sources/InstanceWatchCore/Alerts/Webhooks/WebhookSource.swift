@@ -9,9 +9,6 @@ public enum WebhookSource: Sendable, Equatable, CustomStringConvertible {
     case url(URL)
     case ssmParameter(String)
 
-    /// Lambda gives a cold start's initialisation 10 s; the look-up keeps 2 of them to report a failure.
-    public static let lookUpBudget: TimeInterval = 8
-
     public var description: String {
         switch self {
         case .url: return "a webhook URL (<redacted>)"
@@ -26,8 +23,7 @@ public enum WebhookSource: Sendable, Equatable, CustomStringConvertible {
         case .url(let url):
             return url
         case .ssmParameter(let name):
-            let value = try ssm.getParameter(name: name, withDecryption: true, deadline: Date().addingTimeInterval(Self.lookUpBudget))
-            guard let url = WebhookURL.parse(value) else {
+            guard let url = WebhookURL.parse(try SecretSource.ssmParameter(name).resolve(ssm: ssm)) else {
                 // The value is a secret: the error names the parameter, not what it holds.
                 throw ConfigurationError.invalidValue(variable: parameterVariable, value: name,
                                                       expected: "the name of a parameter whose value is " + WebhookURL.expected)

@@ -41,12 +41,7 @@ public struct SESAlertChannel: AlertChannel {
     public func send(note: AlertNote, deadline: Date) -> AlertDeliveryFailure? { nil }
 
     private func deliver(_ email: SESEmail, ids: [String], deadline: Date) -> AlertDeliveryFailure? {
-        do {
-            try sender.send(email, deadline: deadline)
-            return nil
-        } catch {
-            // The address is the owner's, said elsewhere; the error is SES's.
-            return AlertDeliveryFailure(instanceIds: ids, description: "SES e-mail for \(AlertDeliveryFailure.listed(ids)) not sent: \(error)", underlying: error)
-        }
+        // The address is the owner's, said elsewhere; the error is SES's.
+        AlertDeliveryFailure.unless("SES e-mail for \(AlertDeliveryFailure.listed(ids))", ids: ids) { try sender.send(email, deadline: deadline) }
     }
 }

@@ -14,31 +14,22 @@ public struct SlackAlertChannel: AlertChannel {
 
     public func send(each alerts: [Alert], deadline: Date) -> [AlertDeliveryFailure] {
         alerts.compactMap { alert in
-            do {
+            AlertDeliveryFailure.unless("Slack alert for \(alert.instanceId)", ids: [alert.instanceId]) {
                 try poster.post(SlackAlertMessage.message(alert, channel: channel), deadline: deadline)
-                return nil
-            } catch {
-                return AlertDeliveryFailure(instanceIds: [alert.instanceId], description: "Slack alert for \(alert.instanceId) not delivered: \(error)", underlying: error)
             }
         }
     }
 
     public func send(digest: AlertDigest, deadline: Date) -> AlertDeliveryFailure? {
-        do {
+        let ids = digest.alerts.map(\.instanceId)
+        return AlertDeliveryFailure.unless("Slack digest of \(AlertDeliveryFailure.listed(ids))", ids: ids) {
             try poster.post(SlackAlertMessage.message(digest, channel: channel), deadline: deadline)
-            return nil
-        } catch {
-            let ids = digest.alerts.map(\.instanceId)
-            return AlertDeliveryFailure(instanceIds: ids, description: "Slack digest of \(AlertDeliveryFailure.listed(ids)) not delivered: \(error)", underlying: error)
         }
     }
 
     public func send(note: AlertNote, deadline: Date) -> AlertDeliveryFailure? {
-        do {
+        AlertDeliveryFailure.unless("Slack note \"\(note.title)\"", ids: []) {
             try poster.post(SlackAlertMessage.message(note, channel: channel), deadline: deadline)
-            return nil
-        } catch {
-            return AlertDeliveryFailure(instanceIds: [], description: "Slack note \"\(note.title)\" not delivered: \(error)", underlying: error)
         }
     }
 }

@@ -27,14 +27,14 @@ public struct SlackAppAlertChannel: AlertChannel {
     /// The alert with its buttons: the console link, then (for an uptime alert) the actions.
     static func message(_ alert: Alert, offersStop: Bool) -> SlackMessage {
         var message = SlackAlertMessage.message(alert, channel: nil)
-        guard alert.uptime != nil, alert.kind != .stopped, var attachment = message.attachments.first else { return message }
+        guard let uptime = alert.uptime, alert.kind != .stopped, var attachment = message.attachments.first else { return message }
         let value = SlackButtonValue(instanceId: alert.instanceId, account: alert.account, region: alert.region).encoded
         var buttons: [SlackMessage.Block.ActionButton] = [
             .link("Open in the EC2 console", url: alert.consoleURL),
             .action("Snooze 1 day", id: SlackActionHandler.Action.snoozeDay.rawValue, value: value),
             .action("Snooze 1 week", id: SlackActionHandler.Action.snoozeWeek.rawValue, value: value),
         ]
-        if offersStop && alert.facts.allSatisfy({ $0.label != "Managed by" }) {
+        if offersStop && uptime.manager == nil {
             buttons.append(.action("Stop now", id: SlackActionHandler.Action.stopNow.rawValue, value: value, style: "danger"))
         }
         attachment.blocks = attachment.blocks.map { block in
@@ -47,49 +47,34 @@ public struct SlackAppAlertChannel: AlertChannel {
 
     public func send(each alerts: [Alert], deadline: Date) -> [AlertDeliveryFailure] {
         alerts.compactMap { alert in
-            do {
+            AlertDeliveryFailure.unless("Slack alert for \(alert.instanceId)", ids: [alert.instanceId]) {
                 let posted = try api.postMessage(Self.message(alert, offersStop: offersStop), channel: channel, deadline: deadline)
                 if alert.uptime != nil, let ledger, !posted.ts.isEmpty {
                     // The alert went out; a record that cannot note it only loses the in-place update.
                     try? ledger.notePosted(instanceId: alert.instanceId, channel: posted.channel, ts: posted.ts, deadline: deadline)
                 }
-                return nil
-            } catch {
-                return AlertDeliveryFailure(instanceIds: [alert.instanceId], description: "Slack alert for \(alert.instanceId) not posted: \(error)", underlying: error)
             }
         }
     }
 
     public func send(digest: AlertDigest, deadline: Date) -> AlertDeliveryFailure? {
-        do {
+        let ids = digest.alerts.map(\.instanceId)
+        return AlertDeliveryFailure.unless("Slack digest of \(AlertDeliveryFailure.listed(ids))", ids: ids) {
             _ = try api.postMessage(SlackAlertMessage.message(digest, channel: nil), channel: channel, deadline: deadline)
-            return nil
-        } catch {
-            let ids = digest.alerts.map(\.instanceId)
-            return AlertDeliveryFailure(instanceIds: ids, description: "Slack digest of \(AlertDeliveryFailure.listed(ids)) not posted: \(error)", underlying: error)
         }
     }
 
     public func send(note: AlertNote, deadline: Date) -> AlertDeliveryFailure? {
-        do {
+        AlertDeliveryFailure.unless("Slack note \"\(note.title)\"", ids: []) {
             _ = try api.postMessage(SlackAlertMessage.message(note, channel: nil), channel: channel, deadline: deadline)
-            return nil
-        } catch {
-            return AlertDeliveryFailure(instanceIds: [], description: "Slack note \"\(note.title)\" not posted: \(error)", underlying: error)
         }
     }
 }
 
 extension DynamoDBUptimeTable: SlackMessageLedger {
     public func notePosted(instanceId: String, channel: String, ts: String, deadline: Date?) throws(AWSClientError) {
-        do {
-            try dynamoDB.updateItem(UpdateItemInput(
-                tableName: tableName, key: ["instance_id": .s(instanceId)],
-                update: DynamoDBExpression("SET slack_channel = :channel, slack_ts = :ts", values: [":channel": .s(channel), ":ts": .s(ts)]),
-                condition: DynamoDBExpression("attribute_exists(instance_id)")
-            ), deadline: deadline)
-        } catch .conditionalCheckFailed {
-            // No record (never recorded): nothing to update later.
-        }
+        // Without a record (never recorded), there is nothing to update later.
+        try updateRecorded(instanceId, DynamoDBExpression("SET slack_channel = :channel, slack_ts = :ts",
+                                                          values: [":channel": .s(channel), ":ts": .s(ts)]), deadline: deadline)
     }
 }

@@ -16,31 +16,22 @@ public struct TeamsAlertChannel: AlertChannel {
 
     public func send(each alerts: [Alert], deadline: Date) -> [AlertDeliveryFailure] {
         alerts.compactMap { alert in
-            do {
+            AlertDeliveryFailure.unless("Teams alert for \(alert.instanceId)", ids: [alert.instanceId]) {
                 try poster.post(TeamsAlertCard.message(alert), deadline: deadline)
-                return nil
-            } catch {
-                return AlertDeliveryFailure(instanceIds: [alert.instanceId], description: "Teams alert for \(alert.instanceId) not delivered: \(error)", underlying: error)
             }
         }
     }
 
     public func send(digest: AlertDigest, deadline: Date) -> AlertDeliveryFailure? {
-        do {
+        let ids = digest.alerts.map(\.instanceId)
+        return AlertDeliveryFailure.unless("Teams digest of \(AlertDeliveryFailure.listed(ids))", ids: ids) {
             try poster.post(TeamsAlertCard.message(digest), deadline: deadline)
-            return nil
-        } catch {
-            let ids = digest.alerts.map(\.instanceId)
-            return AlertDeliveryFailure(instanceIds: ids, description: "Teams digest of \(AlertDeliveryFailure.listed(ids)) not delivered: \(error)", underlying: error)
         }
     }
 
     public func send(note: AlertNote, deadline: Date) -> AlertDeliveryFailure? {
-        do {
+        AlertDeliveryFailure.unless("Teams note \"\(note.title)\"", ids: []) {
             try poster.post(TeamsAlertCard.message(note), deadline: deadline)
-            return nil
-        } catch {
-            return AlertDeliveryFailure(instanceIds: [], description: "Teams note \"\(note.title)\" not delivered: \(error)", underlying: error)
         }
     }
 }
