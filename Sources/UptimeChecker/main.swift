@@ -35,7 +35,7 @@ LambdaMain.run(function) { environment, _ in
         table: table,
         recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: configuration.tableName),
         fleet: fleet,
-        // In Slack app mode each alert's message is noted on its record, for the buttons and updates.
+        // In Slack app mode each alert's message is noted on its record, to be closed in place once the instance ends.
         routes: try AlertChannels.configured(configuration, aws: aws, includeTopic: true, slackLedger: table) {
             CurlHTTPClient(configuration: .fromEnvironment(environment))
         },

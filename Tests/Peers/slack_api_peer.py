@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""A local Slack: the Web API method instance-watch calls, and the response_url an interaction carries.
+"""A local Slack: the Web API methods instance-watch calls, and the response_url an interaction carries.
 
-Speaks Slack's wire format (docs.slack.dev/reference/methods/chat.postMessage; and
+Speaks Slack's wire format (docs.slack.dev/reference/methods/chat.postMessage and chat.update; and
 "Handling user interaction": response_url takes up to 5 posts in 30 minutes):
   POST /api/chat.postMessage   JSON body, "Authorization: Bearer <token>": {"ok": true, "channel": <id>, "ts": <ts>, "message": …}
                                a wrong token: {"ok": false, "error": "invalid_auth"}; no channel: "channel_not_found";
                                a channel named "#name" answers with its id (C + the name upper-cased)
+  POST /api/chat.update        JSON body with the channel id and ts of a message posted here: {"ok": true, "channel", "ts", "text"};
+                               a message it never posted (or deleted): {"ok": false, "error": "message_not_found"}
+  GET  /test/messages          the messages as they stand: [{"channel", "ts", "message"}], in the order posted
+  POST /test/delete            body {"channel", "ts"}: the message is deleted (as a person can)
   POST /response/<id>          a response_url: 200 "ok", the sixth post to the same one: 404 "used_url"
   POST /test/token             body: the bot token the API accepts (default xoxb-test-token)
   GET  /test/requests          every request received (method, path, headers, JSON body), in order
@@ -20,6 +24,7 @@ LOCK = threading.Lock()
 TOKEN = ["xoxb-test-token"]
 REQUESTS = []
 RESPONSES = {}       # response_url path -> posts
+MESSAGES = {}        # (channel id, ts) -> the message as it stands
 COUNTER = [1700000000]
 
 
@@ -38,6 +43,9 @@ class Handler(PeerHandler):
         if self.path == "/test/requests":
             with LOCK:
                 return self.reply(200, REQUESTS)
+        if self.path == "/test/messages":
+            with LOCK:
+                return self.reply(200, [{"channel": c, "ts": t, "message": m} for (c, t), m in MESSAGES.items()])
         self.reply(404, {"ok": False, "error": "unknown_method"})
 
     def do_POST(self):
@@ -49,6 +57,10 @@ class Handler(PeerHandler):
             body = json.loads(raw or b"{}")
         except ValueError:
             body = None
+        if self.path == "/test/delete":
+            with LOCK:
+                MESSAGES.pop((body["channel"], body["ts"]), None)
+            return self.reply(200, {})
         with LOCK:
             REQUESTS.append({"method": "POST", "path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
         if self.path.startswith("/response/"):
@@ -68,7 +80,15 @@ class Handler(PeerHandler):
                 COUNTER[0] += 1
                 ts = f"{COUNTER[0]}.000100"
                 channel = channel_id(body["channel"])
+                MESSAGES[(channel, ts)] = body
             return self.reply(200, {"ok": True, "channel": channel, "ts": ts, "message": {"text": body.get("text"), "ts": ts}})
+        if self.path == "/api/chat.update":
+            key = (body.get("channel"), body.get("ts"))
+            with LOCK:
+                if key not in MESSAGES:
+                    return self.reply(200, {"ok": False, "error": "message_not_found"})
+                MESSAGES[key] = body
+            return self.reply(200, {"ok": True, "channel": key[0], "ts": key[1], "text": body.get("text")})
         self.reply(404, {"ok": False, "error": "unknown_method"})
 
 

@@ -10,7 +10,8 @@ public enum AlertChannels {
     /// - Parameters:
     ///   - includeTopic: the SNS topic is the checker's (the StateChangeHandler's warnings go to chat only).
     ///   - http: a new HTTP client for each webhook (one libcurl handle each).
-    ///   - slackLedger: in Slack app mode, where each uptime alert's message is noted (the checker's table).
+    ///   - slackLedger: in Slack app mode, where each uptime alert's message is noted (the checker's
+    ///     table), and forgotten once the alert is closed in place.
     public static func configured(_ configuration: FunctionConfiguration, aws: AWSClient, includeTopic: Bool,
                                   slackLedger: (any SlackMessageLedger)? = nil, http: () -> any HTTPClient) throws -> AlertRoutes {
         let ssm = SSMClient(aws: aws)
@@ -63,8 +64,10 @@ public enum AlertChannels {
             let sender = SESClient(aws: aws)
             return { address in SESAlertChannel(sender: sender, from: from, to: address) }
         }
+        // The alerts the app posted and noted are closed in place once their instance ends.
+        let endedAlerts = slackApp.flatMap { api in slackLedger.map { SlackAlertCloser(api: api, ledger: $0) } }
         return AlertRoutes(ownership: Ownership(tags: configuration.ownerTags, accounts: document?.accounts ?? [:]), topic: topic,
-                           owners: owners, fallback: fallback, directEmail: directEmail)
+                           owners: owners, fallback: fallback, directEmail: directEmail, endedAlerts: endedAlerts)
     }
 }
 

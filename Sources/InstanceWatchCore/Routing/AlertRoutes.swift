@@ -16,14 +16,17 @@ public struct AlertRoutes {
     public var fallback: [any AlertChannel]
     /// `SES_FROM_ADDRESS` set: the channel that mails an owner whose name is an address.
     public var directEmail: ((String) -> any AlertChannel)?
+    /// Slack app mode, where alerts are kept: closes in place the alerts of instances that ended.
+    public var endedAlerts: (any EndedAlertClosing)?
 
     public init(ownership: Ownership = Ownership(), topic: (any AlertChannel)? = nil, owners: [String: [any AlertChannel]] = [:],
-                fallback: [any AlertChannel], directEmail: ((String) -> any AlertChannel)? = nil) {
+                fallback: [any AlertChannel], directEmail: ((String) -> any AlertChannel)? = nil, endedAlerts: (any EndedAlertClosing)? = nil) {
         self.ownership = ownership
         self.topic = topic
         self.owners = owners
         self.fallback = fallback
         self.directEmail = directEmail
+        self.endedAlerts = endedAlerts
     }
 
     /// Whether any alert can go anywhere but the default destination: then the default destination

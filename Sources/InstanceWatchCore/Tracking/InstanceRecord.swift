@@ -28,6 +28,11 @@ public struct InstanceRecord: Sendable, Equatable {
     public var snoozedUntil: String?
     /// Who snoozed it: `@alice (U024BE7LH)`.
     public var snoozedBy: String?
+    /// When instance-watch last stopped it (kept after the stop is announced).
+    public var autoStoppedAt: String?
+    /// Slack app mode: where its newest uptime alert was posted, until the alert is closed in place.
+    public var slackChannel: String?
+    public var slackTs: String?
 
     public init(instanceId: String, startTime: String? = nil, stopTime: String? = nil, state: String? = nil,
                 lastEventTime: String? = nil, lastNotifiedAt: String? = nil, account: String? = nil, region: String? = nil,
@@ -60,11 +65,14 @@ public struct InstanceRecord: Sendable, Equatable {
         )
         snoozedUntil = text("snoozed_until")
         snoozedBy = text("snoozed_by")
+        autoStoppedAt = text("auto_stopped_at")
+        slackChannel = text("slack_channel")
+        slackTs = text("slack_ts")
     }
 
     /// The attributes the checker reads, for a Scan's projection (`state` and `region` are reserved words).
     public static let projection = DynamoDBExpression(
-        "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region, stop_refused_at, stop_announcement_due, auto_stop_after, snoozed_until, snoozed_by",
+        "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region, stop_refused_at, stop_announcement_due, auto_stop_after, snoozed_until, snoozed_by, auto_stopped_at, slack_channel, slack_ts",
         names: ["#state": "state", "#region": "region"]
     )
 
@@ -103,6 +111,9 @@ extension InstanceRecord: DynamoDBWireDecodable {
             case "auto_stop_after": record.autoStopAfter = try reader.readIntegerAttribute()
             case "snoozed_until": record.snoozedUntil = try reader.readStringAttribute()
             case "snoozed_by": record.snoozedBy = try reader.readStringAttribute()
+            case "auto_stopped_at": record.autoStoppedAt = try reader.readStringAttribute()
+            case "slack_channel": record.slackChannel = try reader.readStringAttribute()
+            case "slack_ts": record.slackTs = try reader.readStringAttribute()
             default: try reader.skipAttribute()
             }
         }

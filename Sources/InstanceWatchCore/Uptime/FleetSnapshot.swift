@@ -24,6 +24,8 @@ public struct FleetSnapshot: Sendable {
     public var parts: [Part] = []
     /// Records whose account or region cannot be read: judged from the table alone.
     public var unplaced: [InstanceRecord] = []
+    /// Alerts posted with buttons (Slack app mode) whose instance no longer runs: to be closed.
+    public var endedAlerts: [EndedAlert] = []
     /// Items in the table, every page.
     public var scanned = 0
     /// Pairs whose EC2 answered.
@@ -104,9 +106,11 @@ public struct FleetSnapshot: Sendable {
                 try table.scanRecords(deadline: deadline) { page, items in
                     snapshot.scanned += items
                     snapshot.unplaced += page.filter { $0.saysRunning || $0.stopAnnouncementDue != nil }
+                    snapshot.endedAlerts += page.compactMap(EndedAlert.of)
                 }
             } catch {
                 snapshot.unplaced = []
+                snapshot.endedAlerts = []
                 snapshot.tableUnreadable(error)
             }
             self.snapshot = snapshot
@@ -128,6 +132,7 @@ public struct FleetSnapshot: Sendable {
             let own = self.own, homeRegion = self.homeRegion
             var tablePairs = Set<AccountRegion>()
             var kept: [InstanceRecord] = []
+            var endedAlerts: [EndedAlert] = []
             var scanned = 0
             do {
                 try table.scanRecords(deadline: deadline) { page, items in
@@ -135,14 +140,17 @@ public struct FleetSnapshot: Sendable {
                     for record in page {
                         if let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) { tablePairs.insert(pair) }
                         if UptimeCheckPlan.isRelevant(record, runningInEC2: runningIds) { kept.append(record) }
+                        if !runningIds.contains(record.instanceId), let ended = EndedAlert.of(record) { endedAlerts.append(ended) }
                     }
                 }
             } catch {
                 kept = []
                 tablePairs = []
+                endedAlerts = []
                 snapshot.tableUnreadable(error)
             }
             snapshot.scanned += scanned
+            snapshot.endedAlerts = endedAlerts
             for record in kept {
                 guard let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) else {
                     snapshot.unplaced.append(record)

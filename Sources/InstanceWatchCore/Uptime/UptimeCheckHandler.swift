@@ -107,11 +107,13 @@ public struct UptimeCheckHandler: LambdaHandler {
         result.problems += plan.problems
         for problem in result.problems { logger.warning("\(problem)") }
 
+        var endedAlerts = snapshot.endedAlerts
         for repair in plan.repairs {
             do {
                 if try recorder.record(repair.change, deadline: context.workDeadline) != .staleIgnored {
                     result.repairs.append("\(repair.change.instanceId): \(repair.reason)")
                     logger.info("repaired \(repair.change.instanceId): \(repair.reason)")
+                    if let ended = repair.endedAlert { endedAlerts.append(ended) }
                 }
             } catch {
                 failures.append("repairing \(repair.change.instanceId) (\(repair.reason)) failed: \(error)")
@@ -181,6 +183,15 @@ public struct UptimeCheckHandler: LambdaHandler {
             } catch {
                 failures.append("noting that the stop of \(id) was announced failed (it may be announced again): \(error)")
             }
+        }
+
+        // Last, as the least urgent: alerts whose instance has stopped or ended since say so in place.
+        if let closer = routes.endedAlerts, !endedAlerts.isEmpty {
+            let closing = closer.close(endedAlerts, deadline: context.workDeadline.addingTimeInterval(-Self.releaseReserve))
+            result.closedAlerts = closing.closed
+            result.problems += closing.problems
+            for closed in closing.closed { logger.info("closed the Slack alert of \(closed)") }
+            for problem in closing.problems { logger.warning("\(problem)") }
         }
 
         logger.info("""

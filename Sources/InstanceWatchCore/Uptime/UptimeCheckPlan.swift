@@ -119,6 +119,8 @@ public struct UptimeCheckPlan: Sendable, Equatable {
     public struct Repair: Sendable, Equatable {
         public var change: EC2Event.StateChange
         public var reason: String
+        /// The record repaired, as the table held it.
+        public var record: InstanceRecord?
     }
 
     public var repairs: [Repair] = []
@@ -261,7 +263,7 @@ public struct UptimeCheckPlan: Sendable, Equatable {
         mutating func repair(_ id: String, _ state: InstanceState, at time: UTCDateTime, _ record: InstanceRecord?, _ reason: String) {
             let change = EC2Event.StateChange(instanceId: id, state: state, time: min(time, now), account: record?.account ?? account ?? "",
                                               region: record?.region ?? region)
-            plan.repairs.append(Repair(change: change, reason: reason))
+            plan.repairs.append(Repair(change: change, reason: reason, record: record))
         }
 
         /// Running as the table says, with the threshold for a limit (its tags are unknown).

@@ -42,6 +42,8 @@ public struct UptimeCheckResult: Encodable, Sendable, Equatable {
     public var busy: [String] = []
     /// Overdue instances snoozed from Slack, with until when and by whom: neither alerted nor stopped.
     public var snoozed: [String] = []
+    /// Slack app mode: alerts closed in place since their instance stopped or ended (`i-…: stopped at …`).
+    public var closedAlerts: [String] = []
     /// When alerts are routed by owner: alerts per destination (`payments`: 2, `default`: 3).
     public var routed: [String: Int]?
     /// `GetMetricData` calls this run made (CloudWatch bills the metrics asked for).

@@ -1,8 +1,9 @@
 import Foundation
 @testable import CurlHTTP
 
-/// The local Slack (`Tests/Peers/slack_api_peer.py`): `chat.postMessage` for a bot token it knows,
-/// and response URLs; it keeps every request for the test to read.
+/// The local Slack (`Tests/Peers/slack_api_peer.py`): `chat.postMessage` and `chat.update` for a bot
+/// token it knows, and response URLs; it keeps every request, and every message as it stands, for
+/// the test to read.
 final class SlackAPIPeer: @unchecked Sendable {
     static let token = "xoxb-test-token"
     let peer: LocalPeer
@@ -32,4 +33,18 @@ final class SlackAPIPeer: @unchecked Sendable {
     }
 
     func posts() throws -> [Request] { try requests().filter { $0.path == "/api/chat.postMessage" } }
+    func updates() throws -> [Request] { try requests().filter { $0.path == "/api/chat.update" } }
+
+    /// Each message as it stands (after any update), by `channel/ts`.
+    func messages() throws -> [String: [String: Any]] {
+        let body = try control.send(HTTPRequest(method: .get, url: URL(string: "\(peer.baseURL)/test/messages")!)).body
+        let listed = (try JSONSerialization.jsonObject(with: body) as? [[String: Any]]) ?? []
+        return Dictionary(listed.map { ("\($0["channel"] ?? "")/\($0["ts"] ?? "")", $0["message"] as? [String: Any] ?? [:]) }) { first, _ in first }
+    }
+
+    /// Deletes a message, as a person in the channel can.
+    func delete(channel: String, ts: String) throws {
+        let body = try JSONSerialization.data(withJSONObject: ["channel": channel, "ts": ts])
+        _ = try control.send(HTTPRequest(method: .post, url: URL(string: "\(peer.baseURL)/test/delete")!, body: body))
+    }
 }

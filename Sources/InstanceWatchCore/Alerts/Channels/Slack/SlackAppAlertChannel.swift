@@ -5,6 +5,8 @@ import Support
 /// Keeps where an instance's alert was posted, so the product can update it in place later.
 public protocol SlackMessageLedger {
     func notePosted(instanceId: String, channel: String, ts: String, deadline: Date?) throws(AWSClientError)
+    /// The alert at `ts` was closed: forget it (unless a newer alert has been noted since).
+    func forgetPosted(instanceId: String, ts: String, deadline: Date?) throws(AWSClientError)
 }
 
 /// Alerts in Slack as the app (`SLACK_BOT_TOKEN`): `chat.postMessage` to a channel, an uptime alert
@@ -49,7 +51,8 @@ public struct SlackAppAlertChannel: AlertChannel {
         alerts.compactMap { alert in
             AlertDeliveryFailure.unless("Slack alert for \(alert.instanceId)", ids: [alert.instanceId]) {
                 let posted = try api.postMessage(Self.message(alert, offersStop: offersStop), channel: channel, deadline: deadline)
-                if alert.uptime != nil, let ledger, !posted.ts.isEmpty {
+                // Only an alert with buttons is kept: a stop's announcement has nothing to close.
+                if alert.uptime != nil, alert.kind != .stopped, let ledger, !posted.ts.isEmpty {
                     // The alert went out; a record that cannot note it only loses the in-place update.
                     try? ledger.notePosted(instanceId: alert.instanceId, channel: posted.channel, ts: posted.ts, deadline: deadline)
                 }
@@ -76,5 +79,17 @@ extension DynamoDBUptimeTable: SlackMessageLedger {
         // Without a record (never recorded), there is nothing to update later.
         try updateRecorded(instanceId, DynamoDBExpression("SET slack_channel = :channel, slack_ts = :ts",
                                                           values: [":channel": .s(channel), ":ts": .s(ts)]), deadline: deadline)
+    }
+
+    public func forgetPosted(instanceId: String, ts: String, deadline: Date?) throws(AWSClientError) {
+        do {
+            try dynamoDB.updateItem(UpdateItemInput(
+                tableName: tableName, key: ["instance_id": .s(instanceId)],
+                update: DynamoDBExpression("REMOVE slack_channel, slack_ts"),
+                condition: DynamoDBExpression("slack_ts = :ts", values: [":ts": .s(ts)])
+            ), deadline: deadline)
+        } catch .conditionalCheckFailed {
+            // A newer alert was posted since (the instance runs again): that one stays.
+        }
     }
 }

@@ -8,6 +8,8 @@ import Support
 public struct SlackMessage: Encodable, Sendable, Equatable {
     public var text: String
     public var channel: String?
+    /// For `chat.update`: the message replaced.
+    public var ts: String?
     public var attachments: [Attachment]
     /// For a `response_url`: replace the message the button was on (true), or answer beside it.
     public var replaceOriginal: Bool?
@@ -15,7 +17,7 @@ public struct SlackMessage: Encodable, Sendable, Equatable {
     public var responseType: String?
 
     enum CodingKeys: String, CodingKey {
-        case text, channel, attachments, replaceOriginal = "replace_original", responseType = "response_type"
+        case text, channel, ts, attachments, replaceOriginal = "replace_original", responseType = "response_type"
     }
 
     public init(text: String, channel: String?, attachments: [Attachment], replaceOriginal: Bool? = nil, responseType: String? = nil) {
