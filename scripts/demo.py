@@ -8,14 +8,23 @@ member accounts, in two regions. The story: instances start in the central accou
 account (its events forwarded to the central bus), a Spot instance is warned and ends, one is
 stopped, another member's instance runs without anyone having been told, and a schedule tick seven
 hours later finds and reports every instance left running, by account. Then shows the table, the
-SNS e-mail and the Slack messages. Everything it started stops at the end, on Ctrl-C and on failure.
+SNS e-mail and the Slack messages. Last, Slack app mode: a local Slack API receives alerts with
+buttons, a click on Snooze 1 day is signed as Slack signs it and delivered to the SlackActionHandler
+as a Function URL delivers it, the table and the replaced message show the snooze, and the next
+check leaves the instance out and closes the alert of one that stopped. Everything it started stops
+at the end, on Ctrl-C and on failure.
 
 The functions keep their own clock, as in production, so "seven hours later" is made the way the
 tests make it: the story's events are dated seven hours back, and EC2 is reached through a proxy in
 front of moto that moves each instance's launchTime seven hours into the past.
 """
+import base64
+import hashlib
+import hmac
 import json
 import signal
+import time
+import urllib.parse
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -36,6 +45,10 @@ MEMBER_ROLE = "instance-watch-reader"
 STORY_HOURS = 7
 TABLE = "instance_operating_time_table"
 WEBHOOK_PARAMETER = "/instance-watch/slack-webhook"
+BOT_TOKEN_PARAMETER = "/instance-watch/slack-bot-token"
+SIGNING_SECRET_PARAMETER = "/instance-watch/slack-signing-secret"
+BOT_TOKEN = "xoxb-test-token"  # what the local Slack API accepts
+SIGNING_SECRET = "demo-signing-secret-0123456789abcdef"
 
 BOLD, DIM, RESET = ("\033[1m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("", "", "")
 
@@ -52,14 +65,14 @@ def heading(text):
 class Function:
     """A bundle under its own Runtime API emulator, started as Lambda starts a provided.al2023 function."""
 
-    def __init__(self, product, environment):
-        self.product = product
+    def __init__(self, product, environment, label=None):
+        self.product = label or product
         self.emulator = Peer("runtime_api_emulator.py", "--function-arn",
                              f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:instance-watch-{product}")
         bundle = BUNDLES / product
         if not (bundle / "bootstrap").exists():
             raise RuntimeError(f"no bundle at {bundle}: make demo builds it with make build")
-        self.log_path = LOGS / f"{product}.log"
+        self.log_path = LOGS / f"{self.product}.log"
         self.log = open(self.log_path, "w")
         # One static executable: it runs here as it runs on provided.al2023.
         self.process = subprocess.Popen(
@@ -104,6 +117,103 @@ def event(sample, instance_id, time, account=ACCOUNT, region=REGION, **detail):
 
 def iso(time):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sign(secret, timestamp, body):
+    """Slack's request signature: v0= and the hex HMAC-SHA256 of v0:{timestamp}:{body}."""
+    return "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+
+
+def click(slack, action_id, value, user=("U0ALICE", "alice"), signature=None):
+    """The Function URL event (payload 2.0) Lambda builds when Slack posts a button click: a form body,
+    base64-encoded, with Slack's signature headers."""
+    payload = {"type": "block_actions", "user": {"id": user[0], "username": user[1], "name": user[1], "team_id": "T0DEMO"},
+               "api_app_id": "A0DEMO", "channel": {"id": "COPS", "name": "ops"},
+               "response_url": f"{slack.url}/response/demo-{action_id}-{value[-12:]}",
+               "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value, "action_ts": f"{time.time():.6f}"}]}
+    body = "payload=" + urllib.parse.quote(json.dumps(payload), safe="")
+    timestamp = str(int(time.time()))
+    return {"version": "2.0", "routeKey": "$default", "rawPath": "/", "rawQueryString": "",
+            "headers": {"content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": timestamp,
+                        "x-slack-signature": signature or sign(SIGNING_SECRET, timestamp, body)},
+            "requestContext": {"http": {"method": "POST", "path": "/", "sourceIp": "203.0.113.9"}, "timeEpoch": int(time.time() * 1000)},
+            "body": base64.b64encode(body.encode()).decode(), "isBase64Encoded": True}
+
+
+def buttons(message):
+    """A posted message's action buttons: action_id -> value."""
+    blocks = message.get("attachments", [{}])[0].get("blocks", [])
+    elements = [e for b in blocks if b.get("type") == "actions" for e in b.get("elements", [])]
+    return {e["action_id"]: e["value"] for e in elements if "action_id" in e}
+
+
+def slack_app_mode(moto, aws, fleet, names, started, deliver, state_change, where):
+    """The alert as a Slack app posts it, a click on its Snooze button, and what follows."""
+    heading("Slack app mode: Snooze and Stop now from the alert")
+    slack = Peer("slack_api_peer.py")
+    started.append(slack)
+    moto.command(op="put_parameter", name=BOT_TOKEN_PARAMETER, value=BOT_TOKEN, type="SecureString")
+    moto.command(op="put_parameter", name=SIGNING_SECRET_PARAMETER, value=SIGNING_SECRET, type="SecureString")
+    say(f"  local Slack API    {slack.url}/api  (chat.postMessage, chat.update, response URLs; bot token checked)")
+    app = {key: value for key, value in aws.items() if key != "SLACK_WEBHOOK_PARAMETER"}
+    checker = Function("UptimeChecker", {**app, "SLACK_BOT_TOKEN_PARAMETER": BOT_TOKEN_PARAMETER, "SLACK_API_URL": f"{slack.url}/api",
+                                         "SLACK_CHANNEL": "#ops", "SLACK_STOP": "on", "UPTIME_THRESHOLD": "6h",
+                                         "WATCHED_ACCOUNTS": f"{TEAM_A},{TEAM_B}", "WATCHED_REGIONS": OTHER_REGION},
+                       label="UptimeChecker-slack-app")
+    started.append(checker)
+    actions = Function("SlackActionHandler", {**app, "SLACK_SIGNING_SECRET_PARAMETER": SIGNING_SECRET_PARAMETER, "SLACK_STOP": "on"})
+    started.append(actions)
+    say(f"  an UptimeChecker in Slack app mode (SLACK_BOT_TOKEN_PARAMETER={BOT_TOKEN_PARAMETER}, SLACK_STOP=on), and the")
+    say(f"  SlackActionHandler (SLACK_SIGNING_SECRET_PARAMETER={SIGNING_SECRET_PARAMETER}) behind its Runtime API emulator")
+
+    now = datetime.now(timezone.utc)
+    kind, result = deliver(checker, now, "schedule tick (Slack app mode)", event("scheduled-event.json", None, now))
+    if kind != "response":
+        raise RuntimeError(f"the Slack app mode check failed: {result}")
+    posted = [r for r in http("GET", f"{slack.url}/test/requests") if r["path"] == "/api/chat.postMessage"]
+    web = fleet["web-frontend"]
+    say(f"  chat.postMessage to #ops: {len(posted)} alert{'s' if len(posted) != 1 else ''}, each with its buttons")
+    for post in posted:
+        say(f"    {post['body']['text']}")
+        say(f"      buttons: {', '.join(buttons(post['body']))}")
+    message = next((p["body"] for p in posted if web in p["body"]["text"]), None)
+    if message is None or "snooze_1d" not in buttons(message):
+        raise RuntimeError(f"no alert with a Snooze button about web-frontend ({web}) reached the local Slack")
+
+    say()
+    say(f"  alice clicks Snooze 1 day on the web-frontend alert; Slack signs the click and posts it to the Function URL")
+    value = buttons(message)["snooze_1d"]
+    forged = click(slack, "snooze_1d", value, signature="v0=" + "0" * 64)
+    kind, answer = actions.invoke(forged)
+    say(f"    first, the same click with a wrong signature -> HTTP {answer.get('statusCode')} (nothing read, nothing changed)")
+    kind, answer = actions.invoke(click(slack, "snooze_1d", value))
+    if kind != "response" or answer.get("statusCode") != 200:
+        raise RuntimeError(f"the SlackActionHandler did not take the signed click: {kind} {answer}")
+    say(f"    the signed click -> HTTP {answer['statusCode']}")
+    record = next(i for i in moto.command(op="scan_all", table=TABLE)["items"] if i["instance_id"]["S"] == web)
+    for column in ("snoozed_until", "snoozed_by", "last_action", "last_action_by"):
+        say(f"    table: {column:<15} {record.get(column, {}).get('S', '(missing)')}")
+    replaced = [r for r in http("GET", f"{slack.url}/test/requests") if r["path"].startswith("/response/")]
+    if not replaced or "snoozed until" not in replaced[-1]["body"].get("text", ""):
+        raise RuntimeError(f"the alert was not replaced through its response_url: {replaced}")
+    say(f"    the alert, replaced through the click's response_url: {replaced[-1]['body']['text']}")
+
+    # ml-training's job ends and its instance stops: the alert that asked about it can say so.
+    account, region = where["ml-training"]
+    moto.command(op="stop_instances", ids=[fleet["ml-training"]], account=account, region=region)
+    stopped = datetime.now(timezone.utc)
+    deliver(state_change, stopped, f"ml-training stopped (forwarded from {account})",
+            event("state-change-stopped.json", fleet["ml-training"], stopped, account=account, region=region))
+    later = datetime.now(timezone.utc)
+    kind, result = deliver(checker, later, "schedule tick (Slack app mode), again", event("scheduled-event.json", None, later))
+    if kind != "response" or web in result.get("notifiedInstanceIds", []) or not result.get("snoozed"):
+        raise RuntimeError(f"the next check should have left the snoozed web-frontend out: {result}")
+    for line in result.get("snoozed", []):
+        say(f"         snoozed, not alerted: {line}")
+    for line in result.get("closedAlerts", []):
+        say(f"         closed in place with chat.update: {line} ({names.get(line.split(':')[0], '')})")
+    if not any(line.startswith(fleet["ml-training"]) for line in result.get("closedAlerts", [])):
+        raise RuntimeError(f"the alert of the stopped ml-training was not closed in place: {result}")
 
 
 def main():
@@ -191,11 +301,11 @@ def main():
         def deliver(function, at, description, payload):
             kind, answer = function.invoke(payload)
             outcome = answer.get("action") if kind == "response" else f"ERROR {answer.get('errorType')}: {answer.get('errorMessage')}"
-            if function is checker and kind == "response":
+            if function.product.startswith("UptimeChecker") and kind == "response":
                 outcome = (f"scanned {answer['scanned']}, running {answer['running']}, overdue {answer['overdue']}, "
                            f"notified {answer['notified']}, repaired {answer['repaired']}, "
                            f"{len(answer.get('checked', []))} account/region pairs checked")
-            say(f"  {at.strftime('%H:%M')}  {function.product:<18} {description:<54} -> {outcome}")
+            say(f"  {at.strftime('%H:%M')}  {function.product:<23} {description:<50} -> {outcome}")
             return kind, answer
 
         for name in ("web-frontend", "batch-worker", "analytics-db", "ml-training"):
@@ -262,6 +372,7 @@ def main():
                 elif block["type"] == "actions":
                     say(f"      button: {block['elements'][0]['url']}")
             say()
+        slack_app_mode(moto, aws, fleet, names, started, deliver, state_change, where)
         say(f"{BOLD}Done.{RESET} The same bundles are what `sam build` puts in the Lambda zips (see docs/deploying.md).")
         return 0
     except KeyboardInterrupt:

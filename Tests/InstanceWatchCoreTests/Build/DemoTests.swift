@@ -10,7 +10,7 @@ import Testing
 /// show the alerts, so the README's first command keeps working.
 @Suite("make demo")
 struct DemoTests {
-    @Test("the demo story runs to the end across two accounts and two regions, and shows the table, the e-mail and both Slack alerts")
+    @Test("the demo story runs to the end across two accounts and two regions, shows the table, the e-mail and both Slack alerts, and clicks Snooze in Slack app mode")
     func demo() throws {
         try #require(FileManager.default.fileExists(atPath: TestPaths.repositoryRoot.appendingPathComponent(".build/lambda/UptimeChecker/bootstrap").path),
                      "run `make build` first (make test does)")
@@ -24,7 +24,10 @@ struct DemoTests {
                      "[#FFC300] Spot interruption: i-", "Name           batch-worker", "Account        111111111111",
                      "[#E01E5A] 3 instances running too long", "Cost: about $0.91 so far in all (estimate).",
                      "cost: about $0.67 so far, $0.096 an hour (estimate: on-demand Linux price)",
-                     "Stopped by instance-watch after 6h (tag instance-watch:stop-after); it was not terminated.", "Done."] {
+                     "Stopped by instance-watch after 6h (tag instance-watch:stop-after); it was not terminated.",
+                     "buttons: snooze_1d, snooze_1w, stop_now", "with a wrong signature -> HTTP 401", "the signed click -> HTTP 200",
+                     "table: snoozed_by      @alice (U0ALICE)", "replaced through the click's response_url: i-",
+                     "snoozed, not alerted: i-", "closed in place with chat.update: i-", "Done."] {
             #expect(run.stdout.contains(text), "the demo's output lacks \(text)")
         }
     }
