@@ -4,6 +4,8 @@ import PackageDescription
 // Layers, each a module so that the compiler keeps the direction (docs/development.md, "Layout"):
 //
 //   StateChangeHandler, UptimeChecker, SlackActionHandler     thin executables
+//        │   SlackActions                 the Slack buttons' handler: signature, interaction, actions
+//        │                                (the SlackActionHandler's alone: the other two never link it)
 //        └── InstanceWatchCore            the watcher's domain: tracking, uptime, organisation, pricing, alerts
 //              ├── Lambda                 the Runtime API loop, control plane, log handler, EMF writer
 //              ├── AWS                    SigV4, credentials, the service clients and their wire formats
@@ -53,10 +55,14 @@ let package = Package(
         ),
         .executableTarget(name: "StateChangeHandler", dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
         .executableTarget(name: "UptimeChecker", dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
-        .executableTarget(name: "SlackActionHandler", dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
+        .target(
+            name: "SlackActions",
+            dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP", "Support", "CCrypto", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(name: "SlackActionHandler", dependencies: ["SlackActions", "InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
         .testTarget(
             name: "InstanceWatchCoreTests",
-            dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP", "Support"]
+            dependencies: ["InstanceWatchCore", "SlackActions", "Lambda", "AWS", "CurlHTTP", "Support"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import InstanceWatchCore
+import SlackActions
 import Lambda
 import AWS
 import CurlHTTP

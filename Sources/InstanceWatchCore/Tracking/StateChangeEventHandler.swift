@@ -109,7 +109,8 @@ public struct StateChangeEventHandler: LambdaHandler {
         return StateChangeResult(action: .slackNotified, instanceId: warning.instanceId, eventTime: warning.time.extendedISO8601, detailType: detailType)
     }
 
-    static func shortReason(_ error: any Error) -> String {
+    /// A failure in a few words, for an alert or an answer to a person.
+    public static func shortReason(_ error: any Error) -> String {
         if let access = error as? MemberAccessError {
             // Say which role, so whoever reads the alert knows what to deploy or fix.
             if case .assumeRoleFailed(let roleArn, _) = access { return "\(access.shortReason) for \(roleArn)" }

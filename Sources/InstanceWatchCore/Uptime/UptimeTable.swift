@@ -69,7 +69,7 @@ public final class DynamoDBUptimeTable: UptimeTable {
     /// Applies `update` to the instance's record if it has one; false when it has none (never
     /// recorded, or expired), which the callers accept: there is nothing to remember it on.
     @discardableResult
-    func updateRecorded(_ instanceId: String, _ update: DynamoDBExpression, deadline: Date?) throws(AWSClientError) -> Bool {
+    public func updateRecorded(_ instanceId: String, _ update: DynamoDBExpression, deadline: Date?) throws(AWSClientError) -> Bool {
         do {
             try dynamoDB.updateItem(UpdateItemInput(tableName: tableName, key: ["instance_id": .s(instanceId)], update: update,
                                                     condition: DynamoDBExpression("attribute_exists(instance_id)")), deadline: deadline)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import SlackActions
 @testable import Support
 
 /// Slack app mode end to end: the checker posts alerts with buttons to a local Slack (`chat.postMessage`),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import SlackActions
 
 @Suite("Slack's request signature")
 struct SlackSignatureTests {

@@ -33,11 +33,11 @@ public struct SlackAppAlertChannel: AlertChannel {
         let value = SlackButtonValue(instanceId: alert.instanceId, account: alert.account, region: alert.region).encoded
         var buttons: [SlackMessage.Block.ActionButton] = [
             .link("Open in the EC2 console", url: alert.consoleURL),
-            .action("Snooze 1 day", id: SlackActionHandler.Action.snoozeDay.rawValue, value: value),
-            .action("Snooze 1 week", id: SlackActionHandler.Action.snoozeWeek.rawValue, value: value),
+            .action("Snooze 1 day", id: SlackButtonAction.snoozeDay.rawValue, value: value),
+            .action("Snooze 1 week", id: SlackButtonAction.snoozeWeek.rawValue, value: value),
         ]
         if offersStop && uptime.manager == nil {
-            buttons.append(.action("Stop now", id: SlackActionHandler.Action.stopNow.rawValue, value: value, style: "danger"))
+            buttons.append(.action("Stop now", id: SlackButtonAction.stopNow.rawValue, value: value, style: "danger"))
         }
         attachment.blocks = attachment.blocks.map { block in
             if case .button = block { return .actions(buttons) }

@@ -32,6 +32,12 @@ public struct SlackMessage: Encodable, Sendable, Equatable {
         public var color: String
         public var fallback: String
         public var blocks: [Block]
+
+        public init(color: String, fallback: String, blocks: [Block]) {
+            self.color = color
+            self.fallback = fallback
+            self.blocks = blocks
+        }
     }
 
     public enum Block: Encodable, Sendable, Equatable {

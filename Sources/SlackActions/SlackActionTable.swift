@@ -1,4 +1,5 @@
 import FoundationEssentials
+import InstanceWatchCore
 import AWS
 import Support
 
@@ -13,9 +14,14 @@ public protocol SlackActionTable {
 }
 
 public final class DynamoDBSlackActionTable: SlackActionTable {
+    private let dynamoDB: DynamoDBClient
+    private let tableName: String
+    /// The checker's view of the same table, for reading a record and updating an existing one.
     private let table: DynamoDBUptimeTable
 
     public init(dynamoDB: DynamoDBClient, tableName: String) {
+        self.dynamoDB = dynamoDB
+        self.tableName = tableName
         table = DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: tableName)
     }
 
@@ -35,8 +41,8 @@ public final class DynamoDBSlackActionTable: SlackActionTable {
         var values: [String: AttributeValue] = [":until": .s(until.extendedISO8601), ":by": .s(by), ":action": .s("snoozed until \(until.extendedISO8601)")]
         let condition = condition(account: account, values: &values)
         do {
-            try table.dynamoDB.updateItem(UpdateItemInput(
-                tableName: table.tableName, key: ["instance_id": .s(instanceId)],
+            try dynamoDB.updateItem(UpdateItemInput(
+                tableName: tableName, key: ["instance_id": .s(instanceId)],
                 update: DynamoDBExpression("SET snoozed_until = :until, snoozed_by = :by, last_action = :action, last_action_by = :by", values: values),
                 condition: DynamoDBExpression(condition, names: ["#state": "state"], values: [:])
             ), deadline: deadline)

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import InstanceWatchCore
 import Support
 
 /// A Lambda Function URL request (payload format 2.0), as far as the SlackActionHandler reads it:

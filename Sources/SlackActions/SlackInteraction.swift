@@ -1,4 +1,5 @@
 import FoundationEssentials
+import InstanceWatchCore
 import Support
 
 /// One click on a button of an alert: Slack's `block_actions` interaction, posted as
@@ -49,35 +50,5 @@ public struct SlackInteraction: Sendable, Equatable {
             responseURL: payload.response_url.flatMap(URL.init(string:)), channelId: payload.container?.channel_id ?? payload.channel?.id,
             messageTimestamp: payload.container?.message_ts
         )
-    }
-}
-
-/// What a button carries: the instance, and the account and region the alert named. It is checked
-/// against the table before anything is done: a value is only a claim.
-public struct SlackButtonValue: Codable, Sendable, Equatable {
-    public var instanceId: String
-    public var account: String?
-    public var region: String
-
-    enum CodingKeys: String, CodingKey {
-        case instanceId = "i", account = "a", region = "r"
-    }
-
-    public var encoded: String {
-        var writer = JSONWriter(capacity: 96)
-        writer.beginObject()
-        writer.key("i"); writer.string(instanceId)
-        if let account { writer.key("a"); writer.string(account) }
-        writer.key("r"); writer.string(region)
-        writer.endObject()
-        return writer.text
-    }
-
-    public static func decode(_ text: String) -> SlackButtonValue? {
-        guard text.utf8.count <= 2000, let value = try? JSONDecoder().decode(SlackButtonValue.self, from: Data(text.utf8)),
-              value.instanceId.hasPrefix("i-"), value.instanceId.utf8.count <= 32,
-              value.instanceId.dropFirst(2).allSatisfy({ $0.isHexDigit })
-        else { return nil }
-        return value
     }
 }

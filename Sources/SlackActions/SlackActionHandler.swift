@@ -1,4 +1,5 @@
 import FoundationEssentials
+import InstanceWatchCore
 import Logging
 import Lambda
 import AWS
@@ -31,19 +32,7 @@ public struct SlackActionHandler: LambdaHandler {
     public static let metricNames = [Metric.slackActions, Metric.snoozes, Metric.stops, Metric.refused]
 
     /// The button ids, as the alert's buttons carry them.
-    public enum Action: String, Sendable, CaseIterable {
-        case snoozeDay = "snooze_1d"
-        case snoozeWeek = "snooze_1w"
-        case stopNow = "stop_now"
-
-        var snoozeSeconds: Int? {
-            switch self {
-            case .snoozeDay: return 86_400
-            case .snoozeWeek: return 7 * 86_400
-            case .stopNow: return nil
-            }
-        }
-    }
+    public typealias Action = SlackButtonAction
 
     /// What the handler allows (`SLACK_STOP`, `SLACK_STOP_USERS`).
     public struct Permissions: Sendable, Equatable {
@@ -201,6 +190,16 @@ public struct SlackActionHandler: LambdaHandler {
             try responder.respond(to: url, message, deadline: deadline)
         } catch {
             logger.error("updating the message through response_url failed: \(error)")
+        }
+    }
+}
+
+extension SlackButtonAction {
+    var snoozeSeconds: Int? {
+        switch self {
+        case .snoozeDay: return 86_400
+        case .snoozeWeek: return 7 * 86_400
+        case .stopNow: return nil
         }
     }
 }
