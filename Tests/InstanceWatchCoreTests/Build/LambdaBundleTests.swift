@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import SlackActions
 @testable import Lambda
 @testable import AWS
 @testable import CurlHTTP
@@ -141,6 +142,37 @@ struct LambdaBundleTests {
         #expect(results.first?.json["scanned"] as? Int == 1, "\(results.first?.body ?? "") \(run.stderr)")
     }
 
+    @Test("the SlackActionHandler bundle refuses a forged click with 401, and checks a signed one against the table over TLS")
+    func slackActionHandler() throws {
+        try requireRoot()
+        let endpoint = try TLSEndpoint()
+        let root = try EmptyRoot(unzipping: Self.zip("SlackActionHandler"), hosts: "127.0.0.1 localhost \(Self.endpointName)\n",
+                                 resolvConf: "", caFile: endpoint.caFile)
+        let table = MotoServer.uniqueName("bundle")
+        try endpoint.moto.fixture(["op": "create_table", "name": table, "key": "instance_id"])
+        // Slack's response_url: a local sink (plain http is taken only on loopback).
+        let slack = try FaultServer()
+        try slack.setDefault(["status": 200, "body": "ok"])
+        let secret = "bundle-signing-secret"
+        let unknown = SlackButtonValue(instanceId: "i-0123456789abcdef0", account: nil, region: "us-east-1").encoded
+        let body = try SlackClick.body("snooze_1d", value: unknown, responseURL: "\(slack.endpoint)/response/bundle")
+        let emulator = try RuntimeEmulator()
+        let forged = try emulator.invoke(try SlackClick.functionURLEvent(body: body, secret: "not-the-secret"))
+        let signed = try emulator.invoke(try SlackClick.functionURLEvent(body: body, secret: secret))
+        try emulator.answerNext(withStatus: 500)
+        let run = try root.runBootstrap(environment: endpoint.moto.environmentVariables.merging([
+            "AWS_LAMBDA_RUNTIME_API": emulator.hostAndPort, "LD_LIBRARY_PATH": Self.lambdaLibraryPath,
+            "AWS_ENDPOINT_URL": endpoint.url, "TABLE_NAME": table, "SLACK_SIGNING_SECRET": secret,
+        ]) { $1 })
+        let results = try emulator.results(waitingFor: 2)
+        #expect(results.map(\.requestId) == [forged, signed], "stderr: \(run.stderr)")
+        #expect(results.first?.json["statusCode"] as? Int == 401 && results.last?.json["statusCode"] as? Int == 200, "\(results.map(\.body)) \(run.stderr)")
+        #expect(!run.stderr.contains(secret), "the signing secret leaked")
+        // The table, read over TLS, does not know the instance: the refusal goes to the response_url alone.
+        let answered = try slack.attempts().filter { $0.path == "/response/bundle" }
+        #expect(answered.count == 1 && answered.first?.body.contains("does not know i-0123456789abcdef0") == true, "\(answered.map(\.body)) \(run.stderr)")
+    }
+
     @Test("TLS fails closed in the root when the CA file does not hold the peer's CA")
     func wrongCA() throws {
         try requireRoot()
@@ -161,7 +193,7 @@ struct LambdaBundleTests {
     }
 
     @Test("each bundle: a zip of one entry, bootstrap, a stripped static executable with no program interpreter and no shared library",
-          arguments: ["StateChangeHandler", "UptimeChecker"])
+          arguments: ["StateChangeHandler", "UptimeChecker", "SlackActionHandler"])
     func oneStaticExecutable(_ product: String) throws {
         let listing = try runCommand("/usr/bin/unzip", ["-Z1", Self.zip(product).path])
         #expect(listing.status == 0 && listing.stdout.split(separator: "\n") == ["bootstrap"], "\(listing.stdout)\(listing.stderr)")

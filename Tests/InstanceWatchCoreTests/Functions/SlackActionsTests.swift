@@ -32,29 +32,12 @@ struct SlackActionsTests {
         return elements.first { $0["action_id"] as? String == actionId }?["value"] as? String
     }
 
-    /// A `block_actions` form body for a click on a button carrying `value`.
     func clickBody(_ actionId: String, value: String, user: String = "U0ALICE", name: String = "alice", responseId: String = UUID().uuidString) throws -> String {
-        let payload: [String: Any] = [
-            "type": "block_actions", "user": ["id": user, "username": name, "name": name, "team_id": "T0001"],
-            "api_app_id": "A0001", "container": ["type": "message", "channel_id": "COPS", "message_ts": "1700000001.000100"],
-            "channel": ["id": "COPS", "name": "ops"], "response_url": slack.responseURL(responseId),
-            "actions": [["type": "button", "action_id": actionId, "block_id": "b1", "value": value, "action_ts": "1700000002.000200"]],
-        ]
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self)
-        return "payload=" + json.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        try SlackClick.body(actionId, value: value, user: user, name: name, responseURL: slack.responseURL(responseId))
     }
 
-    /// The Function URL event (payload format 2.0) Lambda builds for a signed POST.
     func functionURLEvent(body: String, timestamp: Int? = nil, signature: String? = nil, signedBody: String? = nil) throws -> String {
-        let time = timestamp ?? Int(Date().timeIntervalSince1970)
-        let event: [String: Any] = [
-            "version": "2.0", "routeKey": "$default", "rawPath": "/", "rawQueryString": "",
-            "headers": ["content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(time),
-                        "x-slack-signature": signature ?? SlackSignature.sign(secret: Self.secret, timestamp: String(time), body: Array((signedBody ?? body).utf8))],
-            "requestContext": ["http": ["method": "POST", "path": "/", "sourceIp": "203.0.113.9"], "timeEpoch": time * 1000],
-            "body": Data(body.utf8).base64EncodedString(), "isBase64Encoded": true,
-        ]
-        return String(decoding: try JSONSerialization.data(withJSONObject: event), as: UTF8.self)
+        try SlackClick.functionURLEvent(body: body, secret: Self.secret, timestamp: timestamp, signature: signature, signedBody: signedBody)
     }
 
     /// The SlackActionHandler executable on one event; its answer and its log.

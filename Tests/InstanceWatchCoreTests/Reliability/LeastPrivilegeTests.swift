@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import SlackActions
 @testable import Lambda
 @testable import AWS
 @testable import CurlHTTP
@@ -260,6 +261,43 @@ struct LeastPrivilegeTests {
             // asked to be stopped after an hour (StopInstances).
             return ([tick], ["TABLE_NAME": table, "TOPIC_ARN": topicArn, "NOTIFY_INTERVAL": "1h", "MEMBER_ROLE_NAME": "instance-watch-reader",
                              "AUTO_STOP": "on", "SES_FROM_ADDRESS": sender])
+        }
+    }
+
+    @Test("SlackActionFunction: GetParameter, BatchGetItem, UpdateItem, DescribeInstances, StopInstances and AssumeRole, each needed, nothing else")
+    func slackActionFunction() throws {
+        let region = MotoServer.privateRegion()
+        let account = "123456789012"
+        let member = MotoServer.uniqueAccount()
+        // What member-template.yaml's SlackStopRole allows (AllowSlackStop=true).
+        try moto.memberRole(account: member, name: "instance-watch-reader-slack-stop", actions: ["ec2:DescribeInstances", "ec2:StopInstances"])
+        let secret = "least-privilege-signing-secret"
+        let responses = try FaultServer()
+        try responses.setDefault(["status": 200, "body": "ok"])
+        try audit(function: "SlackActionFunction", product: "SlackActionHandler", region: region) {
+            // Three clicks on alerts of recorded, running instances: Snooze (read and write the
+            // record), Stop now here (EC2 re-described, stopped, noted), and Stop now in a member
+            // account (through its Slack stop role). Fresh instances and table for each run.
+            let table = MotoServer.uniqueName("iam")
+            try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
+            let parameter = "/instance-watch/" + MotoServer.uniqueName("signing-secret")
+            try moto.fixture(["op": "put_parameter", "name": parameter, "value": secret, "type": "SecureString", "region": region])
+            let snoozed = try moto.launch(region: region).id
+            let stopped = try moto.launch(region: region).id
+            let memberStopped = try moto.launch(region: region, account: member).id
+            let now = UTCDateTime(Date()).extendedISO8601
+            try moto.fixture(["op": "put_items", "table": table, "region": region, "items": [
+                (snoozed, account), (stopped, account), (memberStopped, member),
+            ].map { id, owner in
+                ["instance_id": id, "state": "running", "start_time": now, "stop_time": "", "last_event_time": now, "region": region, "account": owner]
+            }])
+            let clicks = try [(SlackButtonAction.snoozeDay, snoozed, account), (.stopNow, stopped, account), (.stopNow, memberStopped, member)].map { action, id, owner in
+                let value = SlackButtonValue(instanceId: id, account: owner, region: region).encoded
+                let body = try SlackClick.body(action.rawValue, value: value, responseURL: "\(responses.endpoint)/response/\(id)")
+                return try SlackClick.functionURLEvent(body: body, secret: secret)
+            }
+            return (clicks, ["TABLE_NAME": table, "SLACK_SIGNING_SECRET_PARAMETER": parameter, "SLACK_STOP": "on",
+                             "MEMBER_ROLE_NAME": "instance-watch-reader"])
         }
     }
 }
