@@ -23,7 +23,11 @@ DEBIAN_PACKAGES := libcurl4-openssl-dev libssl-dev libexpat1-dev pkg-config binu
 # move this pin when Debian publishes a new curl for bookworm, and rebuild after OpenSSL updates.
 CURL_DEBIAN_VERSION := 7.88.1-10+deb12u15
 LEAN_CURL := $(CURDIR)/.build/lean-curl
-RELEASE_FLAGS := -c release -Xswiftc -static-executable
+# Sized for a Lambda zip: -Osize (the optimiser's size mode), and each function in a section of its
+# own so that the linker's --gc-sections (SwiftPM passes it) drops what a function never calls: the
+# domain is one module, and without sections of their own its code is kept whole in every binary.
+# Both measured on the three zips (docs/development.md, "Benchmark").
+RELEASE_FLAGS := -c release -Xswiftc -static-executable -Xswiftc -Osize -Xswiftc -Xfrontend -Xswiftc -function-sections
 # SwiftPM reads the .pc files it finds here first: the lean libcurl, and libcrypto and expat without
 # the -L that would make the linker take Debian's own libcurl.a (see scripts/build-lean-curl.sh).
 RELEASE_ENVIRONMENT := PKG_CONFIG_PATH=$(LEAN_CURL)/lib/pkgconfig
