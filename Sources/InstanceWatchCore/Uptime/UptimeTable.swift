@@ -94,15 +94,20 @@ public final class DynamoDBUptimeTable: UptimeTable {
     }
 
     public func markStopAnnounced(instanceId: String, stoppedAt: String, deadline: Date?) throws(AWSClientError) {
+        // Only this stop's: already announced, or a newer stop due, and nothing is cleared.
+        try remove("stop_announcement_due", of: instanceId, while: "stop_announcement_due", is: stoppedAt, deadline: deadline)
+    }
+
+    /// Removes `attributes` from the instance's record while `attribute` still holds `value`: a
+    /// newer value written since stays, with what goes with it.
+    public func remove(_ attributes: String, of instanceId: String, while attribute: String, is value: String, deadline: Date?) throws(AWSClientError) {
         do {
             try dynamoDB.updateItem(UpdateItemInput(
-                tableName: tableName, key: ["instance_id": .s(instanceId)],
-                update: DynamoDBExpression("REMOVE stop_announcement_due"),
-                // Only this stop's: a newer stop's announcement stays due.
-                condition: DynamoDBExpression("stop_announcement_due = :at", values: [":at": .s(stoppedAt)])
+                tableName: tableName, key: ["instance_id": .s(instanceId)], update: DynamoDBExpression("REMOVE \(attributes)"),
+                condition: DynamoDBExpression("\(attribute) = :value", values: [":value": .s(value)])
             ), deadline: deadline)
         } catch .conditionalCheckFailed {
-            // Already announced, or a newer stop is due: nothing to clear.
+            // Changed since, or no record: nothing to remove.
         }
     }
 

@@ -82,14 +82,7 @@ extension DynamoDBUptimeTable: SlackMessageLedger {
     }
 
     public func forgetPosted(instanceId: String, ts: String, deadline: Date?) throws(AWSClientError) {
-        do {
-            try dynamoDB.updateItem(UpdateItemInput(
-                tableName: tableName, key: ["instance_id": .s(instanceId)],
-                update: DynamoDBExpression("REMOVE slack_channel, slack_ts"),
-                condition: DynamoDBExpression("slack_ts = :ts", values: [":ts": .s(ts)])
-            ), deadline: deadline)
-        } catch .conditionalCheckFailed {
-            // A newer alert was posted since (the instance runs again): that one stays.
-        }
+        // A newer alert posted since (the instance ran again) stays.
+        try remove("slack_channel, slack_ts", of: instanceId, while: "slack_ts", is: ts, deadline: deadline)
     }
 }
