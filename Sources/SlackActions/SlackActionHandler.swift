@@ -96,7 +96,7 @@ public struct SlackActionHandler: LambdaHandler {
         case .done(let action, let text):
             context.metrics.count(Metric.slackActions)
             context.metrics.count(action == .stopNow ? Metric.stops : Metric.snoozes)
-            reply(interaction, SlackActionMessage.done(text), deadline: deadline, logger: logger)
+            reply(interaction, SlackActionMessage.done(text, replacing: !interaction.fromDigest), deadline: deadline, logger: logger)
         case .refused(let reason):
             context.metrics.count(Metric.refused)
             reply(interaction, SlackActionMessage.refused(reason), deadline: deadline, logger: logger)

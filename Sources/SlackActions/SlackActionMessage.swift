@@ -7,11 +7,13 @@ import Support
 /// done ("Snoozed until Thu 3 Dec 09:00 UTC by @alice"), or, to the one who clicked alone, why
 /// nothing was done.
 public enum SlackActionMessage {
-    static func done(_ text: String) -> SlackMessage {
+    /// - Parameter replacing: the alert the button was on is replaced; a digest, which lists other
+    ///   instances too, stays, and the answer goes beside it for the channel to see.
+    static func done(_ text: String, replacing: Bool = true) -> SlackMessage {
         let escaped = SlackMessage.escape(text)
         return SlackMessage(text: escaped, channel: nil, attachments: [SlackMessage.Attachment(
             color: SlackAlertMessage.rebalanceColor, fallback: escaped,
-            blocks: [.section(escaped), .context("instance-watch")])], replaceOriginal: true)
+            blocks: [.section(escaped), .context("instance-watch")])], replaceOriginal: replacing, responseType: replacing ? nil : "in_channel")
     }
 
     static func refused(_ reason: String) -> SlackMessage {

@@ -14,6 +14,9 @@ public struct SlackInteraction: Sendable, Equatable {
     public var responseURL: URL?
     public var channelId: String?
     public var messageTimestamp: String?
+    /// Chosen from the menu beside an instance in a digest (`SlackButtonAction.digestMenuId`), not
+    /// from an alert's own buttons: the answer goes beside the digest instead of replacing it.
+    public var fromDigest = false
 
     public struct Malformed: Error, CustomStringConvertible {
         public let description: String
@@ -27,7 +30,12 @@ public struct SlackInteraction: Sendable, Equatable {
         else { throw Malformed(description: "no payload field in the form body") }
         struct Payload: Decodable {
             struct User: Decodable { let id: String; let username: String?; let name: String? }
-            struct Action: Decodable { let action_id: String; let value: String? }
+            struct Action: Decodable {
+                struct Option: Decodable { let value: String }
+                let action_id: String
+                let value: String?
+                let selected_option: Option?
+            }
             struct Container: Decodable { let channel_id: String?; let message_ts: String? }
             struct Channel: Decodable { let id: String? }
             let type: String
@@ -44,11 +52,25 @@ public struct SlackInteraction: Sendable, Equatable {
             throw Malformed(description: "the payload is not a Slack interaction: \(error)")
         }
         guard payload.type == "block_actions" else { throw Malformed(description: "an interaction of type \(payload.type.prefix(40)), not block_actions") }
-        guard let action = payload.actions?.first, let value = action.value else { throw Malformed(description: "no action with a value") }
+        guard let action = payload.actions?.first else { throw Malformed(description: "no action") }
+        // A button carries its action id and value; a digest's menu option carries `<action> <value>`.
+        let actionId: String, value: String
+        let fromDigest = action.action_id == SlackButtonAction.digestMenuId
+        if fromDigest {
+            guard let chosen = action.selected_option?.value, let space = chosen.firstIndex(of: " ") else {
+                throw Malformed(description: "a menu choice without an action and a value")
+            }
+            actionId = String(chosen[..<space])
+            value = String(chosen[chosen.index(after: space)...])
+        } else {
+            guard let buttonValue = action.value else { throw Malformed(description: "no action with a value") }
+            actionId = action.action_id
+            value = buttonValue
+        }
         return SlackInteraction(
-            userId: payload.user.id, userName: payload.user.username ?? payload.user.name ?? payload.user.id, actionId: action.action_id, value: value,
+            userId: payload.user.id, userName: payload.user.username ?? payload.user.name ?? payload.user.id, actionId: actionId, value: value,
             responseURL: payload.response_url.flatMap(URL.init(string:)), channelId: payload.container?.channel_id ?? payload.channel?.id,
-            messageTimestamp: payload.container?.message_ts
+            messageTimestamp: payload.container?.message_ts, fromDigest: fromDigest
         )
     }
 }

@@ -191,4 +191,47 @@ struct SlackActionsTests {
         #expect(try slack.updates().count == updates, "each alert is closed once")
         #expect(try slack.updates().allSatisfy { $0.authorization == "Bearer \(SlackAPIPeer.token)" })
     }
+
+    /// The options of the menu beside `id` in the newest digest: label → value.
+    func menuOptions(about id: String) throws -> [String: String] {
+        let digest = try #require(try slack.posts().last, "no digest")
+        let blocks = (digest.body["attachments"] as? [[String: Any]])?.first?["blocks"] as? [[String: Any]] ?? []
+        let section = try #require(blocks.first { "\($0["text"] ?? "")".contains(id) }, "no section about \(id)")
+        let menu = try #require(section["accessory"] as? [String: Any], "no menu beside \(id): \(section)")
+        #expect(menu["type"] as? String == "overflow" && menu["action_id"] as? String == SlackButtonAction.digestMenuId, "\(menu)")
+        let options = menu["options"] as? [[String: Any]] ?? []
+        return Dictionary(uniqueKeysWithValues: options.map { (($0["text"] as? [String: Any])?["text"] as? String ?? "", $0["value"] as? String ?? "") })
+    }
+
+    @Test("a digest offers the actions in a menu beside each instance; a choice snoozes that instance and answers beside the digest, which stays")
+    func digestMenu() throws {
+        let chosen = try fixture.launch(tags: ["Name": "digest-snooze"]).id
+        let other = try fixture.launch(tags: ["Name": "digest-other"]).id
+        let managed = try fixture.launch(tags: ["Name": "digest-node", "eks:nodegroup-name": "workers"]).id
+        let settings = appSettings.merging(["NOTIFY_MODE": "digest", "SLACK_STOP": "on", "MANAGED_INSTANCES": "alert"]) { $1 }
+        let first = try fixture.check(settings)
+        #expect(first.status == 0 && Set(first.ids("notifiedInstanceIds")) == [chosen, other, managed], first.summary)
+        let options = try menuOptions(about: chosen)
+        #expect(options.keys.sorted() == ["Snooze 1 day", "Snooze 1 week", "Stop now"], "\(options)")
+        #expect(try menuOptions(about: managed).keys.sorted() == ["Snooze 1 day", "Snooze 1 week"], "no Stop now for a managed instance")
+        let option = try #require(options["Snooze 1 week"])
+        #expect(option.hasPrefix("snooze_1w {") && option.count <= 150, "\(option)")
+
+        let body = try SlackClick.menuChoice(SlackButtonAction.digestMenuId, option: option, responseURL: slack.responseURL(UUID().uuidString))
+        let answer = try handle(try functionURLEvent(body: body))
+        #expect(answer.status == 200, "\(answer.log.suffix(1_000))")
+        let record = try #require(try fixture.records()[chosen])
+        let until = try #require(record["snoozed_until"].flatMap(UTCDateTime.parse))
+        #expect(abs(until.epochSeconds - (Int(Date().timeIntervalSince1970) + 7 * 86_400)) < 120, "\(record)")
+        let reply = try #require(try responses().last)
+        #expect(reply["replace_original"] as? Bool == false && reply["response_type"] as? String == "in_channel"
+                && (reply["text"] as? String ?? "").contains("\(chosen) snoozed until"), "the digest stays; the answer goes beside it: \(reply)")
+        #expect(try fixture.records()[other]?["snoozed_until"] == nil)
+
+        // A choice that is not one (no value after the action) is refused, with nothing changed.
+        let broken = try SlackClick.menuChoice(SlackButtonAction.digestMenuId, option: "snooze_1d", responseURL: slack.responseURL(UUID().uuidString))
+        let refused = try handle(try functionURLEvent(body: broken))
+        #expect(refused.status == 400 && refused.log.contains("a menu choice without an action and a value"), "\(refused.log.suffix(600))")
+        #expect(try fixture.records()[other]?["snoozed_until"] == nil)
+    }
 }

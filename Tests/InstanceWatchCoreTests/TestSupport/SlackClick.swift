@@ -6,11 +6,22 @@ import Foundation
 enum SlackClick {
     /// The form body for a click on a button carrying `value`.
     static func body(_ actionId: String, value: String, user: String = "U0ALICE", name: String = "alice", responseURL: String) throws -> String {
+        try form(action: ["type": "button", "action_id": actionId, "block_id": "b1", "value": value, "action_ts": "1700000002.000200"],
+                 user: user, name: name, responseURL: responseURL)
+    }
+
+    /// The form body for an option chosen from an overflow menu (a digest's, beside an instance).
+    static func menuChoice(_ menuId: String, option: String, user: String = "U0ALICE", name: String = "alice", responseURL: String) throws -> String {
+        try form(action: ["type": "overflow", "action_id": menuId, "block_id": "b2",
+                          "selected_option": ["text": ["type": "plain_text", "text": "chosen"], "value": option], "action_ts": "1700000002.000200"],
+                 user: user, name: name, responseURL: responseURL)
+    }
+
+    private static func form(action: [String: Any], user: String, name: String, responseURL: String) throws -> String {
         let payload: [String: Any] = [
             "type": "block_actions", "user": ["id": user, "username": name, "name": name, "team_id": "T0001"],
             "api_app_id": "A0001", "container": ["type": "message", "channel_id": "COPS", "message_ts": "1700000001.000100"],
-            "channel": ["id": "COPS", "name": "ops"], "response_url": responseURL,
-            "actions": [["type": "button", "action_id": actionId, "block_id": "b1", "value": value, "action_ts": "1700000002.000200"]],
+            "channel": ["id": "COPS", "name": "ops"], "response_url": responseURL, "actions": [action],
         ]
         let json = String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self)
         return "payload=" + json.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!

@@ -39,7 +39,8 @@ public enum SlackAlertMessage {
 
     /// One message for the run, grouped by account (the account with the longest-running instance
     /// first), longest-running first within each; as many as Slack's 50 blocks hold, the rest counted.
-    public static func message(_ digest: AlertDigest, channel: String?) -> SlackMessage {
+    /// - Parameter menu: in Slack app mode, the actions beside each instance.
+    public static func message(_ digest: AlertDigest, channel: String?, menu: ((Alert) -> SlackMessage.Block.Menu?)? = nil) -> SlackMessage {
         var blocks: [SlackMessage.Block] = [.header(digest.title)]
         if let total = digest.totalCost {
             blocks.append(.context("Cost: \(SlackMessage.escape(total))\(digest.idleCost.map { " · idle: \(SlackMessage.escape($0))" } ?? "")"))
@@ -63,7 +64,7 @@ public enum SlackAlertMessage {
                 if let activity = uptime.activity { text += "\n\(SlackMessage.escape(activity))" }
                 if let cost = uptime.cost { text += "\n\(SlackMessage.escape(cost))" }
                 if let stop = uptime.autoStop { text += "\n\(SlackMessage.escape(stop))" }
-                blocks.append(.section(text))
+                blocks.append(menu?(alert).map { .menuSection(text, menu: $0) } ?? .section(text))
                 listed += 1
             }
         }

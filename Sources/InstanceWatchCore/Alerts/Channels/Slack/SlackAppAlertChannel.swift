@@ -10,8 +10,9 @@ public protocol SlackMessageLedger {
 }
 
 /// Alerts in Slack as the app (`SLACK_BOT_TOKEN`): `chat.postMessage` to a channel, an uptime alert
-/// with the buttons Snooze 1 day, Snooze 1 week and (with `SLACK_STOP=on`) Stop now, whose clicks
-/// the SlackActionHandler takes. Each alert's channel and `ts` are kept on its record.
+/// with the buttons Snooze 1 day, Snooze 1 week and (with `SLACK_STOP=on`) Stop now, and a digest
+/// with the same actions in a menu beside each instance; the SlackActionHandler takes the clicks.
+/// Each alert's channel and `ts` are kept on its record.
 public struct SlackAppAlertChannel: AlertChannel {
     public let name = "Slack"
     let api: SlackAPIClient
@@ -26,18 +27,25 @@ public struct SlackAppAlertChannel: AlertChannel {
         self.ledger = ledger
     }
 
+    /// The actions an uptime alert offers: none for a stop's announcement; Stop now only with
+    /// `SLACK_STOP=on` and never for a managed instance.
+    static func actions(_ alert: Alert, offersStop: Bool) -> [SlackButtonAction] {
+        guard let uptime = alert.uptime, alert.kind != .stopped else { return [] }
+        return [.snoozeDay, .snoozeWeek] + (offersStop && uptime.manager == nil ? [.stopNow] : [])
+    }
+
+    static func value(_ alert: Alert) -> SlackButtonValue {
+        SlackButtonValue(instanceId: alert.instanceId, account: alert.account, region: alert.region)
+    }
+
     /// The alert with its buttons: the console link, then (for an uptime alert) the actions.
     static func message(_ alert: Alert, offersStop: Bool) -> SlackMessage {
         var message = SlackAlertMessage.message(alert, channel: nil)
-        guard let uptime = alert.uptime, alert.kind != .stopped, var attachment = message.attachments.first else { return message }
-        let value = SlackButtonValue(instanceId: alert.instanceId, account: alert.account, region: alert.region).encoded
-        var buttons: [SlackMessage.Block.ActionButton] = [
-            .link("Open in the EC2 console", url: alert.consoleURL),
-            .action("Snooze 1 day", id: SlackButtonAction.snoozeDay.rawValue, value: value),
-            .action("Snooze 1 week", id: SlackButtonAction.snoozeWeek.rawValue, value: value),
-        ]
-        if offersStop && uptime.manager == nil {
-            buttons.append(.action("Stop now", id: SlackButtonAction.stopNow.rawValue, value: value, style: "danger"))
+        let actions = actions(alert, offersStop: offersStop)
+        guard !actions.isEmpty, var attachment = message.attachments.first else { return message }
+        let value = value(alert).encoded
+        let buttons: [SlackMessage.Block.ActionButton] = [.link("Open in the EC2 console", url: alert.consoleURL)] + actions.map { action in
+            .action(action.label, id: action.rawValue, value: value, style: action == .stopNow ? "danger" : nil)
         }
         attachment.blocks = attachment.blocks.map { block in
             if case .button = block { return .actions(buttons) }
@@ -60,10 +68,20 @@ public struct SlackAppAlertChannel: AlertChannel {
         }
     }
 
+    /// The digest with a menu of the same actions beside each instance.
+    static func message(_ digest: AlertDigest, offersStop: Bool) -> SlackMessage {
+        SlackAlertMessage.message(digest, channel: nil) { alert in
+            let actions = actions(alert, offersStop: offersStop)
+            guard actions.count >= 2 else { return nil }
+            let value = value(alert)
+            return SlackMessage.Block.Menu(actionId: SlackButtonAction.digestMenuId, options: actions.map { ($0.label, $0.menuValue(value)) })
+        }
+    }
+
     public func send(digest: AlertDigest, deadline: Date) -> AlertDeliveryFailure? {
         let ids = digest.alerts.map(\.instanceId)
         return AlertDeliveryFailure.unless("Slack digest of \(AlertDeliveryFailure.listed(ids))", ids: ids) {
-            _ = try api.postMessage(SlackAlertMessage.message(digest, channel: nil), channel: channel, deadline: deadline)
+            _ = try api.postMessage(Self.message(digest, offersStop: offersStop), channel: channel, deadline: deadline)
         }
     }
 

@@ -7,6 +7,21 @@ public enum SlackButtonAction: String, Sendable, CaseIterable {
     case snoozeDay = "snooze_1d"
     case snoozeWeek = "snooze_1w"
     case stopNow = "stop_now"
+
+    public var label: String {
+        switch self {
+        case .snoozeDay: return "Snooze 1 day"
+        case .snoozeWeek: return "Snooze 1 week"
+        case .stopNow: return "Stop now"
+        }
+    }
+
+    /// The `action_id` of the menu beside each instance of a digest, whose options carry
+    /// `<action> <value>` (`snooze_1d {"i":…}`): a menu has one action id for all its options.
+    public static let digestMenuId = "instance_actions"
+
+    /// The value of a digest menu's option.
+    public func menuValue(_ value: SlackButtonValue) -> String { "\(rawValue) \(value.encoded)" }
 }
 
 /// What a button carries: the instance, and the account and region the alert named. It is checked

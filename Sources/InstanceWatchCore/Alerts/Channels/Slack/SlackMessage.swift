@@ -48,6 +48,29 @@ public struct SlackMessage: Encodable, Sendable, Equatable {
         case context(String)
         /// Buttons that call the app back (Slack app mode): a link button and action buttons.
         case actions([ActionButton])
+        /// A section with an overflow menu ("…") beside it whose options call the app back (Slack
+        /// app mode: an instance in a digest).
+        case menuSection(String, menu: Menu)
+
+        /// An overflow menu: one `actionId`, and options each carrying its own value.
+        public struct Menu: Encodable, Sendable, Equatable {
+            let type = "overflow"
+            let actionId: String
+            let options: [Option]
+
+            enum CodingKeys: String, CodingKey { case type, actionId = "action_id", options }
+
+            public struct Option: Encodable, Sendable, Equatable {
+                let text: Text
+                let value: String
+            }
+
+            /// Slack shows 2 to 5 options; a label is at most 75 characters, a value 150.
+            public init(actionId: String, options: [(label: String, value: String)]) {
+                self.actionId = actionId
+                self.options = options.prefix(5).map { Option(text: Text(type: "plain_text", text: String($0.label.prefix(75))), value: $0.value) }
+            }
+        }
 
         /// A button: a link (`url`) or an action the app receives (`actionId` and `value`).
         public struct ActionButton: Encodable, Sendable, Equatable {
@@ -91,10 +114,14 @@ public struct SlackMessage: Encodable, Sendable, Equatable {
             case .actions(let buttons):
                 try container.encode("actions", forKey: .type)
                 try container.encode(buttons, forKey: .elements)
+            case .menuSection(let text, let menu):
+                try container.encode("section", forKey: .type)
+                try container.encode(Text(type: "mrkdwn", text: text), forKey: .text)
+                try container.encode(menu, forKey: .accessory)
             }
         }
 
-        enum Key: String, CodingKey { case type, text, fields, elements }
+        enum Key: String, CodingKey { case type, text, fields, elements, accessory }
 
         struct Text: Encodable, Equatable, Sendable {
             let type: String
