@@ -24,7 +24,9 @@ public struct AlertDigest: Sendable, Equatable {
     /// Overdue instances snoozed from Slack, listed apart: `i-… (web): snoozed until … by @alice`.
     public var snoozed: [String] = []
 
-    public static func uptime(_ overdue: [RunningInstance], now: UTCDateTime, owner: String? = nil) -> AlertDigest {
+    /// - Parameter built: the instances' alerts where the caller has them already (each is built
+    ///   once: at 600 instances, a second set costs about a megabyte).
+    public static func uptime(_ overdue: [RunningInstance], now: UTCDateTime, owner: String? = nil, built: [Alert] = []) -> AlertDigest {
         let count = (overdue.count == 1 ? "1 instance" : "\(overdue.count) instances") + (owner.map { " of \($0)" } ?? "")
         // Idle first: they are what a reader can stop without asking anyone. The order is stable,
         // so each part stays longest-running first; the longest overall still heads the subject.
@@ -35,8 +37,9 @@ public struct AlertDigest: Sendable, Equatable {
                               suffixes: [" \(UptimeWording.uptime(longest, now))", ""])
         } ?? "instance-watch: no instance running too long"
         let longestText = longest.map { ", longest \($0.id) (\($0.displayName)) for \(UptimeWording.uptime($0, now))" } ?? ""
+        let given = Dictionary(built.indices.map { (built[$0].instanceId, $0) }) { first, _ in first }
         return AlertDigest(
-            alerts: ordered.map { Alert.uptime($0, now: now) }, title: "\(count) running too long",
+            alerts: ordered.map { instance in given[instance.id].map { built[$0] } ?? Alert.uptime(instance, now: now) }, title: "\(count) running too long",
             headline: "\(count) running too long\(longestText)", subject: subject,
             totalCost: UptimeWording.totalCostText(overdue, now), idleCost: Self.idleCost(overdue), checkedAt: now, owner: owner
         )

@@ -134,8 +134,8 @@ public struct AlertRouter {
             failures = groups.compactMap { group in
                 // The digest is built from the instances; the alerts given keep their marks (undelivered to an owner).
                 var digest = make(group.alerts, group.owner)
-                let given = Dictionary(group.alerts.map { ($0.instanceId, $0) }) { first, _ in first }
-                digest.alerts = digest.alerts.map { given[$0.instanceId] ?? $0 }
+                let given = Dictionary(group.alerts.indices.map { (group.alerts[$0].instanceId, $0) }) { first, _ in first }
+                digest.alerts = digest.alerts.map { alert in given[alert.instanceId].map { group.alerts[$0] } ?? alert }
                 return channel.send(digest: digest, deadline: deadline)
             }
         }

@@ -292,14 +292,15 @@ public struct UptimeCheckHandler: LambdaHandler {
         due = priced(due, ownAccount: ownAccount, deadline: sendDeadline, logger: logger)
         for index in due.indices { due[index].owner = routes.ownership.owner(tags: due[index].tags, account: due[index].account) }
         let allIds = due.map(\.id)
-        // The alerts are built once; every channel renders the same facts.
-        let instances = Dictionary(due.map { ($0.id, $0) }) { first, _ in first }
+        // The alerts are built once; every channel renders the same facts. Positions, not copies of
+        // the instances, for the digest to find them by.
+        let positions = Dictionary(due.indices.map { (due[$0].id, $0) }) { first, _ in first }
         // Snoozed instances, apart in digests: the owner's own, or all of them in the default destination's.
         let snoozedLines = snoozed.map { (owner: routes.ownership.owner(tags: $0.tags, account: $0.account)?.lowercased(), line: Self.snoozeLine($0)) }
         let form: AlertRouter.Form = switch configuration.notifyMode {
         case .each: .each
         case .digest: .digest { alerts, owner in
-            var digest = AlertDigest.uptime(alerts.compactMap { instances[$0.instanceId] }, now: now, owner: owner)
+            var digest = AlertDigest.uptime(alerts.compactMap { positions[$0.instanceId].map { due[$0] } }, now: now, owner: owner, built: alerts)
             digest.snoozed = snoozedLines.filter { owner == nil || $0.owner == owner?.lowercased() }.map(\.line)
             return digest
         }
