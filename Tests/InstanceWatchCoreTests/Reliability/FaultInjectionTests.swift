@@ -244,8 +244,10 @@ struct FaultInjectionTests {
             ? [["status": 400, "body": "\u{0}garbage<html>invalid_payload"]]
             : fault.steps(when: "", throttle: Self.slackThrottle))
         let webhook = fault == .connectionRefused ? "http://127.0.0.1:\(try freePortNobodyListensOn())/services/T0/B0/SECRET" : "\(sink.endpoint)/services/T0/B0/SECRET"
-        // Three 429s with Retry-After: 1 take 3 s of the deadline.
-        let emulator = try RuntimeEmulator(timeoutMilliseconds: 5_000)
+        // Three 429s with Retry-After: 1 take 3 s of the deadline; 8 s leaves the look-up before them
+        // room on a loaded machine (at 5 s, a run of every suite at once once left too little), and
+        // twelve are still more than it holds.
+        let emulator = try RuntimeEmulator(timeoutMilliseconds: 8_000)
         let served = try emulator.serve("StateChangeHandler", events: [try TestEvents.sample("rebalance-recommendation.json", instanceId: Self.randomInstanceId()), Self.unrelatedEvent],
                                         environment: moto.environmentVariables.merging(["SLACK_WEBHOOK_URL": webhook]) { $1 })
         expectServedInTime(served, fault)
