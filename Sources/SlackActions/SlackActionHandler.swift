@@ -31,9 +31,6 @@ public struct SlackActionHandler: LambdaHandler {
 
     public static let metricNames = [Metric.slackActions, Metric.snoozes, Metric.stops, Metric.refused]
 
-    /// The button ids, as the alert's buttons carry them.
-    public typealias Action = SlackButtonAction
-
     /// What the handler allows (`SLACK_STOP`, `SLACK_STOP_USERS`).
     public struct Permissions: Sendable, Equatable {
         public var stop: Bool
@@ -105,14 +102,14 @@ public struct SlackActionHandler: LambdaHandler {
     }
 
     enum Outcome: Equatable {
-        case done(Action, String)
+        case done(SlackButtonAction, String)
         case refused(String)
     }
 
     /// The action a signed click asks for, checked against the table and the permissions.
     func act(_ interaction: SlackInteraction, now: UTCDateTime, ownAccountHint: String?, deadline: Date, logger: Logger) -> Outcome {
         let who = "@\(interaction.userName.prefix(80)) (\(interaction.userId.prefix(20)))"
-        guard let action = Action(rawValue: interaction.actionId) else {
+        guard let action = SlackButtonAction(rawValue: interaction.actionId) else {
             logger.warning("\(who) pressed a button instance-watch does not have: \(interaction.actionId.prefix(40))")
             return .refused("instance-watch has no such button")
         }

@@ -14,14 +14,10 @@ public protocol SlackActionTable {
 }
 
 public final class DynamoDBSlackActionTable: SlackActionTable {
-    private let dynamoDB: DynamoDBClient
-    private let tableName: String
-    /// The checker's view of the same table, for reading a record and updating an existing one.
+    /// The checker's view of the same table: its reads and its conditional updates.
     private let table: DynamoDBUptimeTable
 
     public init(dynamoDB: DynamoDBClient, tableName: String) {
-        self.dynamoDB = dynamoDB
-        self.tableName = tableName
         table = DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: tableName)
     }
 
@@ -40,16 +36,8 @@ public final class DynamoDBSlackActionTable: SlackActionTable {
     public func snooze(instanceId: String, account: String?, until: UTCDateTime, by: String, deadline: Date?) throws(AWSClientError) -> Bool {
         var values: [String: AttributeValue] = [":until": .s(until.extendedISO8601), ":by": .s(by), ":action": .s("snoozed until \(until.extendedISO8601)")]
         let condition = condition(account: account, values: &values)
-        do {
-            try dynamoDB.updateItem(UpdateItemInput(
-                tableName: tableName, key: ["instance_id": .s(instanceId)],
-                update: DynamoDBExpression("SET snoozed_until = :until, snoozed_by = :by, last_action = :action, last_action_by = :by", values: values),
-                condition: DynamoDBExpression(condition, names: ["#state": "state"], values: [:])
-            ), deadline: deadline)
-            return true
-        } catch .conditionalCheckFailed {
-            return false
-        }
+        return try table.update(instanceId, DynamoDBExpression("SET snoozed_until = :until, snoozed_by = :by, last_action = :action, last_action_by = :by", values: values),
+                                if: DynamoDBExpression(condition, names: ["#state": "state"], values: [:]), deadline: deadline)
     }
 
     public func noteAction(instanceId: String, action: String, by: String, deadline: Date?) throws(AWSClientError) {

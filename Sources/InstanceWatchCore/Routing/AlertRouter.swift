@@ -11,7 +11,8 @@ public struct AlertRouter {
     /// One message per alert, or one digest per destination (built by the caller, who knows the instances).
     public enum Form {
         case each
-        /// Builds the digest of some alerts for an owner (nil: the default destination's).
+        /// Builds the digest of some alerts for an owner (nil: the default destination's), holding
+        /// those alerts as given: they carry their marks (undelivered to an owner).
         case digest((_ alerts: [Alert], _ owner: String?) -> AlertDigest)
     }
 
@@ -131,13 +132,7 @@ public struct AlertRouter {
         case .each:
             failures = channel.send(each: groups.flatMap(\.alerts), deadline: deadline)
         case .digest(let make):
-            failures = groups.compactMap { group in
-                // The digest is built from the instances; the alerts given keep their marks (undelivered to an owner).
-                var digest = make(group.alerts, group.owner)
-                let given = Dictionary(group.alerts.indices.map { (group.alerts[$0].instanceId, $0) }) { first, _ in first }
-                digest.alerts = digest.alerts.map { alert in given[alert.instanceId].map { group.alerts[$0] } ?? alert }
-                return channel.send(digest: digest, deadline: deadline)
-            }
+            failures = groups.compactMap { group in channel.send(digest: make(group.alerts, group.owner), deadline: deadline) }
         }
         return failures.map { failure in
             var failure = failure

@@ -66,17 +66,24 @@ public final class DynamoDBUptimeTable: UptimeTable {
         }
     }
 
-    /// Applies `update` to the instance's record if it has one; false when it has none (never
-    /// recorded, or expired), which the callers accept: there is nothing to remember it on.
+    /// Applies `update` to the instance's record while `condition` holds; false when it does not
+    /// (nothing changed).
     @discardableResult
-    public func updateRecorded(_ instanceId: String, _ update: DynamoDBExpression, deadline: Date?) throws(AWSClientError) -> Bool {
+    public func update(_ instanceId: String, _ update: DynamoDBExpression, if condition: DynamoDBExpression, deadline: Date?) throws(AWSClientError) -> Bool {
         do {
-            try dynamoDB.updateItem(UpdateItemInput(tableName: tableName, key: ["instance_id": .s(instanceId)], update: update,
-                                                    condition: DynamoDBExpression("attribute_exists(instance_id)")), deadline: deadline)
+            try dynamoDB.updateItem(UpdateItemInput(tableName: tableName, key: ["instance_id": .s(instanceId)], update: update, condition: condition),
+                                    deadline: deadline)
             return true
         } catch .conditionalCheckFailed {
             return false
         }
+    }
+
+    /// Applies `update` to the instance's record if it has one; false when it has none (never
+    /// recorded, or expired), which the callers accept: there is nothing to remember it on.
+    @discardableResult
+    public func updateRecorded(_ instanceId: String, _ update: DynamoDBExpression, deadline: Date?) throws(AWSClientError) -> Bool {
+        try self.update(instanceId, update, if: DynamoDBExpression("attribute_exists(instance_id)"), deadline: deadline)
     }
 
     public func markStopRefused(instanceId: String, at now: UTCDateTime, reason: String, deadline: Date?) throws(AWSClientError) {
@@ -101,22 +108,14 @@ public final class DynamoDBUptimeTable: UptimeTable {
     /// Removes `attributes` from the instance's record while `attribute` still holds `value`: a
     /// newer value written since stays, with what goes with it.
     public func remove(_ attributes: String, of instanceId: String, while attribute: String, is value: String, deadline: Date?) throws(AWSClientError) {
-        do {
-            try dynamoDB.updateItem(UpdateItemInput(
-                tableName: tableName, key: ["instance_id": .s(instanceId)], update: DynamoDBExpression("REMOVE \(attributes)"),
-                condition: DynamoDBExpression("\(attribute) = :value", values: [":value": .s(value)])
-            ), deadline: deadline)
-        } catch .conditionalCheckFailed {
-            // Changed since, or no record: nothing to remove.
-        }
+        // Changed since, or no record: nothing to remove.
+        try update(instanceId, DynamoDBExpression("REMOVE \(attributes)"),
+                   if: DynamoDBExpression("\(attribute) = :value", values: [":value": .s(value)]), deadline: deadline)
     }
 
     public func releaseNotification(_ claim: NotificationClaim, deadline: Date?) throws(AWSClientError) {
         let release = NotificationCadence.release(instanceId: claim.instanceId, claimedAt: claim.claimedAt, previous: claim.previous)
-        do {
-            try dynamoDB.updateItem(UpdateItemInput(tableName: tableName, key: release.key, update: release.update, condition: release.condition), deadline: deadline)
-        } catch .conditionalCheckFailed {
-            // Another run claimed it since: its claim stands.
-        }
+        // Another run claimed it since: its claim stands.
+        try update(claim.instanceId, release.update, if: release.condition, deadline: deadline)
     }
 }

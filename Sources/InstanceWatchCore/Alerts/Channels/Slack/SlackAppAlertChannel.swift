@@ -60,7 +60,7 @@ public struct SlackAppAlertChannel: AlertChannel {
             AlertDeliveryFailure.unless("Slack alert for \(alert.instanceId)", ids: [alert.instanceId]) {
                 let posted = try api.postMessage(Self.message(alert, offersStop: offersStop), channel: channel, deadline: deadline)
                 // Only an alert with buttons is kept: a stop's announcement has nothing to close.
-                if alert.uptime != nil, alert.kind != .stopped, let ledger, !posted.ts.isEmpty {
+                if !Self.actions(alert, offersStop: offersStop).isEmpty, let ledger, !posted.ts.isEmpty {
                     // The alert went out; a record that cannot note it only loses the in-place update.
                     try? ledger.notePosted(instanceId: alert.instanceId, channel: posted.channel, ts: posted.ts, deadline: deadline)
                 }
