@@ -15,7 +15,7 @@ LambdaMain.run(function) { environment, _ in
     let aws = try AWSClient.fromEnvironment(environment)
     let secret = try configuration.requireSigningSecret()
     return SlackActionHandler(
-        signingSecret: try secret.resolve(ssm: SSMClient(aws: aws)),
+        signingSecret: try secret.resolve(ssm: SSMClient(aws: aws), deadline: SecretSource.lookUpDeadline()),
         table: DynamoDBSlackActionTable(dynamoDB: DynamoDBClient(aws: aws), tableName: configuration.tableName),
         // Stop now in a member account takes a role of its own there, which only this function may assume.
         fleet: EC2Fleet(

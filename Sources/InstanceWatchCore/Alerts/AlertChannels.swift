@@ -15,12 +15,14 @@ public enum AlertChannels {
     public static func configured(_ configuration: FunctionConfiguration, aws: AWSClient, includeTopic: Bool,
                                   slackLedger: (any SlackMessageLedger)? = nil, http: () -> any HTTPClient) throws -> AlertRoutes {
         let ssm = SSMClient(aws: aws)
+        // Every SSM read below shares one budget of the cold start.
+        let lookUpDeadline = SecretSource.lookUpDeadline()
         // Slack app mode: one Web API client for every channel the app posts to.
-        let slackApp = try configuration.slackBotToken.map { SlackAPIClient(baseURL: configuration.slackAPIURL, token: try $0.resolve(ssm: ssm), http: http()) }
+        let slackApp = try configuration.slackBotToken.map { SlackAPIClient(baseURL: configuration.slackAPIURL, token: try $0.resolve(ssm: ssm, deadline: lookUpDeadline), http: http()) }
         func appChannel(_ api: SlackAPIClient, _ channel: String) -> any AlertChannel {
             SlackAppAlertChannel(api: api, channel: channel, offersStop: configuration.slackStop, ledger: slackLedger)
         }
-        let document = try configuration.routesParameter.map { try RoutesDocument.read(ssm: ssm, parameter: $0) }
+        let document = try configuration.routesParameter.map { try RoutesDocument.read(ssm: ssm, parameter: $0, deadline: lookUpDeadline) }
         let topic = includeTopic ? configuration.topicArn.map { SNSAlertChannel(publisher: SNSClient(aws: aws), topicArn: $0) } : nil
 
         /// A destination of the routes document as channels: Slack, then Teams.
@@ -48,11 +50,11 @@ public enum AlertChannels {
             if let slackApp, let channel = configuration.slackChannel {
                 fallback.append(appChannel(slackApp, channel))
             } else if let source = configuration.slackWebhook {
-                let url = try source.resolve(ssm: ssm, parameterVariable: "SLACK_WEBHOOK_PARAMETER")
+                let url = try source.resolve(ssm: ssm, parameterVariable: "SLACK_WEBHOOK_PARAMETER", deadline: lookUpDeadline)
                 fallback.append(SlackAlertChannel(poster: SlackWebhookClient(webhookURL: url, http: http()), channel: configuration.slackChannel))
             }
             if let source = configuration.teamsWebhook {
-                let url = try source.resolve(ssm: ssm, parameterVariable: "TEAMS_WEBHOOK_PARAMETER")
+                let url = try source.resolve(ssm: ssm, parameterVariable: "TEAMS_WEBHOOK_PARAMETER", deadline: lookUpDeadline)
                 fallback.append(TeamsAlertChannel(poster: TeamsWebhookClient(webhookURL: url, http: http())))
             }
         }
@@ -74,9 +76,9 @@ public enum AlertChannels {
 extension RoutesDocument {
     /// The document in the SSM SecureString `parameter` names, read and checked once per cold start.
     /// A bad one stops the function at start, naming the parameter and the place in the document.
-    public static func read(ssm: SSMClient, parameter: String) throws -> RoutesDocument {
+    public static func read(ssm: SSMClient, parameter: String, deadline: Date) throws -> RoutesDocument {
         // As stored, untrimmed: the line and column of an error are the document's own.
-        let text = try ssm.getParameter(name: parameter, withDecryption: true, deadline: Date().addingTimeInterval(SecretSource.lookUpBudget))
+        let text = try ssm.getParameter(name: parameter, withDecryption: true, deadline: deadline)
         do {
             return try parse(text)
         } catch {

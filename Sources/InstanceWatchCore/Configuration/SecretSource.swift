@@ -9,8 +9,12 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
     case value(String)
     case ssmParameter(String)
 
-    /// Lambda gives a cold start's initialisation 10 s; the look-up keeps 2 of them to report a failure.
+    /// Lambda gives a cold start's initialisation 10 s; the look-ups keep 2 of them to report a failure.
     public static let lookUpBudget: TimeInterval = 8
+
+    /// The deadline every look-up of one cold start shares (they run one after another: each with
+    /// a budget of its own, four slow ones would outlast the initialisation and its error report).
+    public static func lookUpDeadline(from start: Date = Date()) -> Date { start.addingTimeInterval(lookUpBudget) }
 
     public var description: String {
         switch self {
@@ -19,12 +23,12 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public func resolve(ssm: SSMClient) throws -> String {
+    public func resolve(ssm: SSMClient, deadline: Date) throws -> String {
         switch self {
         case .value(let value):
             return value
         case .ssmParameter(let name):
-            return try ssm.getParameter(name: name, withDecryption: true, deadline: Date().addingTimeInterval(Self.lookUpBudget))
+            return try ssm.getParameter(name: name, withDecryption: true, deadline: deadline)
                 .trimmingWhitespace()
         }
     }

@@ -236,6 +236,30 @@ struct FaultInjectionTests {
         }
     }
 
+    @Test("SSM: the reads of one cold start share one budget: two slow ones end in an init error inside Lambda's 10 s, not past it")
+    func ssmReadsShareTheColdStart() throws {
+        let sink = try FaultServer()
+        try sink.setDefault(["status": 200, "body": "ok"])
+        var environment = moto.environmentVariables
+        for (variable, name) in [("SLACK_WEBHOOK_PARAMETER", "slack"), ("TEAMS_WEBHOOK_PARAMETER", "teams")] {
+            let parameter = "/instance-watch/" + MotoServer.uniqueName(name)
+            try moto.fixture(["op": "put_parameter", "name": parameter, "value": "\(sink.endpoint)/webhook/\(name)", "type": "SecureString"])
+            environment[variable] = parameter
+        }
+        // Each read answers, after 5 s: alone within the budget, together past Lambda's 10 s.
+        let proxy = try FaultServer(upstream: "127.0.0.1:\(moto.peer.port)")
+        try proxy.script([["when": "GetParameter", "always": true, "action": "stall", "ms": 5_000, "then": ["action": "forward"]]])
+        environment["AWS_ENDPOINT_URL_SSM"] = proxy.endpoint
+        let emulator = try RuntimeEmulator()
+        let started = Date()
+        let served = try emulator.serve("StateChangeHandler", events: [Self.unrelatedEvent], environment: environment)
+        let initError = try #require(try emulator.initError(), "the second read has what is left of the budget\n\(served.stderr)")
+        #expect(initError.body.contains("SSM GetParameter"), "\(initError.body)")
+        #expect(Date().timeIntervalSince(started) < 10, "Lambda allows an init 10 s; the failure is reported inside them")
+        let posts = try sink.attempts()
+        #expect(served.results.isEmpty && posts.isEmpty)
+    }
+
     @Test("Slack: a Spot warning is delivered after 429s, 5xx, resets and cut answers; otherwise the invocation fails naming Slack's answer", arguments: Fault.allCases)
     func slack(_ fault: Fault) throws {
         let sink = try FaultServer()
