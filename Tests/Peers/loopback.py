@@ -39,13 +39,19 @@ class PeerHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def serve(server, **announcements):
+def serve(server, on_close=None, **announcements):
     """Prints "PORT <n>" (then "KEY value" for each announcement) and serves until stdin closes,
-    so no peer outlives its test, even if the test process dies."""
+    so no peer outlives its test, even if the test process dies; `on_close` runs first."""
     print(f"PORT {server.server_address[1]}", flush=True)
     for key, value in announcements.items():
         print(f"{key} {value}", flush=True)
-    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+
+    def wait_for_close():
+        sys.stdin.read()
+        if on_close is not None:
+            on_close()
+        os._exit(0)
+    threading.Thread(target=wait_for_close, daemon=True).start()
     server.serve_forever()
 
 

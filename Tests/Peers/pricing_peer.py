@@ -19,12 +19,14 @@ import json
 import threading
 import uuid
 
+from aws_model_check import ModelChecker, error_body
 from loopback import LoopbackServer, PeerHandler, serve
 
 LOCK = threading.Lock()
 KEYS = {}
 PRODUCTS = []   # (attributes, usd)
 REQUESTS = []
+MODEL = ModelChecker()   # every GetProducts held to the Price List API's own model as well
 PAGE_SIZE_CAP = 100
 
 
@@ -124,6 +126,11 @@ class Handler(PeerHandler):
             problem = signature_problem(self.command, self.path, self.headers, body)
         if problem:
             return self.error(403, *problem)
+        refusal = MODEL.check({"Authorization": self.headers.get("Authorization", ""), "Content-Type": self.headers.get("Content-Type", ""),
+                               "X-Amz-Target": self.headers.get("X-Amz-Target", "")}, body, self.headers.get("User-Agent", ""))
+        if refusal is not None:
+            content_type, answer = error_body(refusal, json_protocol=True)
+            return self.answer(400, answer, {"Content-Type": content_type})
         try:
             request = json.loads(body)
         except ValueError:
@@ -151,4 +158,8 @@ class Handler(PeerHandler):
 
 
 if __name__ == "__main__":
-    serve(LoopbackServer(Handler))
+    ModelChecker.announce_start("pricing")
+    try:
+        serve(LoopbackServer(Handler), on_close=lambda: MODEL.write_report("pricing"))
+    finally:
+        MODEL.write_report("pricing")

@@ -15,7 +15,7 @@ struct CostAndAutoStopTests: OnCheckerFixture {
     let fixture: CheckerFixture
 
     init() throws {
-        fixture = try CheckerFixture(region: MotoServer.privateRegion(), shared: false, name: "cost")
+        fixture = try CheckerFixture(region: MotoServer.privateRegion(offering: ["m5.large", "c5.large"]), shared: false, name: "cost")
     }
 
     func environment(_ settings: [String: String]) -> [String: String] { fixture.environment(settings) }

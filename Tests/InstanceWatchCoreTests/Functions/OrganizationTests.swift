@@ -29,7 +29,7 @@ struct OrganizationTests {
 
     init() throws {
         moto = try MotoServer.get()
-        home = MotoServer.privateRegion()
+        home = MotoServer.privateRegion(offering: ["t3.micro"])
         // Only member accounts (each test's own) have instances there.
         other = MotoServer.memberRegion
         members = (MotoServer.uniqueAccount(), MotoServer.uniqueAccount(), MotoServer.uniqueAccount())
@@ -206,7 +206,7 @@ struct OrganizationTests {
     }
 
     func memberClient(_ account: String, region: String) throws -> AWSClient {
-        let assumed = try STSClient(aws: moto.awsClient()).assumeRole(roleArn: "arn:aws:iam::\(account):role/\(Self.roleName)", sessionName: "t")
+        let assumed = try STSClient(aws: moto.awsClient()).assumeRole(roleArn: "arn:aws:iam::\(account):role/\(Self.roleName)", sessionName: "instance-watch-test")
         return try moto.awsClient(credentials: assumed.credentials, region: region)
     }
 }

@@ -37,7 +37,7 @@ struct MemberCredentialsTests {
     func cachedThenRenewed() throws {
         let clock = Clock()
         let sts = CountingSTS(now: clock.now)
-        let members = MemberCredentials(roleName: "instance-watch-reader", sessionName: "t", clock: clock.now)
+        let members = MemberCredentials(roleName: "instance-watch-reader", sessionName: "instance-watch-test", clock: clock.now)
         for _ in 0..<100 {
             _ = try members.credentials(account: "111111111111", region: "eu-west-1", sts: sts, deadline: nil)
             clock.advance(30) // 50 minutes in all: still outside the last five
@@ -53,7 +53,7 @@ struct MemberCredentialsTests {
         let clock = Clock()
         let sts = CountingSTS(now: clock.now)
         sts.refuse = ["222222222222"]
-        let members = MemberCredentials(roleName: "reader", sessionName: "t", clock: clock.now)
+        let members = MemberCredentials(roleName: "reader", sessionName: "instance-watch-test", clock: clock.now)
         _ = try members.credentials(account: "111111111111", region: "eu-west-1", sts: sts, deadline: nil)
         for region in ["eu-west-1", "us-east-1", "ap-south-1"] {
             #expect(throws: MemberAccessError.self) { try members.credentials(account: "222222222222", region: region, sts: sts, deadline: nil) }
@@ -70,7 +70,7 @@ struct MemberCredentialsTests {
     func concurrent() throws {
         let clock = Clock()
         let sts = CountingSTS(now: clock.now)
-        let members = MemberCredentials(roleName: "reader", sessionName: "t", clock: clock.now)
+        let members = MemberCredentials(roleName: "reader", sessionName: "instance-watch-test", clock: clock.now)
         let keys = WorkerPool.map(Array(0..<64), workers: 8, makeState: { () }) { _, _ in
             (try? members.credentials(account: "111111111111", region: "eu-west-1", sts: sts, deadline: nil))?.accessKeyId
         }
@@ -86,7 +86,7 @@ struct MemberCredentialsTests {
         let sts = STSClient(aws: try moto.awsClient(endpoint: proxy.endpoint))
         let clock = Clock()
         clock.time.withLock { $0 = Date() }
-        let members = MemberCredentials(roleName: "instance-watch-reader", sessionName: "t", clock: clock.now)
+        let members = MemberCredentials(roleName: "instance-watch-reader", sessionName: "instance-watch-test", clock: clock.now)
         var first: AWSCredentials?
         for _ in 0..<100 {
             first = try members.credentials(account: member, region: "eu-west-1", sts: sts, deadline: nil)

@@ -63,9 +63,13 @@ final class LocalPeer: @unchecked Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
+    /// Closes the peer's stdin, which every peer takes as the end (the model-checking ones leave
+    /// their counts for `make test` then), and gives it a moment before it is terminated.
     func stop() {
         try? stdin.fileHandleForWriting.close()
-        process.terminate()
+        let patience = Date().addingTimeInterval(3)
+        while process.isRunning, Date() < patience { usleep(20_000) }
+        if process.isRunning { process.terminate() }
         process.waitUntilExit()
     }
 

@@ -62,6 +62,12 @@ final class MotoServer: @unchecked Sendable {
     /// the fixture assumes there); its id and LaunchTime as moto reports them.
     func launch(region: String? = nil, account: String? = nil, tags: [String: String] = [:], spot: Bool = false,
                 type: String = "t3.micro") throws -> (id: String, launched: UTCDateTime) {
+        // A Spot instance's price comes from moto's offerings: decided by where the test launches it,
+        // never by which region it happened to get (the peer checks the zone as well).
+        if spot, !Self.hasOfferings(region ?? self.region) {
+            throw LocalPeer.PeerError.commandFailed(
+                "a Spot \(type) in \(region ?? self.region) would have no price in moto: launch it in MotoServer.privateRegion(offering: [\"\(type)\"])")
+        }
         var command: [String: Any] = ["op": "run_instances", "count": 1, "tags": tags, "spot": spot, "region": region ?? self.region, "type": type]
         if let account { command["account"] = account }
         let answer = try fixture(command)
@@ -96,26 +102,64 @@ final class MotoServer: @unchecked Sendable {
         try peer.command(command)
     }
 
-    /// Regions handed out one per test that must see every running instance of its region (moto
-    /// keeps EC2 state per region; the shared region holds other tests' instances).
-    private static let privateRegions = Mutex([
+    /// The instance types the tests launch. moto's EC2 data (its instance-type offerings, which its
+    /// DescribeSpotPriceHistory answers from) has them in some regions' zones only.
+    static let testedTypes = ["t3.micro", "m5.large", "c5.large"]
+
+    /// Regions whose every zone moto's data offers every tested type: a Spot instance there has a
+    /// price. Checked against moto itself the first time one is handed out.
+    private static let offeringRegions = [
         "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-central-1", "eu-north-1", "eu-west-2", "eu-west-3",
         "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-northeast-2", "ap-south-1", "sa-east-1",
-        "eu-south-1", "eu-south-2", "eu-central-2", "me-south-1", "me-central-1", "af-south-1", "ap-east-1",
-        "ap-northeast-3", "ap-southeast-3", "ap-south-2", "il-central-1", "ca-west-1",
-        "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "mx-central-1",
-    ])
+        "eu-south-1", "eu-south-2", "eu-central-2", "me-south-1", "af-south-1", "ap-east-1",
+        "ap-southeast-3", "ap-south-2", "il-central-1", "ca-west-1", "ap-southeast-4",
+    ]
+    /// Regions moto knows (it launches instances there) whose data lacks some tested types: handed
+    /// out first to the tests that need no such data, so that the others never run short.
+    private static let leanRegions = ["ap-east-2", "ap-southeast-6", "ap-southeast-7", "mx-central-1", "me-central-1", "ap-southeast-5"]
+
+    private static let regionPools = Mutex((offering: offeringRegions, lean: leanRegions, checked: false))
 
     /// A region for member accounts' instances only: moto keeps accounts apart, so tests that launch
-    /// there in accounts of their own (`uniqueAccount`) need no region of their own. A real region:
-    /// moto's EC2 has no subnets, so launches no instance, in a region it does not know.
-    static let memberRegion = "ap-east-2"
+    /// there in accounts of their own (`uniqueAccount`) need no region of their own. One with offerings,
+    /// so that a member's Spot instance has a price.
+    static let memberRegion = "ap-northeast-3"
 
-    static func privateRegion() -> String {
-        privateRegions.withLock { regions in
-            precondition(!regions.isEmpty, "MotoServer.privateRegions ran out: add more regions")
-            return regions.removeFirst()
+    /// A region of the test's own, handed out one per test that must see every running instance of
+    /// its region (moto keeps EC2 state per region; the shared region holds other tests' instances).
+    /// Which region a test gets depends on the order tests start; what it holds never does: a test
+    /// that needs moto's data for a type (a Spot price) says so with `offering`, and gets a region
+    /// whose every zone has it whatever the order. `launch(spot:)` refuses a Spot launch elsewhere.
+    static func privateRegion(offering types: [String] = []) -> String {
+        precondition(Set(types).isSubset(of: testedTypes), "privateRegion(offering:) knows \(testedTypes) only")
+        let wantsData = !types.isEmpty
+        if wantsData { checkOfferingRegions() }
+        return regionPools.withLock { pools in
+            if !wantsData, !pools.lean.isEmpty { return pools.lean.removeFirst() }
+            precondition(!pools.offering.isEmpty, "MotoServer's regions ran out: add regions, or share one between tests")
+            return pools.offering.removeFirst()
         }
+    }
+
+    /// Whether moto's data offers every tested type in every zone of `region` (the shared region,
+    /// the member region and the offering regions do).
+    static func hasOfferings(_ region: String) -> Bool {
+        region == "eu-west-1" || region == memberRegion || offeringRegions.contains(region)
+    }
+
+    /// Holds the offering regions to moto's own data once, so that a moto upgrade that drops a type
+    /// from a region fails here, naming it, rather than in a price a test expects.
+    private static func checkOfferingRegions() {
+        let unchecked = regionPools.withLock { pools in
+            defer { pools.checked = true }
+            return !pools.checked
+        }
+        guard unchecked, let moto = try? MotoServer.get() else { return }
+        let candidates = ["eu-west-1", memberRegion] + offeringRegions
+        let answer = try? moto.fixture(["op": "regions_offering", "types": testedTypes, "candidates": candidates])
+        let offered = Set(answer?["regions"] as? [String] ?? [])
+        let missing = candidates.filter { !offered.contains($0) }
+        precondition(missing.isEmpty, "moto's EC2 data does not offer \(testedTypes) in every zone of \(missing): move them out of MotoServer.offeringRegions")
     }
 
     /// A name no other test uses, for tables and topics.
