@@ -15,7 +15,7 @@ LambdaMain.run(function) { environment, _ in
     let aws = try AWSClient.fromEnvironment(environment)
     let secret = try configuration.requireSigningSecret()
     return SlackActionHandler(
-        signingSecret: try secret.resolve(ssm: SSMClient(aws: aws), deadline: SecretSource.lookUpDeadline()),
+        signingSecret: try SlackSignature.checkedSecret(secret.resolve(ssm: SSMClient(aws: aws), deadline: SecretSource.lookUpDeadline())),
         table: DynamoDBSlackActionTable(dynamoDB: DynamoDBClient(aws: aws), tableName: configuration.tableName),
         // Stop now in a member account takes a role of its own there, which only this function may assume.
         fleet: EC2Fleet(
@@ -27,7 +27,10 @@ LambdaMain.run(function) { environment, _ in
             concurrency: 1, httpConfiguration: .fromEnvironment(environment)
         ),
         responder: SlackResponseClient(http: CurlHTTPClient(configuration: .fromEnvironment(environment))),
-        permissions: SlackActionHandler.Permissions(stop: configuration.slackStop, stopUsers: Set(configuration.slackStopUsers)),
+        permissions: SlackActionHandler.Permissions(stop: configuration.slackStop, stopUsers: Set(configuration.slackStopUsers),
+                                                    snoozeUsers: Set(configuration.slackActionUsers),
+                                                    teamId: configuration.slackTeamId, appId: configuration.slackAppId),
+        plainHTTP: configuration.plainHTTP,
         // Slack's five-minute window is judged by this function's clock.
         clock: { Date() }
     )

@@ -31,15 +31,24 @@ public struct SlackActionHandler: LambdaHandler {
 
     public static let metricNames = [Metric.slackActions, Metric.snoozes, Metric.stops, Metric.refused]
 
-    /// What the handler allows (`SLACK_STOP`, `SLACK_STOP_USERS`).
+    /// What the handler allows (`SLACK_STOP`, `SLACK_STOP_USERS`, `SLACK_ACTION_USERS`) and whose
+    /// clicks it takes (`SLACK_TEAM_ID`, `SLACK_APP_ID`).
     public struct Permissions: Sendable, Equatable {
         public var stop: Bool
         /// Slack user ids allowed to press Stop now; empty: anyone in the channel.
         public var stopUsers: Set<String>
+        /// Slack user ids allowed to snooze; empty: anyone in the channel.
+        public var snoozeUsers: Set<String>
+        /// The workspace and app whose clicks are taken; nil: not checked.
+        public var teamId: String?
+        public var appId: String?
 
-        public init(stop: Bool, stopUsers: Set<String>) {
+        public init(stop: Bool, stopUsers: Set<String>, snoozeUsers: Set<String> = [], teamId: String? = nil, appId: String? = nil) {
             self.stop = stop
             self.stopUsers = stopUsers
+            self.snoozeUsers = snoozeUsers
+            self.teamId = teamId
+            self.appId = appId
         }
     }
 
@@ -51,15 +60,19 @@ public struct SlackActionHandler: LambdaHandler {
     let fleet: any FleetInventory
     let responder: any SlackResponding
     let permissions: Permissions
+    /// Whether a `response_url` may be plain `http://` to loopback: never in Lambda, where loopback
+    /// is the Runtime API (a signed click still carries a URL anyone in the workspace could shape).
+    let plainHTTP: WebhookURL.PlainHTTP
     let clock: () -> Date
 
     public init(signingSecret: String, table: any SlackActionTable, fleet: any FleetInventory, responder: any SlackResponding,
-                permissions: Permissions, clock: @escaping () -> Date) {
+                permissions: Permissions, plainHTTP: WebhookURL.PlainHTTP, clock: @escaping () -> Date) {
         self.signingSecret = signingSecret
         self.table = table
         self.fleet = fleet
         self.responder = responder
         self.permissions = permissions
+        self.plainHTTP = plainHTTP
         self.clock = clock
     }
 
@@ -86,6 +99,17 @@ public struct SlackActionHandler: LambdaHandler {
             context.metrics.count(Metric.refused)
             logger.warning("refused a signed request: \(error)")
             return .text(400, "not a button click instance-watch knows")
+        }
+        // A signed click from another workspace or app of the same signing secret's owner is not ours.
+        if let team = permissions.teamId, interaction.teamId != team {
+            context.metrics.count(Metric.refused)
+            logger.warning("refused a click from workspace \(interaction.teamId?.prefix(24) ?? "unknown"), not SLACK_TEAM_ID")
+            return .text(403, "not this workspace")
+        }
+        if let app = permissions.appId, interaction.appId != app {
+            context.metrics.count(Metric.refused)
+            logger.warning("refused a click through app \(interaction.appId?.prefix(24) ?? "unknown"), not SLACK_APP_ID")
+            return .text(403, "not this app")
         }
         let deadline = min(context.workDeadline, Date().addingTimeInterval(Self.workBudget))
         let outcome = act(interaction, now: UTCDateTime(now), ownAccountHint: context.invokedFunctionAccount, deadline: deadline, logger: logger)
@@ -120,7 +144,8 @@ public struct SlackActionHandler: LambdaHandler {
         let record: InstanceRecord
         do {
             guard let found = try table.record(instanceId: value.instanceId, deadline: deadline),
-                  found.account == value.account, (found.region ?? value.region) == value.region
+                  try recordAccount(found, ownAccountHint: ownAccountHint, deadline: deadline) == value.account,
+                  (found.region ?? value.region) == value.region
             else {
                 logger.warning("\(who) pressed \(action.rawValue) for \(value.instanceId), which the table does not hold in account \(value.account ?? "?") and region \(value.region): refused")
                 return .refused("instance-watch does not know \(value.instanceId) in that account and region")
@@ -131,11 +156,24 @@ public struct SlackActionHandler: LambdaHandler {
             return .refused("instance-watch could not read its table; try again")
         }
         guard record.saysRunning else { return .refused("\(value.instanceId) is not running (\(record.state ?? "stopped"))") }
+        // The button acts on the run its alert was about, never on a later one: a week-old Stop now
+        // must not stop an instance that has since stopped, started again and is within its limit.
+        guard let runStart = value.runStartedAt, let recordedStart = record.startedAt, recordedStart.epochSeconds == runStart else {
+            let since = record.startedAt.map { " (it started again at \(SlackActionMessage.when($0)))" } ?? ""
+            logger.warning("\(who) pressed \(action.rawValue) for \(value.instanceId) on an alert about an earlier run\(since): refused")
+            return .refused("this alert was about an earlier run of \(value.instanceId)\(since): nothing was done; use the buttons of its newest alert")
+        }
 
         if let seconds = action.snoozeSeconds {
+            // A snooze also holds off auto-stop: it has its own list of who may.
+            guard permissions.snoozeUsers.isEmpty || permissions.snoozeUsers.contains(interaction.userId) else {
+                logger.warning("\(who) may not snooze (SLACK_ACTION_USERS): \(value.instanceId) left as it was")
+                return .refused("you are not among those allowed to snooze instances (SLACK_ACTION_USERS)")
+            }
             let until = UTCDateTime(epochSeconds: now.epochSeconds + seconds)
             do {
-                guard try table.snooze(instanceId: value.instanceId, account: record.account, until: until, by: who, deadline: deadline) else {
+                guard try table.snooze(instanceId: value.instanceId, account: record.account, runStartedAt: record.startTime ?? recordedStart.extendedISO8601, until: until, by: who,
+                                       deadline: deadline) else {
                     return .refused("\(value.instanceId) changed meanwhile; nothing was snoozed")
                 }
             } catch {
@@ -146,6 +184,13 @@ public struct SlackActionHandler: LambdaHandler {
             return .done(action, "\(value.instanceId) snoozed until \(SlackActionMessage.when(until)) by \(who): no alert and no auto-stop until then, or until it starts again.")
         }
         return stop(value, record: record, who: who, userId: interaction.userId, ownAccountHint: ownAccountHint, deadline: deadline, logger: logger)
+    }
+
+    /// The account a record is about: its own, or, for a record in the seed's format (written before
+    /// records named their account), the function's own account, from its ARN (STS in a local run).
+    private func recordAccount(_ record: InstanceRecord, ownAccountHint: String?, deadline: Date) throws -> String? {
+        if let account = record.account { return account }
+        return try fleet.ownAccount(hint: ownAccountHint, deadline: deadline)
     }
 
     private func stop(_ value: SlackButtonValue, record: InstanceRecord, who: String, userId: String, ownAccountHint: String?, deadline: Date,
@@ -164,6 +209,11 @@ public struct SlackActionHandler: LambdaHandler {
             guard let instance = try ec2.instance(id: value.instanceId, deadline: deadline), instance.state == "running" else {
                 return .refused("\(value.instanceId) is not running")
             }
+            // A start the table has not heard of yet is a new run too.
+            if let launch = instance.launchTime.flatMap(UTCDateTime.parse), let runStart = value.runStartedAt, launch.epochSeconds > runStart {
+                logger.warning("\(who) pressed Stop now for \(value.instanceId), which EC2 says started again at \(launch.extendedISO8601): refused")
+                return .refused("\(value.instanceId) started again at \(SlackActionMessage.when(launch)), after this alert: nothing was done")
+            }
             if let manager = ManagedInstances.manager(tags: instance.tags) {
                 logger.warning("\(who) pressed Stop now for \(value.instanceId), managed by \(manager): refused")
                 return .refused("\(value.instanceId) is managed by \(manager), which would replace it: stop it there")
@@ -179,7 +229,7 @@ public struct SlackActionHandler: LambdaHandler {
     }
 
     private func reply(_ interaction: SlackInteraction, _ message: SlackMessage, deadline: Date, logger: Logger) {
-        guard let url = interaction.responseURL.flatMap({ SlackActionMessage.isResponseURL($0) ? $0 : nil }) else {
+        guard let url = interaction.responseURL.flatMap({ SlackActionMessage.isResponseURL($0, plainHTTP: plainHTTP) ? $0 : nil }) else {
             logger.warning("the interaction has no usable response_url: the message is not updated")
             return
         }

@@ -33,8 +33,8 @@ public enum SlackActionMessage {
     }
 
     /// Slack's response URLs are https on slack.com; plain http only to a loopback address (local peers).
-    static func isResponseURL(_ url: URL) -> Bool {
-        guard let parsed = WebhookURL.parse(url.absoluteString), let host = parsed.host()?.lowercased() else { return false }
+    static func isResponseURL(_ url: URL, plainHTTP: WebhookURL.PlainHTTP) -> Bool {
+        guard let parsed = WebhookURL.parse(url.absoluteString, plainHTTP: plainHTTP), let host = parsed.host()?.lowercased() else { return false }
         return parsed.scheme == "http" || host == "slack.com" || host.hasSuffix(".slack.com")
     }
 }

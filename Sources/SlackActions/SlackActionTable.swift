@@ -7,8 +7,9 @@ import Support
 /// write is conditional on the record still naming the account the button was checked against.
 public protocol SlackActionTable {
     func record(instanceId: String, deadline: Date?) throws(AWSClientError) -> InstanceRecord?
-    /// Snoozes the instance until `until`; false when the record no longer matches (nothing changed).
-    func snooze(instanceId: String, account: String?, until: UTCDateTime, by: String, deadline: Date?) throws(AWSClientError) -> Bool
+    /// Snoozes the instance's run whose `start_time` is `runStartedAt` (as the table holds it) until `until`; false when the record
+    /// no longer matches (stopped, another account, or a new run since): nothing changed.
+    func snooze(instanceId: String, account: String?, runStartedAt: String, until: UTCDateTime, by: String, deadline: Date?) throws(AWSClientError) -> Bool
     /// Notes what was done and by whom (`last_action`, `last_action_by`).
     func noteAction(instanceId: String, action: String, by: String, deadline: Date?) throws(AWSClientError)
 }
@@ -25,17 +26,22 @@ public final class DynamoDBSlackActionTable: SlackActionTable {
         try table.records(ids: [instanceId], deadline: deadline).first
     }
 
-    /// The record exists, is running, and names the same account (or none, as records of one account may not).
-    private func condition(account: String?, values: inout [String: AttributeValue]) -> String {
+    /// The record exists, is running (by its state, or, in the seed's format without one, by an
+    /// empty stop time), is still in the run the button was about, and names the same account (or
+    /// none, as records of one account may not).
+    private func condition(account: String?, runStartedAt: String, values: inout [String: AttributeValue]) -> String {
         values[":running"] = .s("running")
-        guard let account else { return "attribute_exists(instance_id) AND #state = :running AND attribute_not_exists(account)" }
+        values[":empty"] = .s("")
+        values[":start"] = .s(runStartedAt)
+        let running = "(#state = :running OR (attribute_not_exists(#state) AND stop_time = :empty)) AND start_time = :start"
+        guard let account else { return "attribute_exists(instance_id) AND \(running) AND attribute_not_exists(account)" }
         values[":account"] = .s(account)
-        return "attribute_exists(instance_id) AND #state = :running AND account = :account"
+        return "attribute_exists(instance_id) AND \(running) AND account = :account"
     }
 
-    public func snooze(instanceId: String, account: String?, until: UTCDateTime, by: String, deadline: Date?) throws(AWSClientError) -> Bool {
+    public func snooze(instanceId: String, account: String?, runStartedAt: String, until: UTCDateTime, by: String, deadline: Date?) throws(AWSClientError) -> Bool {
         var values: [String: AttributeValue] = [":until": .s(until.extendedISO8601), ":by": .s(by), ":action": .s("snoozed until \(until.extendedISO8601)")]
-        let condition = condition(account: account, values: &values)
+        let condition = condition(account: account, runStartedAt: runStartedAt, values: &values)
         return try table.update(instanceId, DynamoDBExpression("SET snoozed_until = :until, snoozed_by = :by, last_action = :action, last_action_by = :by", values: values),
                                 if: DynamoDBExpression(condition, names: ["#state": "state"], values: [:]), deadline: deadline)
     }

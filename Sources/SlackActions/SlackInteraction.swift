@@ -17,6 +17,10 @@ public struct SlackInteraction: Sendable, Equatable {
     /// Chosen from the menu beside an instance in a digest (`SlackButtonAction.digestMenuId`), not
     /// from an alert's own buttons: the answer goes beside the digest instead of replacing it.
     public var fromDigest = false
+    /// The workspace (`team.id`, or the user's `team_id`) and the app (`api_app_id`) the click came
+    /// through; checked against `SLACK_TEAM_ID` and `SLACK_APP_ID` when those are set.
+    public var teamId: String?
+    public var appId: String?
 
     public struct Malformed: Error, CustomStringConvertible {
         public let description: String
@@ -29,7 +33,8 @@ public struct SlackInteraction: Sendable, Equatable {
               let json = URIEncoding.formDecode(String(field.dropFirst("payload=".count)))
         else { throw Malformed(description: "no payload field in the form body") }
         struct Payload: Decodable {
-            struct User: Decodable { let id: String; let username: String?; let name: String? }
+            struct User: Decodable { let id: String; let username: String?; let name: String?; let team_id: String? }
+            struct Team: Decodable { let id: String? }
             struct Action: Decodable {
                 struct Option: Decodable { let value: String }
                 let action_id: String
@@ -44,6 +49,8 @@ public struct SlackInteraction: Sendable, Equatable {
             let response_url: String?
             let container: Container?
             let channel: Channel?
+            let team: Team?
+            let api_app_id: String?
         }
         let payload: Payload
         do {
@@ -70,7 +77,8 @@ public struct SlackInteraction: Sendable, Equatable {
         return SlackInteraction(
             userId: payload.user.id, userName: payload.user.username ?? payload.user.name ?? payload.user.id, actionId: actionId, value: value,
             responseURL: payload.response_url.flatMap(URL.init(string:)), channelId: payload.container?.channel_id ?? payload.channel?.id,
-            messageTimestamp: payload.container?.message_ts, fromDigest: fromDigest
+            messageTimestamp: payload.container?.message_ts, fromDigest: fromDigest,
+            teamId: payload.team?.id ?? payload.user.team_id, appId: payload.api_app_id
         )
     }
 }

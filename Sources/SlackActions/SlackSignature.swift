@@ -33,20 +33,39 @@ public enum SlackSignature {
 
     public static func verify(secret: String, timestamp: String?, signature: String?, body: [UInt8], now: Date) -> Verdict {
         guard let timestamp, let signature, !timestamp.isEmpty, !signature.isEmpty else { return .missingHeaders }
-        guard let seconds = Int64(timestamp), abs(Int64(now.timeIntervalSince1970.rounded(.down)) - seconds) <= window else { return .staleTimestamp }
+        // Read into a sane range before any arithmetic: the header is anyone's to write, and
+        // `now - Int64.min` would trap (and kill the execution environment) before the HMAC.
+        guard let seconds = epochSeconds(timestamp), abs(Int64(now.timeIntervalSince1970.rounded(.down)) - seconds) <= window else { return .staleTimestamp }
         let expected = sign(secret: secret, timestamp: timestamp, body: body)
         return constantTimeEqual(Array(expected.utf8), Array(signature.utf8)) ? .valid : .mismatch
     }
 
-    /// Compares every byte whatever the first difference, so the time taken says nothing about how
-    /// much of a forged signature was right.
+    /// A timestamp as Slack writes it: epoch seconds, ten digits until the year 2286 (at most twelve
+    /// taken), no sign; anything else is nil.
+    static func epochSeconds(_ text: String) -> Int64? {
+        guard (1...12).contains(text.utf8.count), text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        return Int64(text)
+    }
+
+    /// Lengths first (an expected signature's length is no secret: `v0=` and 64 hex digits), then
+    /// every byte whatever the first difference, so the time taken says nothing about how much of a
+    /// forged signature was right.
     static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
-        for index in 0..<max(left.count, right.count) {
-            let a = index < left.count ? left[index] : 0
-            let b = index < right.count ? right[index] : 0
-            difference |= a ^ b
+        guard left.count == right.count else { return false }
+        var difference: UInt8 = 0
+        for index in left.indices {
+            difference |= left[index] ^ right[index]
         }
         return difference == 0
+    }
+
+    /// The signing secret as configured, or why it cannot be one: an empty or blank secret would
+    /// make every signature computable by anyone.
+    public static func checkedSecret(_ secret: String) throws(ConfigurationError) -> String {
+        guard !secret.trimmingWhitespace().isEmpty else {
+            throw .invalidValue(variable: "SLACK_SIGNING_SECRET", value: nil,
+                                expected: "the Slack app's signing secret (it is empty or blank: no click could be verified)")
+        }
+        return secret
     }
 }

@@ -22,7 +22,7 @@ public enum AlertChannels {
         func appChannel(_ api: SlackAPIClient, _ channel: String) -> any AlertChannel {
             SlackAppAlertChannel(api: api, channel: channel, offersStop: configuration.slackStop, ledger: slackLedger)
         }
-        let document = try configuration.routesParameter.map { try RoutesDocument.read(ssm: ssm, parameter: $0, deadline: lookUpDeadline) }
+        let document = try configuration.routesParameter.map { try RoutesDocument.read(ssm: ssm, parameter: $0, plainHTTP: configuration.plainHTTP, deadline: lookUpDeadline) }
         let topic = includeTopic ? configuration.topicArn.map { SNSAlertChannel(publisher: SNSClient(aws: aws), topicArn: $0) } : nil
 
         /// A destination of the routes document as channels: Slack, then Teams.
@@ -50,11 +50,11 @@ public enum AlertChannels {
             if let slackApp, let channel = configuration.slackChannel {
                 fallback.append(appChannel(slackApp, channel))
             } else if let source = configuration.slackWebhook {
-                let url = try source.resolve(ssm: ssm, parameterVariable: "SLACK_WEBHOOK_PARAMETER", deadline: lookUpDeadline)
+                let url = try source.resolve(ssm: ssm, parameterVariable: "SLACK_WEBHOOK_PARAMETER", plainHTTP: configuration.plainHTTP, deadline: lookUpDeadline)
                 fallback.append(SlackAlertChannel(poster: SlackWebhookClient(webhookURL: url, http: http()), channel: configuration.slackChannel))
             }
             if let source = configuration.teamsWebhook {
-                let url = try source.resolve(ssm: ssm, parameterVariable: "TEAMS_WEBHOOK_PARAMETER", deadline: lookUpDeadline)
+                let url = try source.resolve(ssm: ssm, parameterVariable: "TEAMS_WEBHOOK_PARAMETER", plainHTTP: configuration.plainHTTP, deadline: lookUpDeadline)
                 fallback.append(TeamsAlertChannel(poster: TeamsWebhookClient(webhookURL: url, http: http())))
             }
         }
@@ -62,25 +62,32 @@ public enum AlertChannels {
         for (owner, destination) in document?.owners ?? [:] {
             owners[owner] = try channels(destination, place: "owners.\(owner)")
         }
-        let directEmail = configuration.sesFromAddress.map { from -> (String) -> any AlertChannel in
+        // Direct e-mail only to the domains allowed: an owner tag is anyone's to write.
+        let directEmail = configuration.sesFromAddress.flatMap { from -> ((String) -> any AlertChannel)? in
+            guard !configuration.sesAllowedDomains.isEmpty else { return nil }
             let sender = SESClient(aws: aws)
             return { address in SESAlertChannel(sender: sender, from: from, to: address) }
         }
         // The alerts the app posted and noted are closed in place once their instance ends.
         let endedAlerts = slackApp.flatMap { api in slackLedger.map { SlackAlertCloser(api: api, ledger: $0) } }
-        return AlertRoutes(ownership: Ownership(tags: configuration.ownerTags, accounts: document?.accounts ?? [:]), topic: topic,
-                           owners: owners, fallback: fallback, directEmail: directEmail, endedAlerts: endedAlerts)
+        var routes = AlertRoutes(ownership: Ownership(tags: configuration.ownerTags, accounts: document?.accounts ?? [:]), topic: topic,
+                                 owners: owners, fallback: fallback, directEmail: directEmail, endedAlerts: endedAlerts)
+        routes.allowedEmailDomains = configuration.sesAllowedDomains
+        if configuration.sesFromAddress != nil && configuration.sesAllowedDomains.isEmpty {
+            routes.notes.append("SES_FROM_ADDRESS is set without SES_ALLOWED_DOMAINS: no owner is e-mailed directly")
+        }
+        return routes
     }
 }
 
 extension RoutesDocument {
     /// The document in the SSM SecureString `parameter` names, read and checked once per cold start.
     /// A bad one stops the function at start, naming the parameter and the place in the document.
-    public static func read(ssm: SSMClient, parameter: String, deadline: Date) throws -> RoutesDocument {
+    public static func read(ssm: SSMClient, parameter: String, plainHTTP: WebhookURL.PlainHTTP, deadline: Date) throws -> RoutesDocument {
         // As stored, untrimmed: the line and column of an error are the document's own.
         let text = try ssm.getParameter(name: parameter, withDecryption: true, deadline: deadline)
         do {
-            return try parse(text)
+            return try parse(text, plainHTTP: plainHTTP)
         } catch {
             throw ConfigurationError.invalidValue(variable: "ROUTES_PARAMETER", value: parameter,
                                                   expected: "a parameter holding a routes document (docs/configuration.md, \"Routing\"); its value, \(error)")

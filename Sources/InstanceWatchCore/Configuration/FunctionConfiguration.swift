@@ -85,6 +85,12 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public var routesParameter: String?
     /// `SES_FROM_ADDRESS`: the verified sender of direct e-mail to owners whose tag is an address.
     public var sesFromAddress: String?
+    /// Whether plain `http://` to loopback is taken for the URLs the function reads: never in Lambda.
+    public var plainHTTP = WebhookURL.PlainHTTP.loopback
+    /// `SES_ALLOWED_DOMAINS`: the domains (lower case) an owner address may have to be mailed
+    /// directly; empty: nobody is mailed directly, whatever `SES_FROM_ADDRESS` says. An owner tag is
+    /// anyone's to write, and the organisation's sender must not mail whoever a tagger names.
+    public var sesAllowedDomains: [String] = []
     /// Slack app mode: the bot token (`SLACK_BOT_TOKEN` or `SLACK_BOT_TOKEN_PARAMETER`).
     public var slackBotToken: SecretSource?
     /// The SlackActionHandler's signing secret (`SLACK_SIGNING_SECRET` or `…_PARAMETER`).
@@ -95,6 +101,12 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public var slackStop = false
     /// `SLACK_STOP_USERS`: the Slack user ids allowed to press Stop now (empty: anyone in the channel).
     public var slackStopUsers: [String] = []
+    /// `SLACK_ACTION_USERS`: the Slack user ids allowed to snooze (empty: anyone in the channel). A
+    /// snooze holds off auto-stop too, so it is worth a list of its own.
+    public var slackActionUsers: [String] = []
+    /// `SLACK_TEAM_ID`, `SLACK_APP_ID`: when set, a click from another workspace or app is refused.
+    public var slackTeamId: String?
+    public var slackAppId: String?
 
     public init() {}
 
@@ -126,6 +138,7 @@ public struct FunctionConfiguration: Sendable, Equatable {
         ("OWNER_TAGS", "comma-separated tags naming an instance's owner, the first present wins (default \(Ownership.defaultTags.joined(separator: ",")))"),
         ("ROUTES_PARAMETER", "name of an SSM SecureString holding the routes document (owner or account to destinations), read once per cold start"),
         ("SES_FROM_ADDRESS", "verified SES sender: owners whose tag is an e-mail address get their alerts directly"),
+        ("SES_ALLOWED_DOMAINS", "comma-separated domains an owner address may have to be mailed directly (unset: nobody is)"),
         ("SLACK_BOT_TOKEN", "Slack app mode: the bot token (xoxb-…, a secret: never logged); alerts go by chat.postMessage to SLACK_CHANNEL with Snooze and Stop buttons"),
         ("SLACK_BOT_TOKEN_PARAMETER", "name of an SSM SecureString holding the bot token, read once per cold start"),
         ("SLACK_SIGNING_SECRET", "SlackActionHandler: the Slack app's signing secret (a secret: never logged)"),
@@ -133,6 +146,9 @@ public struct FunctionConfiguration: Sendable, Equatable {
         ("SLACK_API_URL", "Slack's Web API base (default https://slack.com/api), for local peers"),
         ("SLACK_STOP", "on or off: alerts offer Stop now, and the SlackActionHandler stops unmanaged instances (default off)"),
         ("SLACK_STOP_USERS", "comma-separated Slack user ids allowed to press Stop now (unset: anyone in the channel)"),
+        ("SLACK_ACTION_USERS", "comma-separated Slack user ids allowed to snooze (unset: anyone in the channel)"),
+        ("SLACK_TEAM_ID", "SlackActionHandler: the workspace id whose clicks are taken; another's are refused (unset: not checked)"),
+        ("SLACK_APP_ID", "SlackActionHandler: the app id whose clicks are taken; another's are refused (unset: not checked)"),
         ("CHECK_CONCURRENCY", "how many account/region pairs the checker reconciles at once, 1 to 64 (default \(defaultCheckConcurrency))"),
         ("AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN", "as in the AWS SDKs"),
         ("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _SNS, _EC2, _SSM, _STS, _PRICING, _CLOUDWATCH, _SES", "endpoint overrides, as in the AWS SDKs"),
@@ -146,6 +162,7 @@ public struct FunctionConfiguration: Sendable, Equatable {
             return text
         }
         var configuration = FunctionConfiguration()
+        configuration.plainHTTP = .forEnvironment(environment)
         if let table = value("TABLE_NAME") {
             guard isValidTableName(table) else {
                 throw .invalidValue(variable: "TABLE_NAME", value: table, expected: "3 to 255 characters of A-Z a-z 0-9 _ - .")
@@ -163,7 +180,7 @@ public struct FunctionConfiguration: Sendable, Equatable {
         /// A webhook from its URL variable, else from its SSM parameter variable.
         func webhook(url: String, parameter: String) throws(ConfigurationError) -> WebhookSource? {
             if let text = value(url) {
-                guard let parsed = WebhookURL.parse(text) else {
+                guard let parsed = WebhookURL.parse(text, plainHTTP: configuration.plainHTTP) else {
                     throw .invalidValue(variable: url, value: nil, expected: WebhookURL.expected + " (the value is not shown: it is a secret)")
                 }
                 return .url(parsed)
@@ -279,6 +296,13 @@ public struct FunctionConfiguration: Sendable, Equatable {
             }
             configuration.sesFromAddress = from
         }
+        if let domains = value("SES_ALLOWED_DOMAINS") {
+            let list = Self.list(domains).map { $0.lowercased() }
+            if let bad = list.first(where: { !Ownership.isDomainName($0) }) {
+                throw .invalidValue(variable: "SES_ALLOWED_DOMAINS", value: String(bad.prefix(80)), expected: "comma-separated e-mail domains such as example.com,eu.example.com")
+            }
+            configuration.sesAllowedDomains = list
+        }
         /// A secret from its value variable, else from its SSM parameter variable.
         func secret(_ name: String, parameter: String) -> SecretSource? {
             value(name).map { .value($0) } ?? value(parameter).map { .ssmParameter($0) }
@@ -286,16 +310,28 @@ public struct FunctionConfiguration: Sendable, Equatable {
         configuration.slackBotToken = secret("SLACK_BOT_TOKEN", parameter: "SLACK_BOT_TOKEN_PARAMETER")
         configuration.slackSigningSecret = secret("SLACK_SIGNING_SECRET", parameter: "SLACK_SIGNING_SECRET_PARAMETER")
         if let api = value("SLACK_API_URL") {
-            guard let url = WebhookURL.parse(api) else { throw .invalidValue(variable: "SLACK_API_URL", value: api, expected: WebhookURL.expected) }
+            guard let url = WebhookURL.parse(api, plainHTTP: configuration.plainHTTP) else { throw .invalidValue(variable: "SLACK_API_URL", value: api, expected: WebhookURL.expected) }
             configuration.slackAPIURL = url
         }
         if let stop = try flag("SLACK_STOP", yes: "on", no: "off") { configuration.slackStop = stop }
-        if let users = value("SLACK_STOP_USERS") {
-            let list = Self.list(users)
+        /// Slack's ids (users, workspaces, apps): upper-case letters and digits.
+        func slackIds(_ variable: String, example: String) throws(ConfigurationError) -> [String]? {
+            guard let text = value(variable) else { return nil }
+            let list = Self.list(text)
             if let bad = list.first(where: { $0.utf8.count > 24 || !$0.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) } }) {
-                throw .invalidValue(variable: "SLACK_STOP_USERS", value: String(bad.prefix(40)), expected: "comma-separated Slack user ids such as U024BE7LH")
+                throw .invalidValue(variable: variable, value: String(bad.prefix(40)), expected: "comma-separated Slack ids such as \(example)")
             }
-            configuration.slackStopUsers = list
+            return list
+        }
+        if let users = try slackIds("SLACK_STOP_USERS", example: "U024BE7LH") { configuration.slackStopUsers = users }
+        if let users = try slackIds("SLACK_ACTION_USERS", example: "U024BE7LH") { configuration.slackActionUsers = users }
+        if let team = try slackIds("SLACK_TEAM_ID", example: "T0001") {
+            guard team.count == 1 else { throw .invalidValue(variable: "SLACK_TEAM_ID", value: nil, expected: "one workspace id such as T0001") }
+            configuration.slackTeamId = team[0]
+        }
+        if let app = try slackIds("SLACK_APP_ID", example: "A0001") {
+            guard app.count == 1 else { throw .invalidValue(variable: "SLACK_APP_ID", value: nil, expected: "one app id such as A0001") }
+            configuration.slackAppId = app[0]
         }
         if configuration.slackBotToken != nil && configuration.slackChannel == nil {
             throw .missingVariable("SLACK_CHANNEL", hint: "with a Slack bot token, alerts go to a channel: set SLACK_CHANNEL to its id (C024BE91L) or name")

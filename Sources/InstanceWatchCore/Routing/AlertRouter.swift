@@ -57,6 +57,10 @@ public struct AlertRouter {
         var toDefault: [Alert] = []
         for group in groups {
             guard let channels = routes.destination(for: group.owner) else {
+                if routes.refusedAddress(group.owner) {
+                    outcome.problems.append("owner \(group.owner ?? "") is an address outside SES_ALLOWED_DOMAINS: not mailed directly; "
+                                            + "\(AlertDeliveryFailure.listed(group.alerts.map(\.instanceId))) went to the default destination")
+                }
                 toDefault += group.alerts
                 continue
             }

@@ -14,8 +14,13 @@ public struct AlertRoutes {
     /// The default destination: instances without an owner, or whose owner has no route; and an
     /// owner's alerts that its destination did not take.
     public var fallback: [any AlertChannel]
-    /// `SES_FROM_ADDRESS` set: the channel that mails an owner whose name is an address.
+    /// `SES_FROM_ADDRESS` and `SES_ALLOWED_DOMAINS` set: the channel that mails an owner whose name
+    /// is an address in one of `allowedEmailDomains`.
     public var directEmail: ((String) -> any AlertChannel)?
+    /// The domains an owner address must have to be mailed directly (`SES_ALLOWED_DOMAINS`).
+    public var allowedEmailDomains: [String] = []
+    /// What the start should say about the routes (direct e-mail left off, and why).
+    public var notes: [String] = []
     /// Slack app mode, where alerts are kept: closes in place the alerts of instances that ended.
     public var endedAlerts: (any EndedAlertClosing)?
 
@@ -29,6 +34,13 @@ public struct AlertRoutes {
         self.endedAlerts = endedAlerts
     }
 
+    /// An owner address direct e-mail would have taken but whose domain is not allowed: routed like
+    /// an unowned instance, and named in the run's problems.
+    public func refusedAddress(_ owner: String?) -> Bool {
+        guard directEmail != nil, let owner, owners[owner.lowercased()] == nil else { return false }
+        return Ownership.isEmailAddress(owner) && !Ownership.isAllowedAddress(owner, domains: allowedEmailDomains)
+    }
+
     /// Whether any alert can go anywhere but the default destination: then the default destination
     /// also hears what went where.
     public var routesByOwner: Bool { !owners.isEmpty || directEmail != nil }
@@ -40,7 +52,7 @@ public struct AlertRoutes {
     public func destination(for owner: String?) -> [any AlertChannel]? {
         guard let owner else { return nil }
         var channels = owners[owner.lowercased()] ?? []
-        if let directEmail, Ownership.isEmailAddress(owner) { channels.append(directEmail(owner)) }
+        if let directEmail, Ownership.isAllowedAddress(owner, domains: allowedEmailDomains) { channels.append(directEmail(owner)) }
         return channels.isEmpty ? nil : channels
     }
 
@@ -48,7 +60,7 @@ public struct AlertRoutes {
     public var described: String {
         var parts = (topic.map { [$0.name] } ?? []) + fallback.map { "\($0.name) (default)" }
         if !owners.isEmpty { parts.append(owners.count == 1 ? "1 owner's destination" : "\(owners.count) owners' destinations") }
-        if directEmail != nil { parts.append("SES to owners' addresses") }
-        return parts.isEmpty ? "no channel" : parts.joined(separator: ", ")
+        if directEmail != nil { parts.append("SES to owners' addresses in \(allowedEmailDomains.joined(separator: ", "))") }
+        return (parts.isEmpty ? "no channel" : parts.joined(separator: ", ")) + notes.map { "; " + $0 }.joined()
     }
 }

@@ -36,4 +36,21 @@ public struct Ownership: Sendable, Equatable {
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
         return owner.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && $0.value < 0x7F && !"<>()[]\\,;:\"".unicodeScalars.contains($0) }
     }
+
+    /// A DNS name as `SES_ALLOWED_DOMAINS` lists them: labels of letters, digits and hyphens, dots
+    /// between, at least two labels.
+    public static func isDomainName(_ text: String) -> Bool {
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        return text.utf8.count <= 253 && labels.count >= 2 && labels.allSatisfy { label in
+            (1...63).contains(label.utf8.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }
+        }
+    }
+
+    /// Whether an owner's address may be mailed directly: its domain, or a parent of it, is listed.
+    public static func isAllowedAddress(_ address: String, domains: [String]) -> Bool {
+        guard isEmailAddress(address), let at = address.lastIndex(of: "@") else { return false }
+        let domain = address[address.index(after: at)...].lowercased()
+        return domains.contains { domain == $0 || domain.hasSuffix("." + $0) }
+    }
 }

@@ -50,7 +50,8 @@ public struct RoutesDocument: Sendable, Equatable {
         public var description: String { "at \(place): \(problem)" }
     }
 
-    public static func parse(_ text: String) throws(Problem) -> RoutesDocument {
+    /// - Parameter plainHTTP: whether `http://` to loopback is taken (outside Lambda only).
+    public static func parse(_ text: String, plainHTTP: WebhookURL.PlainHTTP = .loopback) throws(Problem) -> RoutesDocument {
         let document: JSONDocument
         do {
             document = try JSONDocument.parse(text)
@@ -70,7 +71,7 @@ public struct RoutesDocument: Sendable, Equatable {
                     guard routes.owners[name.lowercased()] == nil else {
                         throw Problem(place: "owners.\(owner)", problem: "names the same owner as another entry (owners are compared without regard to case)")
                     }
-                    routes.owners[name.lowercased()] = try Self.destination(destination, at: "owners.\(owner)")
+                    routes.owners[name.lowercased()] = try Self.destination(destination, at: "owners.\(owner)", plainHTTP: plainHTTP)
                 }
             case "accounts":
                 for (account, owner) in try object(value, at: "accounts") {
@@ -81,7 +82,7 @@ public struct RoutesDocument: Sendable, Equatable {
                     routes.accounts[account] = name.trimmingWhitespace()
                 }
             case "default":
-                routes.defaultDestination = try Self.destination(value, at: "default")
+                routes.defaultDestination = try Self.destination(value, at: "default", plainHTTP: plainHTTP)
             default:
                 throw Problem(place: key, problem: "unknown key \"\(key)\" (expected owners, accounts or default)")
             }
@@ -98,7 +99,7 @@ public struct RoutesDocument: Sendable, Equatable {
         return members
     }
 
-    private static func destination(_ value: JSONDocument, at place: String) throws(Problem) -> Destination {
+    private static func destination(_ value: JSONDocument, at place: String, plainHTTP: WebhookURL.PlainHTTP) throws(Problem) -> Destination {
         var destination = Destination()
         for (key, field) in try object(value, at: place) {
             guard case .string(let text) = field, !text.trimmingWhitespace().isEmpty else {
@@ -108,7 +109,7 @@ public struct RoutesDocument: Sendable, Equatable {
             }
             switch key {
             case "slackWebhook", "teamsWebhook":
-                guard let url = WebhookURL.parse(text) else {
+                guard let url = WebhookURL.parse(text, plainHTTP: plainHTTP) else {
                     throw Problem(place: "\(place).\(key)", problem: "expected \(WebhookURL.expected) (the value is not shown: it is a secret)")
                 }
                 if key == "slackWebhook" { destination.slackWebhook = url } else { destination.teamsWebhook = url }

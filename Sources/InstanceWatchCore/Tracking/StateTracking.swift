@@ -75,9 +75,9 @@ public enum StateTracking {
             action = .recordedStart
             assignments += ["start_time = :time", "stop_time = :empty"]
             values[":empty"] = .s("")
-            // A new start: the TTL of an ended record goes, and so do an earlier refusal to stop and a
-            // snooze, which were about the last run of the instance.
-            removals += ["expires_at", "stop_refused_at", "snoozed_until", "snoozed_by"]
+            // A new start: the TTL of an ended record goes, and so do an earlier refusal to stop, a
+            // snooze and the Slack message with buttons, which were about the last run of the instance.
+            removals += ["expires_at", "stop_refused_at", "snoozed_until", "snoozed_by", "slack_channel", "slack_ts"]
         case .stopping, .stopped:
             action = .recordedStop
             assignments += ["stop_time = :time", "start_time = if_not_exists(start_time, :empty)"]

@@ -142,7 +142,7 @@ struct LambdaBundleTests {
         #expect(results.first?.json["scanned"] as? Int == 1, "\(results.first?.body ?? "") \(run.stderr)")
     }
 
-    @Test("the SlackActionHandler bundle refuses a forged click with 401, and checks a signed one against the table over TLS")
+    @Test("the SlackActionHandler bundle refuses a forged click with 401, and an Int64.min timestamp with 401 too, alive; checks a signed one against the table over TLS")
     func slackActionHandler() throws {
         try requireRoot()
         let endpoint = try TLSEndpoint()
@@ -154,19 +154,24 @@ struct LambdaBundleTests {
         let slack = try FaultServer()
         try slack.setDefault(["status": 200, "body": "ok"])
         let secret = "bundle-signing-secret"
-        let unknown = SlackButtonValue(instanceId: "i-0123456789abcdef0", account: nil, region: "us-east-1").encoded
+        let unknown = SlackButtonValue(instanceId: "i-0123456789abcdef0", account: nil, region: "us-east-1", runStartedAt: 1_763_712_000).encoded
         let body = try SlackClick.body("snooze_1d", value: unknown, responseURL: "\(slack.endpoint)/response/bundle")
         let emulator = try RuntimeEmulator()
         let forged = try emulator.invoke(try SlackClick.functionURLEvent(body: body, secret: "not-the-secret"))
+        // Anyone on the internet can send this header: it once overflowed the clock arithmetic and
+        // trapped, killing the execution environment. Refused like any stale request, and the same
+        // process serves the next click.
+        let overflow = try emulator.invoke(try SlackClick.functionURLEvent(body: body, secret: secret, timestampHeader: "-9223372036854775808"))
         let signed = try emulator.invoke(try SlackClick.functionURLEvent(body: body, secret: secret))
         try emulator.answerNext(withStatus: 500)
         let run = try root.runBootstrap(environment: endpoint.moto.environmentVariables.merging([
             "AWS_LAMBDA_RUNTIME_API": emulator.hostAndPort, "LD_LIBRARY_PATH": Self.lambdaLibraryPath,
             "AWS_ENDPOINT_URL": endpoint.url, "TABLE_NAME": table, "SLACK_SIGNING_SECRET": secret,
         ]) { $1 })
-        let results = try emulator.results(waitingFor: 2)
-        #expect(results.map(\.requestId) == [forged, signed], "stderr: \(run.stderr)")
-        #expect(results.first?.json["statusCode"] as? Int == 401 && results.last?.json["statusCode"] as? Int == 200, "\(results.map(\.body)) \(run.stderr)")
+        let results = try emulator.results(waitingFor: 3)
+        #expect(results.map(\.requestId) == [forged, overflow, signed], "stderr: \(run.stderr)")
+        #expect(results.map { $0.json["statusCode"] as? Int } == [401, 401, 200], "\(results.map(\.body)) \(run.stderr)")
+        #expect(try emulator.initError() == nil && !results.contains { $0.kind == "error" }, "one process, alive throughout: \(run.stderr)")
         #expect(!run.stderr.contains(secret), "the signing secret leaked")
         // The table, read over TLS, does not know the instance: the refusal goes to the response_url alone.
         let answered = try slack.attempts().filter { $0.path == "/response/bundle" }

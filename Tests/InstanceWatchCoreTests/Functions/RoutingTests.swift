@@ -147,21 +147,34 @@ struct RoutingTests {
         #expect(try posts(to: "DEFAULT").allSatisfy { !$0.contains(untagged) || $0.contains("routed") })
     }
 
-    @Test("SES: an owner tag holding an address gets exactly its instances by e-mail from the verified sender")
+    @Test("SES: an owner tag holding an address in SES_ALLOWED_DOMAINS gets exactly its instances by e-mail from the verified sender; an address elsewhere is never mailed, and named")
     func directEmail() throws {
         let sender = "instance-watch-\(UUID().uuidString.prefix(8).lowercased())@example.com"
         try fixture.fixture(["op": "ses_verify", "address": sender])
         let alice = "alice-\(UUID().uuidString.prefix(8).lowercased())@example.com"
+        // Anyone who can tag an instance could name any address: outside the allowed domains, it is
+        // routed like an unowned instance (the organisation's sender mails no stranger).
+        let outsider = "victim-\(UUID().uuidString.prefix(8).lowercased())@elsewhere.example.net"
         let mine = try fixture.launch(tags: ["Name": "alice-box", "owner": alice]).id
         let theirs = try fixture.launch(tags: ["Name": "pay-api", "owner": "payments"]).id
+        let tagged = try fixture.launch(tags: ["Name": "tagged-by-anyone", "owner": outsider]).id
         try storeRoutes(routes())
-        let run = try check(["SES_FROM_ADDRESS": sender, "NOTIFY_MODE": "digest"])
+        let run = try check(["SES_FROM_ADDRESS": sender, "SES_ALLOWED_DOMAINS": "example.com", "NOTIFY_MODE": "digest"])
         #expect(run.status == 0, run.summary)
-        let mails = try #require(try fixture.fixture(["op": "ses_messages"])["messages"] as? [[String: Any]]).filter { ($0["to"] as? [String]) == [alice] }
+        let sent = try #require(try fixture.fixture(["op": "ses_messages"])["messages"] as? [[String: Any]])
+        #expect(!sent.contains { ($0["to"] as? [String] ?? []).contains(outsider) }, "an address outside SES_ALLOWED_DOMAINS was mailed")
+        let problems = "\(run.result["problems"] ?? "")"
+        #expect(problems.contains("outside SES_ALLOWED_DOMAINS") && problems.contains(tagged), run.summary)
+        #expect(try posts(to: "DEFAULT").contains { $0.contains(tagged) }, "it went to the default destination")
+        let mails = sent.filter { ($0["to"] as? [String]) == [alice] }
         #expect(mails.count == 1, "\(mails)")
         let body = mails.first?["body"] as? String ?? ""
         #expect(mails.first?["source"] as? String == sender && body.contains(mine) && !body.contains(theirs), "\(body)")
         #expect(try posts(to: "DEFAULT").allSatisfy { !$0.contains(mine) || $0.contains("routed") }, "alice's instance went to alice, not to the default")
+        // Without SES_ALLOWED_DOMAINS nobody is mailed directly, whatever SES_FROM_ADDRESS says.
+        let before = sent.count
+        _ = try check(["SES_FROM_ADDRESS": sender, "NOTIFY_MODE": "digest", "NOTIFY_INTERVAL": "0"])
+        #expect((try fixture.fixture(["op": "ses_messages"])["messages"] as? [[String: Any]])?.count == before)
     }
 
     @Test("a malformed routes document stops the checker at start, naming the parameter and the place in it")

@@ -51,6 +51,11 @@ struct SlackActionsTests {
         return (answer["statusCode"] as? Int ?? -1, answer["body"] as? String ?? "", run.stderr)
     }
 
+    /// When the run the table holds of `id` started (what a button of its alert carries).
+    func runStart(_ id: String) throws -> Int? {
+        try fixture.records()[id]?["start_time"].flatMap(UTCDateTime.parse)?.epochSeconds
+    }
+
     func responses() throws -> [[String: Any]] { try slack.requests().filter { $0.path.hasPrefix("/response/") }.map(\.body) }
 
     @Test("a click on the alert's own Snooze 1 day button snoozes it: the next check leaves it out, another overdue instance is still alerted, the message is replaced")
@@ -99,14 +104,14 @@ struct SlackActionsTests {
         #expect(wrong.status == 401 && old.status == 401 && altered.status == 401, "\(wrong.status) \(old.status) \(altered.status)")
         #expect(old.log.contains("timestamp more than 5 minutes") && wrong.log.contains("does not match"), "\(old.log.suffix(500))")
 
-        let unknown = SlackButtonValue(instanceId: "i-0123456789abcdef0", account: "123456789012", region: Self.region).encoded
+        let unknown = SlackButtonValue(instanceId: "i-0123456789abcdef0", account: "123456789012", region: Self.region, runStartedAt: 1_763_712_000).encoded
         let responsesBefore = try responses().count
         let stranger = try handle(try functionURLEvent(body: try clickBody("snooze_1w", value: unknown)))
         #expect(stranger.status == 200)
         let refusal = try #require(try responses().last)
         #expect(try responses().count == responsesBefore + 1 && refusal["response_type"] as? String == "ephemeral"
                 && (refusal["text"] as? String ?? "").contains("does not know i-0123456789abcdef0"), "\(refusal)")
-        let otherAccount = SlackButtonValue(instanceId: id, account: "999999999999", region: Self.region).encoded
+        let otherAccount = SlackButtonValue(instanceId: id, account: "999999999999", region: Self.region, runStartedAt: try runStart(id)).encoded
         #expect(try handle(try functionURLEvent(body: try clickBody("snooze_1w", value: otherAccount))).status == 200)
         #expect(try fixture.records()[id] == before, "nothing changed")
         #expect(try fixture.records()["i-0123456789abcdef0"] == nil)
@@ -128,7 +133,7 @@ struct SlackActionsTests {
         #expect(try fixture.states([plain])[plain] == "running")
 
         // A button forged for the managed instance (a value built by hand, signed with the secret) is refused by EC2's tags.
-        let forged = SlackButtonValue(instanceId: managed, account: "123456789012", region: Self.region).encoded
+        let forged = SlackButtonValue(instanceId: managed, account: "123456789012", region: Self.region, runStartedAt: try runStart(managed)).encoded
         _ = try handle(try functionURLEvent(body: try clickBody("stop_now", value: forged)), handlerSettings)
         let managedText = try responses().last?["text"] as? String ?? ""
         #expect(managedText.contains("managed by Karpenter node pool"), "\(managedText)")
@@ -144,12 +149,40 @@ struct SlackActionsTests {
 
         // SLACK_STOP off in the handler: the same click does nothing.
         let plainTwo = try fixture.launch(tags: ["Name": "stop-me-too"]).id
-        let value = SlackButtonValue(instanceId: plainTwo, account: "123456789012", region: Self.region).encoded
         _ = try fixture.check(settings)
+        let value = SlackButtonValue(instanceId: plainTwo, account: "123456789012", region: Self.region, runStartedAt: try runStart(plainTwo)).encoded
         _ = try handle(try functionURLEvent(body: try clickBody("stop_now", value: value)))
         let offText = try responses().last?["text"] as? String ?? ""
         #expect(try fixture.states([plainTwo])[plainTwo] == "running")
         #expect(offText.contains("Stop now is off"), "\(offText)")
+    }
+
+    @Test("an old alert's Stop now and Snooze refuse a later run of the instance: after a stop and a start, the instance keeps running, the record is unchanged, and the person is told why")
+    func staleButtons() throws {
+        let id = try fixture.launch(tags: ["Name": "restarted-since"]).id
+        let settings = appSettings.merging(["SLACK_STOP": "on"]) { $1 }
+        _ = try fixture.check(settings)
+        let oldStop = try #require(try button("stop_now", about: id))
+        let oldSnooze = try #require(try button("snooze_1d", about: id))
+        // The instance stopped and started again since (as the StateChangeHandler records a new start:
+        // a later start_time, running, the old run's message forgotten).
+        let before = try #require(try fixture.records()[id])
+        let oldStart = try #require(before["start_time"].flatMap(UTCDateTime.parse))
+        let newStart = UTCDateTime(epochSeconds: oldStart.epochSeconds + 1_800).extendedISO8601
+        var restarted = before.filter { !["slack_channel", "slack_ts"].contains($0.key) }
+        restarted["start_time"] = newStart
+        restarted["last_event_time"] = newStart
+        try fixture.fixture(["op": "put_items", "table": fixture.table, "region": fixture.region, "items": [restarted]])
+        let recorded = try fixture.records()[id]
+
+        let stop = try handle(try functionURLEvent(body: try clickBody("stop_now", value: oldStop)), ["SLACK_STOP": "on"])
+        let stopText = try responses().last?["text"] as? String ?? ""
+        #expect(stop.status == 200 && stopText.contains("earlier run"), "\(stopText) \(stop.log.suffix(800))")
+        #expect(try fixture.states([id])[id] == "running", "a week-old Stop now stopped a later run")
+        let snooze = try handle(try functionURLEvent(body: try clickBody("snooze_1d", value: oldSnooze)))
+        let snoozeText = try responses().last?["text"] as? String ?? ""
+        #expect(snooze.status == 200 && snoozeText.contains("earlier run"), "\(snoozeText)")
+        #expect(try fixture.records()[id] == recorded, "the record is as the new start left it: no snooze, no action")
     }
 
     @Test("an alert whose instance stopped or ended says so in place (chat.update, no buttons), once; a message deleted in Slack is forgotten")

@@ -261,7 +261,7 @@ struct LeastPrivilegeTests {
             // An on-demand m5.large is priced from the Price List, the Spot one from EC2; the Spot one
             // asked to be stopped after an hour (StopInstances).
             return ([tick], ["TABLE_NAME": table, "TOPIC_ARN": topicArn, "NOTIFY_INTERVAL": "1h", "MEMBER_ROLE_NAME": "instance-watch-reader",
-                             "AUTO_STOP": "on", "SES_FROM_ADDRESS": sender])
+                             "AUTO_STOP": "on", "SES_FROM_ADDRESS": sender, "SES_ALLOWED_DOMAINS": "example.com"])
         }
     }
 
@@ -293,7 +293,7 @@ struct LeastPrivilegeTests {
                 ["instance_id": id, "state": "running", "start_time": now, "stop_time": "", "last_event_time": now, "region": region, "account": owner]
             }])
             let clicks = try [(SlackButtonAction.snoozeDay, snoozed, account), (.stopNow, stopped, account), (.stopNow, memberStopped, member)].map { action, id, owner in
-                let value = SlackButtonValue(instanceId: id, account: owner, region: region).encoded
+                let value = SlackButtonValue(instanceId: id, account: owner, region: region, runStartedAt: UTCDateTime.parse(now)?.epochSeconds).encoded
                 let body = try SlackClick.body(action.rawValue, value: value, responseURL: "\(responses.endpoint)/response/\(id)")
                 return try SlackClick.functionURLEvent(body: body, secret: secret)
             }

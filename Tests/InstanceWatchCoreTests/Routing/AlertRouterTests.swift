@@ -94,12 +94,16 @@ struct AlertRouterTests {
         #expect(fallback.digests.map { $0.alerts.map(\.instanceId) } == [["i-2", "i-3"]] && fallback.digests.first?.owner == nil)
     }
 
-    @Test("an owner whose name is an address gets direct e-mail when SES is configured, and nothing falls to the default")
+    @Test("an owner whose name is an address in an allowed domain gets direct e-mail, and nothing falls to the default; one elsewhere goes to the default, named")
     func directEmail() {
         let fallback = RecordingChannel("Slack")
         let mail = RecordingChannel("SES")
-        let router = AlertRouter(routes: AlertRoutes(fallback: [fallback], directEmail: { _ in mail }))
-        _ = router.deliver([alert("i-1", owner: "alice@example.com")], form: .each, summaryAt: nil, deadline: .distantFuture)
-        #expect(mail.ids == ["i-1"] && fallback.ids.isEmpty)
+        var routes = AlertRoutes(fallback: [fallback], directEmail: { _ in mail })
+        routes.allowedEmailDomains = ["example.com"]
+        let router = AlertRouter(routes: routes)
+        let outcome = router.deliver([alert("i-1", owner: "alice@example.com"), alert("i-2", owner: "bob@eu.example.com"), alert("i-3", owner: "eve@example.com.evil.net")],
+                                     form: .each, summaryAt: nil, deadline: .distantFuture)
+        #expect(mail.ids == ["i-1", "i-2"] && fallback.ids == ["i-3"], "\(mail.ids) \(fallback.ids)")
+        #expect(outcome.problems.contains { $0.contains("eve@example.com.evil.net") && $0.contains("SES_ALLOWED_DOMAINS") }, "\(outcome.problems)")
     }
 }

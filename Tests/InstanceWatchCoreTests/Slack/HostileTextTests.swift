@@ -72,4 +72,41 @@ struct HostileTextTests {
             }
         }
     }
+
+    /// Every text object anywhere in the encoded payload.
+    func textObjects(_ message: SlackMessage) throws -> [[String: Any]] {
+        func walk(_ value: Any) -> [[String: Any]] {
+            switch value {
+            case let array as [Any]: return array.flatMap(walk)
+            case let object as [String: Any]:
+                let own = (object["type"] as? String).map { ["mrkdwn", "plain_text"].contains($0) } == true && object["text"] is String ? [object] : []
+                return own + object.values.flatMap(walk)
+            default: return []
+            }
+        }
+        return walk(try JSONSerialization.jsonObject(with: JSONEncoder.lambda.encode(message)))
+    }
+
+    @Test("a Name of `*bold* https://evil.example _it_ ~no~ `code`` reaches Slack as typed: no formatting pair closes, no URL is linked")
+    func formattingAsTyped() throws {
+        let typed = "*bold* https://evil.example _it_ ~no~ `code`"
+        var instance = instance(nil)
+        instance.name = typed
+        instance.manager = nil
+        for (kind, message) in [("uptime alert", UptimeAlert.message(for: instance, now: Self.now, channel: nil)),
+                                ("digest", UptimeAlert.digest([instance], now: Self.now, channel: nil))] {
+            let objects = try textObjects(message)
+            #expect(!objects.isEmpty)
+            for object in objects where object["type"] as? String == "mrkdwn" {
+                #expect(object["verbatim"] as? Bool == true, "\(kind): a mrkdwn text object without verbatim: URLs in it would be linked")
+            }
+            let texts = try strings(message)
+            #expect(texts.contains { $0.replacing("\u{200B}", with: "").contains(typed) }, "\(kind): the Name, as typed, once the zero-width spaces are left out")
+            for text in texts {
+                for pair in ["*bold*", "_it_", "~no~", "`code`"] {
+                    #expect(!text.contains(pair), "\(kind): \(pair) would be formatted: \(text)")
+                }
+            }
+        }
+    }
 }

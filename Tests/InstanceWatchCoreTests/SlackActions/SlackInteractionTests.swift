@@ -5,7 +5,7 @@ import Testing
 
 @Suite("SlackInteraction: what a click says, and what is refused")
 struct SlackInteractionTests {
-    let value = SlackButtonValue(instanceId: "i-0123456789abcdef0", account: "123456789012", region: "eu-west-1")
+    let value = SlackButtonValue(instanceId: "i-0123456789abcdef0", account: "123456789012", region: "eu-west-1", runStartedAt: 1_763_712_000)
 
     @Test("a button: its action id and value; the answer replaces the alert")
     func button() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import InstanceWatchCore
 @testable import SlackActions
+import Support
 
 @Suite("Slack's request signature")
 struct SlackSignatureTests {
@@ -45,11 +46,30 @@ struct SlackSignatureTests {
         #expect(!SlackSignature.constantTimeEqual(Array("abc".utf8), Array("abd".utf8)))
         #expect(!SlackSignature.constantTimeEqual(Array("abc".utf8), Array("abc\0".utf8)))
         #expect(!SlackSignature.constantTimeEqual([], Array("a".utf8)))
+        // Lengths that differ by a multiple of 256 once compared equal when the tail was NULs.
+        #expect(!SlackSignature.constantTimeEqual(Array("abc".utf8), Array("abc".utf8) + [UInt8](repeating: 0, count: 256)))
+    }
+
+    @Test("timestamps outside any sane range are stale, never arithmetic: Int64.min, Int64.max, signs, spaces, 13 digits", arguments: [
+        "-9223372036854775808", "9223372036854775807", "-1531420618", "+1531420618", " 1531420618", "1531420618 ", "1531420618000", "0x5B4A1B4A",
+    ])
+    func hostileTimestamps(_ timestamp: String) {
+        let body = Array(Self.documentedBody.utf8)
+        let signature = SlackSignature.sign(secret: Self.documentedSecret, timestamp: timestamp, body: body)
+        #expect(SlackSignature.verify(secret: Self.documentedSecret, timestamp: timestamp, signature: signature, body: body, now: atTheTime) == .staleTimestamp)
+    }
+
+    @Test("an empty or blank signing secret refuses to start, naming the variable and not a value")
+    func blankSecret() throws {
+        for blank in ["", "   ", "\n\t"] {
+            #expect(throws: ConfigurationError.self) { try SlackSignature.checkedSecret(blank) }
+        }
+        #expect(try SlackSignature.checkedSecret("8f742231b10e8888abcd99yyyzzz85a5") == "8f742231b10e8888abcd99yyyzzz85a5")
     }
 
     @Test("a button's value names an instance, or nothing")
     func buttonValue() {
-        let value = SlackButtonValue(instanceId: "i-0abc123", account: "111111111111", region: "eu-west-1")
+        let value = SlackButtonValue(instanceId: "i-0abc123", account: "111111111111", region: "eu-west-1", runStartedAt: 1_763_712_000)
         #expect(SlackButtonValue.decode(value.encoded) == value)
         #expect(SlackButtonValue.decode(#"{"i":"i-0abc; rm -rf","r":"eu-west-1"}"#) == nil)
         #expect(SlackButtonValue.decode(#"{"i":"sg-0abc","r":"eu-west-1"}"#) == nil)

@@ -29,13 +29,16 @@ enum SlackClick {
 
     /// The Function URL event for a POST of `body`, base64-encoded as Lambda hands a form body over;
     /// signed with `secret` over `signedBody` (the body itself unless a test alters it after signing).
-    static func functionURLEvent(body: String, secret: String, timestamp: Int? = nil, signature: String? = nil, signedBody: String? = nil) throws -> String {
+    /// `timestampHeader` replaces the timestamp header as written (a hostile one, say), signed as it is.
+    static func functionURLEvent(body: String, secret: String, timestamp: Int? = nil, signature: String? = nil, signedBody: String? = nil,
+                                 timestampHeader: String? = nil) throws -> String {
         let time = timestamp ?? Int(Date().timeIntervalSince1970)
+        let header = timestampHeader ?? String(time)
         let event: [String: Any] = [
             "version": "2.0", "routeKey": "$default", "rawPath": "/", "rawQueryString": "",
-            "headers": ["content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(time),
-                        "x-slack-signature": signature ?? SlackSignature.sign(secret: secret, timestamp: String(time), body: Array((signedBody ?? body).utf8))],
-            "requestContext": ["http": ["method": "POST", "path": "/", "sourceIp": "203.0.113.9"], "timeEpoch": time * 1000],
+            "headers": ["content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": header,
+                        "x-slack-signature": signature ?? SlackSignature.sign(secret: secret, timestamp: header, body: Array((signedBody ?? body).utf8))],
+            "requestContext": ["http": ["method": "POST", "path": "/", "sourceIp": "203.0.113.9"], "timeEpoch": Int(Date().timeIntervalSince1970) * 1000],
             "body": Data(body.utf8).base64EncodedString(), "isBase64Encoded": true,
         ]
         return String(decoding: try JSONSerialization.data(withJSONObject: event), as: UTF8.self)

@@ -18,12 +18,12 @@ public enum WebhookSource: Sendable, Equatable, CustomStringConvertible {
 
     /// The URL, read from SSM when it is kept there.
     /// - Parameter parameterVariable: the variable that named the parameter, for the error.
-    public func resolve(ssm: SSMClient, parameterVariable: String, deadline: Date) throws -> URL {
+    public func resolve(ssm: SSMClient, parameterVariable: String, plainHTTP: WebhookURL.PlainHTTP, deadline: Date) throws -> URL {
         switch self {
         case .url(let url):
             return url
         case .ssmParameter(let name):
-            guard let url = WebhookURL.parse(try SecretSource.ssmParameter(name).resolve(ssm: ssm, deadline: deadline)) else {
+            guard let url = WebhookURL.parse(try SecretSource.ssmParameter(name).resolve(ssm: ssm, deadline: deadline), plainHTTP: plainHTTP) else {
                 // The value is a secret: the error names the parameter, not what it holds.
                 throw ConfigurationError.invalidValue(variable: parameterVariable, value: name,
                                                       expected: "the name of a parameter whose value is " + WebhookURL.expected)

@@ -35,7 +35,7 @@ public struct SlackAppAlertChannel: AlertChannel {
     }
 
     static func value(_ alert: Alert) -> SlackButtonValue {
-        SlackButtonValue(instanceId: alert.instanceId, account: alert.account, region: alert.region)
+        SlackButtonValue(instanceId: alert.instanceId, account: alert.account, region: alert.region, runStartedAt: alert.uptime?.since.epochSeconds)
     }
 
     /// The alert with its buttons: the console link, then (for an uptime alert) the actions.

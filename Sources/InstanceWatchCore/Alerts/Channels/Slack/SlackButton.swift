@@ -24,23 +24,35 @@ public enum SlackButtonAction: String, Sendable, CaseIterable {
     public func menuValue(_ value: SlackButtonValue) -> String { "\(rawValue) \(value.encoded)" }
 }
 
-/// What a button carries: the instance, and the account and region the alert named. It is checked
-/// against the table before anything is done: a value is only a claim.
+/// What a button carries: the instance, the account and region the alert named, and the run the
+/// alert was about (when that run started, epoch seconds). It is checked against the table before
+/// anything is done: a value is only a claim, and a button of an old run never acts on a new one.
 public struct SlackButtonValue: Codable, Sendable, Equatable {
     public var instanceId: String
     public var account: String?
     public var region: String
+    /// The start of the instance's run the alert was about; nil only in buttons made before runs
+    /// were named, which are refused.
+    public var runStartedAt: Int?
 
     enum CodingKeys: String, CodingKey {
-        case instanceId = "i", account = "a", region = "r"
+        case instanceId = "i", account = "a", region = "r", runStartedAt = "s"
+    }
+
+    public init(instanceId: String, account: String?, region: String, runStartedAt: Int?) {
+        self.instanceId = instanceId
+        self.account = account
+        self.region = region
+        self.runStartedAt = runStartedAt
     }
 
     public var encoded: String {
-        var writer = JSONWriter(capacity: 96)
+        var writer = JSONWriter(capacity: 112)
         writer.beginObject()
         writer.key("i"); writer.string(instanceId)
         if let account { writer.key("a"); writer.string(account) }
         writer.key("r"); writer.string(region)
+        if let runStartedAt { writer.key("s"); writer.integer(runStartedAt) }
         writer.endObject()
         return writer.text
     }

@@ -123,9 +123,26 @@ public struct SlackMessage: Encodable, Sendable, Equatable {
 
         enum Key: String, CodingKey { case type, text, fields, elements, accessory }
 
+        /// A text object. Every `mrkdwn` one is `verbatim`: Slack then leaves URLs, channel names and
+        /// mentions in it as typed instead of turning them into links (tag text is anyone's to write);
+        /// the links the message means are written out as `<url|label>`, which verbatim keeps.
         struct Text: Encodable, Equatable, Sendable {
             let type: String
             let text: String
+
+            init(type: String, text: String) {
+                self.type = type
+                self.text = text
+            }
+
+            enum Key: String, CodingKey { case type, text, verbatim }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(type, forKey: .type)
+                try container.encode(text, forKey: .text)
+                if type == "mrkdwn" { try container.encode(true, forKey: .verbatim) }
+            }
         }
 
         struct Button: Encodable, Equatable {
@@ -136,7 +153,24 @@ public struct SlackMessage: Encodable, Sendable, Equatable {
     }
 
     /// Slack's mrkdwn gives `&`, `<` and `>` meaning; text from tags or events is escaped before use.
+    /// It also reads `*bold*`, `_italic_`, `~struck~` and `` `code` `` and has no escape for them:
+    /// a zero-width space after each such character keeps a pair from ever closing, so a Name of
+    /// `*bold*` shows as typed (the space takes no room on screen).
     public static func escape(_ text: String) -> String {
-        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
+        var escaped = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": escaped.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": escaped.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": escaped.append(contentsOf: "&gt;".unicodeScalars)
+            case "*", "_", "~", "`":
+                escaped.append(scalar)
+                escaped.append(zeroWidthSpace)
+            default: escaped.append(scalar)
+            }
+        }
+        return String(escaped)
     }
+
+    static let zeroWidthSpace: Unicode.Scalar = "\u{200B}"
 }
