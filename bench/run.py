@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -186,7 +187,7 @@ def main():
             records += [{"instance_id": i, "start_time": iso(launched), "stop_time": ""} for i in running["ids"]]
             moto.command(op="put_items", table=name, items=records)
             tables[size] = name
-        tick = {"version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events", "account": "123456789012",
+        tick = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events", "account": "123456789012",
                 "time": iso(launched + timedelta(hours=7)), "region": "eu-west-1", "resources": [], "detail": {}}
         checker_ec2 = {"AWS_ENDPOINT_URL_EC2": aging.url}
 
@@ -343,7 +344,7 @@ def organisation_scale():
             f"(boto3, 1 MB pages): it sets the pace")
 
         tick_time = datetime.strptime(launched, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) + timedelta(hours=7)
-        tick = {"version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events", "account": central,
+        tick = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events", "account": central,
                 "time": iso(tick_time), "region": home, "resources": [], "detail": {}}
         aging = Peer(PEERS / "fault_server.py", "--upstream", moto.url.removeprefix("http://"))
         http("POST", f"{aging.url}/test/age", {"seconds": 7 * 3600 + 120})

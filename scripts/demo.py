@@ -22,6 +22,7 @@ import base64
 import hashlib
 import hmac
 import json
+import uuid
 import signal
 import time
 import urllib.parse
@@ -106,6 +107,8 @@ class Function:
 def event(sample, instance_id, time, account=ACCOUNT, region=REGION, **detail):
     """A sample event as EventBridge delivers it on the central bus: forwarded events keep their account and region."""
     data = json.loads((ROOT / "events" / sample).read_text())
+    # Every event EventBridge delivers has an id of its own; only Lambda's retries repeat one.
+    data["id"] = str(uuid.uuid4())
     data["time"] = iso(time)
     data["account"], data["region"] = account, region
     if instance_id:

@@ -30,7 +30,13 @@ public struct AlertRouter {
         public var problems: [String] = []
         /// Alerts per destination: `payments` → 2, `default` → 3.
         public var counts: [(destination: String, alerts: Int, undelivered: Int)] = []
+        /// Where each alert went this time: instance → the destinations and channels that took it
+        /// (`RunAttempt.channelKey`: `topic/SNS`, `payments/Slack`), for a retry of the tick to skip.
+        public var delivered: [String: Set<String>] = [:]
     }
+
+    /// The destination name of the SNS topic in channel keys.
+    public static let topicName = "topic"
 
     public static let defaultName = "default"
 
@@ -40,15 +46,20 @@ public struct AlertRouter {
         self.routes = routes
     }
 
-    /// - Parameter summaryAt: the run's clock, to send the default destination a note of what went
-    ///   where (when alerts are routed by owner); nil sends none.
-    public func deliver(_ alerts: [Alert], form: Form, summaryAt: UTCDateTime?, deadline: Date) -> Outcome {
+    /// - Parameters:
+    ///   - summaryAt: the run's clock, to send the default destination a note of what went where
+    ///     (when alerts are routed by owner); nil sends none.
+    ///   - alreadyDelivered: instance → the channel keys an earlier attempt of the same tick reached;
+    ///     those channels are not sent that alert again.
+    public func deliver(_ alerts: [Alert], form: Form, summaryAt: UTCDateTime?, alreadyDelivered: [String: Set<String>] = [:],
+                        deadline: Date) -> Outcome {
         var outcome = Outcome()
         guard !alerts.isEmpty else { return outcome }
         let groups = Self.byOwner(alerts)
+        var sending = Sending(alreadyDelivered: alreadyDelivered)
 
         if let topic = routes.topic {
-            for failure in send(topic, groups: groups, form: form, deadline: deadline) {
+            for failure in sending.send(topic, to: Self.topicName, groups: groups, form: form, deadline: deadline) {
                 outcome.failures.append(failure)
                 outcome.undelivered.formUnion(failure.instanceIds)
             }
@@ -66,7 +77,7 @@ public struct AlertRouter {
             }
             var reasons: [String: String] = [:]
             for channel in channels {
-                for failure in send(channel, groups: [group], form: form, deadline: deadline) {
+                for failure in sending.send(channel, to: group.owner ?? Self.defaultName, groups: [group], form: form, deadline: deadline) {
                     for id in failure.instanceIds where reasons[id] == nil { reasons[id] = failure.description }
                 }
             }
@@ -96,14 +107,16 @@ public struct AlertRouter {
                 outcome.undelivered.formUnion(toDefault.map(\.instanceId))
             }
             for channel in routes.fallback {
-                for failure in send(channel, groups: [(owner: nil, alerts: toDefault)], form: form, deadline: deadline) {
+                for failure in sending.send(channel, to: Self.defaultName, groups: [(owner: nil, alerts: toDefault)], form: form, deadline: deadline) {
                     outcome.failures.append(failure)
                     outcome.undelivered.formUnion(failure.instanceIds)
                 }
             }
         }
 
-        if let now = summaryAt, routes.routesByOwner, !routes.fallback.isEmpty {
+        outcome.delivered = sending.delivered
+        // The note is news only when something went out this time (not on a retry that sent nothing).
+        if let now = summaryAt, routes.routesByOwner, !routes.fallback.isEmpty, sending.sentAny {
             let note = Self.summary(outcome.counts, now: now)
             for channel in routes.fallback {
                 if let failure = channel.send(note: note, deadline: deadline) { outcome.problems.append("the routing summary: \(failure.description)") }
@@ -130,18 +143,36 @@ public struct AlertRouter {
         return groups
     }
 
-    private func send(_ channel: any AlertChannel, groups: [(owner: String?, alerts: [Alert])], form: Form, deadline: Date) -> [AlertDeliveryFailure] {
-        let failures: [AlertDeliveryFailure]
-        switch form {
-        case .each:
-            failures = channel.send(each: groups.flatMap(\.alerts), deadline: deadline)
-        case .digest(let make):
-            failures = groups.compactMap { group in channel.send(digest: make(group.alerts, group.owner), deadline: deadline) }
-        }
-        return failures.map { failure in
-            var failure = failure
-            failure.channel = channel.name
-            return failure
+    /// One delivery's sends: each channel gets the alerts it has not taken in this tick, and what it
+    /// took is kept by channel key.
+    private struct Sending {
+        let alreadyDelivered: [String: Set<String>]
+        var delivered: [String: Set<String>] = [:]
+        var sentAny = false
+
+        mutating func send(_ channel: any AlertChannel, to destination: String, groups: [(owner: String?, alerts: [Alert])], form: Form,
+                           deadline: Date) -> [AlertDeliveryFailure] {
+            let key = RunAttempt.channelKey(destination: destination, channel: channel.name)
+            let groups = groups.map { group in (owner: group.owner, alerts: group.alerts.filter { alreadyDelivered[$0.instanceId]?.contains(key) != true }) }
+                .filter { !$0.alerts.isEmpty }
+            guard !groups.isEmpty else { return [] }
+            sentAny = true
+            let failures: [AlertDeliveryFailure]
+            switch form {
+            case .each:
+                failures = channel.send(each: groups.flatMap(\.alerts), deadline: deadline)
+            case .digest(let make):
+                failures = groups.compactMap { group in channel.send(digest: make(group.alerts, group.owner), deadline: deadline) }
+            }
+            let failed = Set(failures.flatMap(\.instanceIds))
+            for alert in groups.flatMap(\.alerts) where !failed.contains(alert.instanceId) {
+                delivered[alert.instanceId, default: []].insert(key)
+            }
+            return failures.map { failure in
+                var failure = failure
+                failure.channel = channel.name
+                return failure
+            }
         }
     }
 

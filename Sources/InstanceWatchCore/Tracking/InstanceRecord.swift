@@ -33,6 +33,13 @@ public struct InstanceRecord: Sendable, Equatable {
     /// Slack app mode: where its newest uptime alert was posted, until the alert is closed in place.
     public var slackChannel: String?
     public var slackTs: String?
+    /// The tick (scheduled event id) that claimed a stop of the instance: an attempt of the same
+    /// tick, retried by Lambda, counts it against `MAX_STOPS_PER_RUN` and does not stop again.
+    public var stopTick: String?
+    /// The tick whose alert reached `alertDelivered`: the destinations and channels that took it
+    /// (`default/Slack`, `topic/SNS`), so a retry of that tick sends only what did not go out.
+    public var alertTick: String?
+    public var alertDelivered: String?
 
     public init(instanceId: String, startTime: String? = nil, stopTime: String? = nil, state: String? = nil,
                 lastEventTime: String? = nil, lastNotifiedAt: String? = nil, account: String? = nil, region: String? = nil,
@@ -68,11 +75,14 @@ public struct InstanceRecord: Sendable, Equatable {
         autoStoppedAt = text("auto_stopped_at")
         slackChannel = text("slack_channel")
         slackTs = text("slack_ts")
+        stopTick = text("stop_tick")
+        alertTick = text("alert_tick")
+        alertDelivered = text("alert_delivered")
     }
 
     /// The attributes the checker reads, for a Scan's projection (`state` and `region` are reserved words).
     public static let projection = DynamoDBExpression(
-        "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region, stop_refused_at, stop_announcement_due, auto_stop_after, snoozed_until, snoozed_by, auto_stopped_at, slack_channel, slack_ts",
+        "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region, stop_refused_at, stop_announcement_due, auto_stop_after, snoozed_until, snoozed_by, auto_stopped_at, slack_channel, slack_ts, stop_tick, alert_tick, alert_delivered",
         names: ["#state": "state", "#region": "region"]
     )
 
@@ -114,6 +124,9 @@ extension InstanceRecord: DynamoDBWireDecodable {
             case "auto_stopped_at": record.autoStoppedAt = try reader.readStringAttribute()
             case "slack_channel": record.slackChannel = try reader.readStringAttribute()
             case "slack_ts": record.slackTs = try reader.readStringAttribute()
+            case "stop_tick": record.stopTick = try reader.readStringAttribute()
+            case "alert_tick": record.alertTick = try reader.readStringAttribute()
+            case "alert_delivered": record.alertDelivered = try reader.readStringAttribute()
             default: try reader.skipAttribute()
             }
         }

@@ -15,6 +15,10 @@ struct AutoStopRun {
     let table: any UptimeTable
     let ownAccount: String?
     let now: UTCDateTime
+    /// The run's tick: each stop is claimed for it before EC2 is asked (`RunAttempt`).
+    var attempt: RunAttempt? = nil
+    /// Stops earlier attempts of the same tick claimed: they count against the cap.
+    var stopsClaimedBefore = 0
     let deadline: Date
     let logger: Logger
 
@@ -33,7 +37,7 @@ struct AutoStopRun {
 
     func run(_ overdue: inout [RunningInstance]) -> Outcome {
         var outcome = Outcome()
-        var stopsSoFar = 0
+        var stopsSoFar = stopsClaimedBefore
         for index in overdue.indices {
             let instance = overdue[index]
             let decision = AutoStopPolicy.decide(instance, now: now, mode: configuration.autoStop, stopsSoFar: stopsSoFar,
@@ -86,12 +90,29 @@ struct AutoStopRun {
             logger.warning("not stopping \(instance.id) in \(place): \(change)")
             return .heldBack(reason: reason)
         }
+        // Claimed before EC2 is asked: a retry of this run counts it, and never stops it twice.
+        if let attempt {
+            do {
+                guard try table.claimStop(instanceId: instance.id, attempt: attempt, deadline: deadline) else {
+                    let reason = "not stopped: claimed by an earlier attempt of this run (or it has no record to claim it on)"
+                    outcome.heldBack.append("\(instance.id): \(reason)")
+                    return .heldBack(reason: reason)
+                }
+            } catch {
+                return failed(instance, place: place, reason: "claiming its stop failed: \(error)", into: &outcome)
+            }
+        }
         let state: String
         do {
             state = try ec2.stopInstance(id: instance.id, deadline: deadline)
         } catch {
             let reason = "\(error)"
-            guard AutoStopPolicy.isPermanentRefusal(error) else { return failed(instance, place: place, reason: reason, into: &outcome) }
+            guard AutoStopPolicy.isPermanentRefusal(error) else {
+                // Not stopped, and worth another try: the claim goes back. A refusal keeps it, and
+                // counts against the cap as it did in the attempt that met it.
+                if let attempt { try? table.releaseStop(instanceId: instance.id, attempt: attempt, deadline: deadline) }
+                return failed(instance, place: place, reason: reason, into: &outcome)
+            }
             outcome.stopFailures += 1
             outcome.problems.append("\(instance.id): EC2 refused to stop it (\(reason)); it is not asked again until it starts anew")
             logger.error("stop of \(instance.id) in \(place) refused: \(reason)")

@@ -38,6 +38,8 @@ public struct FleetSnapshot: Sendable {
     public var tableRead = true
     /// Why the table could not be read (a failure of the run, after its alerts).
     public var tableFailure: String?
+    /// Stops earlier attempts of this run's tick claimed (`RunAttempt`): they count against the cap.
+    public var stopsClaimedThisTick = 0
 
     /// What one pair's EC2 said, or why it could not say.
     struct Look: Sendable {
@@ -53,9 +55,11 @@ public struct FleetSnapshot: Sendable {
     /// - Parameters:
     ///   - ownAccountHint: the function's own account from its ARN, when Lambda gave one (never from an event).
     ///   - deadline: the end of the read phase, which leaves the rest of the run for stops and alerts.
+    ///   - attempt: the run's tick, to count the stops its earlier attempts claimed.
     public static func read(table: any UptimeTable, fleet: any FleetInventory, configuration: FunctionConfiguration,
-                            homeRegion: String, ownAccountHint: String?, deadline: Date) -> FleetSnapshot {
+                            homeRegion: String, ownAccountHint: String?, attempt: RunAttempt? = nil, deadline: Date) -> FleetSnapshot {
         var reading = Reading(table: table, fleet: fleet, homeRegion: homeRegion, deadline: deadline)
+        reading.attempt = attempt
         do {
             reading.own = try fleet.ownAccount(hint: ownAccountHint, deadline: deadline)
         } catch {
@@ -91,6 +95,7 @@ public struct FleetSnapshot: Sendable {
         /// The records that matter, by pair.
         var byPair: [AccountRegion: [InstanceRecord]] = [:]
         var keptIds = Set<String>()
+        var attempt: RunAttempt?
 
         init(table: any UptimeTable, fleet: any FleetInventory, homeRegion: String, deadline: Date) {
             self.table = table
@@ -102,11 +107,13 @@ public struct FleetSnapshot: Sendable {
         /// Without an own account: the records that say running (or owe an announcement), unplaced.
         mutating func scanUnplaced() {
             var snapshot = self.snapshot
+            let attempt = self.attempt
             do {
                 try table.scanRecords(deadline: deadline) { page, items in
                     snapshot.scanned += items
                     snapshot.unplaced += page.filter { $0.saysRunning || $0.stopAnnouncementDue != nil }
                     snapshot.endedAlerts += page.compactMap(EndedAlert.of)
+                    snapshot.stopsClaimedThisTick += page.filter { $0.stopTick != nil && $0.stopTick == attempt?.tick }.count
                 }
             } catch {
                 snapshot.unplaced = []
@@ -134,10 +141,13 @@ public struct FleetSnapshot: Sendable {
             var kept: [InstanceRecord] = []
             var endedAlerts: [EndedAlert] = []
             var scanned = 0
+            var stopsClaimed = 0
+            let tick = attempt?.tick
             do {
                 try table.scanRecords(deadline: deadline) { page, items in
                     scanned += items
                     for record in page {
+                        if let tick, record.stopTick == tick { stopsClaimed += 1 }
                         if let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) { tablePairs.insert(pair) }
                         if UptimeCheckPlan.isRelevant(record, runningInEC2: runningIds) { kept.append(record) }
                         if !runningIds.contains(record.instanceId), let ended = EndedAlert.of(record) { endedAlerts.append(ended) }
@@ -151,6 +161,7 @@ public struct FleetSnapshot: Sendable {
             }
             snapshot.scanned += scanned
             snapshot.endedAlerts = endedAlerts
+            snapshot.stopsClaimedThisTick = stopsClaimed
             for record in kept {
                 guard let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) else {
                     snapshot.unplaced.append(record)

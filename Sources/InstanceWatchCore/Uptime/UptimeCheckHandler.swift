@@ -90,12 +90,14 @@ public struct UptimeCheckHandler: LambdaHandler {
         var result = UptimeCheckResult(checkedAt: now.extendedISO8601)
         var failures: [String] = []
         fleet.startRun()
+        // Lambda retries a failed run with the same event: what an earlier attempt of it did stands.
+        let attempt = RunAttempt(tick: tick.id)
 
         // Deadlines are Lambda's wall clock (what is left of the invocation), not the run's "now".
         let readDeadline = context.workDeadline.addingTimeInterval(-max(0, context.workDeadline.timeIntervalSinceNow) * (1 - Self.readPhaseShare))
         let snapshot = FleetSnapshot.read(
             table: table, fleet: fleet, configuration: configuration, homeRegion: region,
-            ownAccountHint: context.invokedFunctionAccount, deadline: readDeadline
+            ownAccountHint: context.invokedFunctionAccount, attempt: attempt, deadline: readDeadline
         )
         if let tableFailure = snapshot.tableFailure { failures.append(tableFailure) }
         result.scanned = snapshot.scanned
@@ -146,7 +148,8 @@ public struct UptimeCheckHandler: LambdaHandler {
         var announcementsDue = Dictionary(plan.unannouncedStops.compactMap { stop in stop.stoppedAt.map { (stop.id, $0.extendedISO8601) } }) { first, _ in first }
         if configuration.autoStop != .off {
             let stops = AutoStopRun(configuration: configuration, fleet: fleet, table: table, ownAccount: snapshot.ownAccount,
-                                    now: now, deadline: context.workDeadline, logger: logger).run(&overdue)
+                                    now: now, attempt: attempt, stopsClaimedBefore: snapshot.stopsClaimedThisTick,
+                                    deadline: context.workDeadline, logger: logger).run(&overdue)
             result.stopped = configuration.autoStop == .on ? stops.stopped : nil
             result.wouldStop = configuration.autoStop == .dryRun ? stops.wouldStop : nil
             result.heldBack = stops.heldBack
@@ -167,7 +170,7 @@ public struct UptimeCheckHandler: LambdaHandler {
             return !(configuration.alertOn == .idle && instance.activity?.isBusy == true)
         }
         let delivery = notify(alerted + plan.unannouncedStops, snoozed: snoozed, now: now, ownAccount: snapshot.ownAccount, useClaims: snapshot.tableRead,
-                              deadline: context.workDeadline, logger: logger)
+                              attempt: attempt, deadline: context.workDeadline, logger: logger)
         result.notifiedInstanceIds = delivery.notified
         result.notified = delivery.notified.count
         result.notifiedRecently = delivery.notifiedRecently
@@ -198,6 +201,11 @@ public struct UptimeCheckHandler: LambdaHandler {
             check of \(result.checkedAt): \(result.scanned) records, \(result.running) running, \(result.overdue) overdue, \
             \(result.notified) notified, \(result.notifiedRecently.count) alerted within NOTIFY_INTERVAL, \(result.repaired) repaired
             """)
+        // A failing attempt is retried by Lambda with the same tick: it notes where each alert went,
+        // so the retry sends only what did not go out.
+        if let attempt, !failures.isEmpty, snapshot.tableRead {
+            failures += attempt.note(delivery.delivered, on: table, deadline: context.workDeadline)
+        }
         Self.report(result, alertFailures: delivery.undelivered, completed: failures.isEmpty, to: context.metrics)
         context.metrics.set(Metric.instancesStopped, to: result.stopped?.count ?? 0)
         context.metrics.set(Metric.stopFailures, to: stopFailures)
@@ -253,13 +261,16 @@ public struct UptimeCheckHandler: LambdaHandler {
         var routeFailures = 0
         /// Owners' destinations that failed while the default destination took their alerts.
         var problems: [String] = []
+        /// Where each alert has gone in this tick, earlier attempts included (`RunAttempt`).
+        var delivered: [String: Set<String>] = [:]
     }
 
     /// Claims (with an interval), sends through every channel, and gives back the claims of alerts
     /// some channel did not take, so the next run or the retry sends them again.
     /// - Parameter useClaims: false when the table could not be read: every alert goes out, unclaimed.
-    func notify(_ overdue: [RunningInstance], snoozed: [RunningInstance] = [], now: UTCDateTime, ownAccount: String?, useClaims: Bool = true, deadline: Date,
-                logger: Logger) -> Delivery {
+    ///   - attempt: the run's tick: channels an earlier attempt of it reached are not sent again.
+    func notify(_ overdue: [RunningInstance], snoozed: [RunningInstance] = [], now: UTCDateTime, ownAccount: String?, useClaims: Bool = true,
+                attempt: RunAttempt? = nil, deadline: Date, logger: Logger) -> Delivery {
         var delivery = Delivery()
         var due: [RunningInstance] = []
         var claims: [String: NotificationClaim] = [:]
@@ -305,7 +316,10 @@ public struct UptimeCheckHandler: LambdaHandler {
             return digest
         }
         }
-        let outcome = AlertRouter(routes: routes).deliver(due.map { Alert.uptime($0, now: now) }, form: form, summaryAt: now, deadline: sendDeadline)
+        let earlier = attempt.map { attempt in Dictionary(due.map { ($0.id, attempt.delivered($0)) }) { first, _ in first }.filter { !$0.value.isEmpty } } ?? [:]
+        let outcome = AlertRouter(routes: routes).deliver(due.map { Alert.uptime($0, now: now) }, form: form, summaryAt: now,
+                                                          alreadyDelivered: earlier, deadline: sendDeadline)
+        delivery.delivered = outcome.delivered.merging(earlier) { $0.union($1) }
         let undelivered = outcome.undelivered
         delivery.failures += outcome.failures.map(\.description)
         delivery.problems = outcome.problems

@@ -62,8 +62,15 @@ public struct RunningInstance: Sendable, Equatable {
         case notStoppable(reason: String)
     }
 
-    /// The snooze the record holds (a recorded start, and the checker's repair of a missed one, clear it).
-    mutating func snooze(from record: InstanceRecord) {
+    /// Where its alert went in the tick that last noted one (`RunAttempt`), as the record holds it.
+    public var alertTick: String?
+    public var alertDelivered: String?
+
+    /// What the record remembers of earlier runs: the snooze (a recorded start, and the checker's
+    /// repair of a missed one, clear it) and the last tick's deliveries.
+    mutating func remember(_ record: InstanceRecord) {
+        alertTick = record.alertTick
+        alertDelivered = record.alertDelivered
         guard let until = record.snoozedUntil.flatMap(UTCDateTime.parse) else { return }
         snoozedUntil = until
         snoozedBy = record.snoozedBy
@@ -199,6 +206,9 @@ public struct UptimeCheckPlan: Sendable, Equatable {
                                               since: since, limit: .threshold(seconds: threshold), describedByEC2: false)
                 stopped.stoppedAt = stoppedAt
                 stopped.stop = .stopped(after: record.autoStopAfter ?? 0)
+                // Where an earlier attempt of this tick announced it already (a retry sends the rest).
+                stopped.alertTick = record.alertTick
+                stopped.alertDelivered = record.alertDelivered
                 plan.unannouncedStops.append(stopped)
             }
         }
@@ -276,7 +286,7 @@ public struct UptimeCheckPlan: Sendable, Equatable {
                 id: record.instanceId, region: record.region ?? region, account: record.account ?? account, since: since,
                 limit: .threshold(seconds: threshold), lastNotifiedAt: record.lastNotifiedAt, describedByEC2: false
             )
-            running.snooze(from: record)
+            running.remember(record)
             plan.running.append(running)
         }
 
@@ -292,7 +302,7 @@ public struct UptimeCheckPlan: Sendable, Equatable {
             running.isSpot = instance.isSpot
             running.manager = ManagedInstances.manager(tags: instance.tags)
             running.tags = instance.tags
-            if let record { running.snooze(from: record) }
+            if let record { running.remember(record) }
             running.launchTime = instance.launchTime
             if autoStop {
                 let (stopAfter, stopProblem) = UptimePolicy.stopAfter(tags: instance.tags)

@@ -28,6 +28,13 @@ public protocol UptimeTable {
     func markStopped(instanceId: String, at now: UTCDateTime, after seconds: Int, deadline: Date?) throws(AWSClientError)
     /// The announcement of the stop made at `stoppedAt` went out.
     func markStopAnnounced(instanceId: String, stoppedAt: String, deadline: Date?) throws(AWSClientError)
+    /// Claims the instance's stop for this attempt's tick; false when an attempt of the same tick
+    /// has (or the instance has no record).
+    func claimStop(instanceId: String, attempt: RunAttempt, deadline: Date?) throws(AWSClientError) -> Bool
+    /// Gives back a stop claim whose stop did not happen.
+    func releaseStop(instanceId: String, attempt: RunAttempt, deadline: Date?) throws(AWSClientError)
+    /// Notes everywhere the instance's alert has gone in this tick.
+    func noteDelivered(instanceId: String, attempt: RunAttempt, to delivered: Set<String>, deadline: Date?) throws(AWSClientError)
 }
 
 public final class DynamoDBUptimeTable: UptimeTable {
@@ -111,6 +118,21 @@ public final class DynamoDBUptimeTable: UptimeTable {
         // Changed since, or no record: nothing to remove.
         try update(instanceId, DynamoDBExpression("REMOVE \(attributes)"),
                    if: DynamoDBExpression("\(attribute) = :value", values: [":value": .s(value)]), deadline: deadline)
+    }
+
+    public func claimStop(instanceId: String, attempt: RunAttempt, deadline: Date?) throws(AWSClientError) -> Bool {
+        let claim = attempt.stopClaim()
+        return try update(instanceId, claim.update, if: claim.condition, deadline: deadline)
+    }
+
+    public func releaseStop(instanceId: String, attempt: RunAttempt, deadline: Date?) throws(AWSClientError) {
+        let release = attempt.stopRelease()
+        try update(instanceId, release.update, if: release.condition, deadline: deadline)
+    }
+
+    public func noteDelivered(instanceId: String, attempt: RunAttempt, to delivered: Set<String>, deadline: Date?) throws(AWSClientError) {
+        // Without a record (never recorded), a retry may send it again: there is nothing to note it on.
+        try updateRecorded(instanceId, attempt.deliveryNote(delivered), deadline: deadline)
     }
 
     public func releaseNotification(_ claim: NotificationClaim, deadline: Date?) throws(AWSClientError) {

@@ -32,4 +32,15 @@ struct ScheduledTickTests {
         #expect(throws: MalformedEvent(field: "", problem: "is not a JSON object")) { try ScheduledTick.parse(Data("[1]".utf8)) }
         #expect(throws: MalformedEvent(field: "", problem: "is not valid JSON")) { try ScheduledTick.parse(Data("tick".utf8)) }
     }
+
+    @Test("its id names the tick (the same in Lambda's retries of a run); a hostile one is an error naming it, a missing one is nil")
+    func id() throws {
+        let data = try Data(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("events/scheduled-event.json"))
+        #expect(try ScheduledTick.parse(data).id == "89d1a02d-5ec7-412e-82f5-13505f849b41")
+        #expect(try ScheduledTick.parse(Data("{}".utf8)).id == nil)
+        #expect(RunAttempt(tick: nil) == nil && RunAttempt(tick: "") == nil)
+        for hostile in [#"a b"#, String(repeating: "x", count: 129), "i\u{E9}"] {
+            #expect(throws: MalformedEvent.self, "\(hostile)") { try ScheduledTick.parse(Data(#"{"id":"\#(hostile)"}"#.utf8)) }
+        }
+    }
 }

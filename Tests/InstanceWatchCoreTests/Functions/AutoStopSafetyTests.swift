@@ -59,6 +59,34 @@ struct AutoStopSafetyTests: OnCheckerFixture {
         }
     }
 
+    @Test("Slack down for three attempts of one tick (Lambda's retries of the same event): at most MAX_STOPS_PER_RUN stopped in all, each alert e-mailed once, every attempt failing")
+    func retriedRun() throws {
+        var launched: [String] = []
+        for _ in 0..<3 { launched.append(try moto.launch(region: region, tags: [UptimePolicy.stopAfterTag: "1h"]).id) }
+        let busy = try moto.launch(region: region, tags: ["Name": "overdue-not-stoppable"]).id
+        try ec2.age(3 * 3600)
+        // Slack refuses everything; SNS works. NOTIFY_INTERVAL=0: every run alerts every overdue instance.
+        let slack = try FaultServer()
+        try slack.setDefault(["status": 500, "body": "down"])
+        let tick = TestEvents.tick(at: AgingProxy.now, region: region)
+        let served = try RuntimeEmulator().serve("UptimeChecker", events: [tick, tick, tick], environment: fixture.environment([
+            "PRICING": "off", "AUTO_STOP": "on", "AUTO_STOP_REQUIRE_IDLE": "false", "MAX_STOPS_PER_RUN": "1", "NOTIFY_INTERVAL": "0", "UPTIME_THRESHOLD": "2h",
+            "SLACK_WEBHOOK_URL": "\(slack.endpoint)/services/T000/B000/SECRET-MARKER",
+        ]))
+        #expect(served.results.map(\.kind) == ["error", "error", "error"], "each attempt fails while Slack is down: \(served.results.map(\.body))")
+        let stopped = launched.filter { ["stopping", "stopped"].contains((try? states([$0])[$0]) ?? "") }
+        #expect(stopped.count == 1, "MAX_STOPS_PER_RUN=1 across the attempts of one tick: \(stopped)")
+        #expect(try states([busy])[busy] == "running")
+        let mails = try fixture.mails()
+        for id in launched + [busy] {
+            #expect(mails.filter { $0.body.contains(id) }.count == 1, "\(id) e-mailed once, not once per attempt: \(mails.map(\.subject))")
+        }
+        #expect(try slack.attempts().count >= 3, "Slack is tried again by each attempt")
+        // The next tick (another event) is a run of its own: alerted again, and may stop one more.
+        let next = try check(["MAX_STOPS_PER_RUN": "1", "NOTIFY_INTERVAL": "0", "UPTIME_THRESHOLD": "2h", "TOPIC_ARN": topicArn])
+        #expect(next.ids("stopped").count == 1, next.summary)
+    }
+
     @Test("four instances due to stop and MAX_STOPS_PER_RUN=2: exactly two are stopped, longest-running first; the others are held back, named, and told so in their alerts")
     func capped() throws {
         var launched: [String] = []

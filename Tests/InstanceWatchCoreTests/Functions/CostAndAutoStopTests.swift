@@ -35,8 +35,8 @@ struct CostAndAutoStopTests: OnCheckerFixture {
         try pricing.accept(moto.credentials)
         try pricing.price("m5.large", in: region, usd: "0.0960000000")
         _ = try moto.launch(region: region, tags: ["Name": "priced"], type: "m5.large")
-        let tick = try after(hours: 10)
-        let served = try RuntimeEmulator().serve("UptimeChecker", events: [tick, tick],
+        // Two ticks (two scheduled events), one process.
+        let served = try RuntimeEmulator().serve("UptimeChecker", events: [try after(hours: 10), try after(hours: 10)],
                                                  environment: environment(["AWS_ENDPOINT_URL_PRICING": pricing.endpoint]))
         #expect(served.results.map(\.kind) == ["response", "response"], "\(served.stderr.suffix(1_500))")
         let expected = "about $0.96 so far, $0.096 an hour (estimate: on-demand Linux price)"
@@ -122,8 +122,7 @@ struct CostAndAutoStopTests: OnCheckerFixture {
         let refusal = #"<Response><Errors><Error><Code>UnsupportedOperation</Code><Message>The instance does not have an EBS root device type and cannot be stopped.</Message></Error></Errors><RequestID>r</RequestID></Response>"#
         try proxy.script([["when": "Action=StopInstances&Version=2016-11-15&InstanceId.1=\(refused.id)", "always": true, "status": 400, "body": refusal]])
         let settings = ["PRICING": "off", "AUTO_STOP": "on", "AUTO_STOP_REQUIRE_IDLE": "false"]
-        let tick = try after(hours: 2)
-        let served = try RuntimeEmulator().serve("UptimeChecker", events: [tick, tick],
+        let served = try RuntimeEmulator().serve("UptimeChecker", events: [try after(hours: 2), try after(hours: 2)],
                                                  environment: environment(settings))
         #expect(served.results.map(\.kind) == ["response", "response"], "\(served.results.map(\.body)) \(served.stderr.suffix(800))")
         let first = served.results[0].json

@@ -56,6 +56,21 @@ struct AlertRouterTests {
         #expect(fallback.notes.first?.lines == ["payments: 1 alert, delivered", "default (no owner's destination): 2 alerts, here"])
     }
 
+    @Test("a retry of the same tick: each channel gets only the alerts it has not taken; what each took is reported by destination and channel")
+    func retrySkipsWhatWentOut() {
+        let topic = RecordingChannel("SNS"), payments = RecordingChannel("Slack"), fallback = RecordingChannel("Slack", failing: true)
+        let router = AlertRouter(routes: AlertRoutes(topic: topic, owners: ["payments": [payments]], fallback: [fallback]))
+        let alerts = [alert("i-1", owner: "payments"), alert("i-2", owner: nil)]
+        let first = router.deliver(alerts, form: .each, summaryAt: nil, deadline: .distantFuture)
+        #expect(first.delivered == ["i-1": ["topic/SNS", "payments/Slack"], "i-2": ["topic/SNS"]], "\(first.delivered)")
+        #expect(first.undelivered == ["i-2"])
+        // The retry: the topic and the owner took theirs; only the default's Slack is tried again.
+        fallback.failing = false
+        let second = router.deliver(alerts, form: .each, summaryAt: nil, alreadyDelivered: first.delivered, deadline: .distantFuture)
+        #expect(topic.ids == ["i-1", "i-2"] && payments.ids == ["i-1"] && fallback.ids == ["i-2", "i-2"], "\(topic.ids) \(payments.ids) \(fallback.ids)")
+        #expect(second.delivered == ["i-2": ["default/Slack"]] && second.undelivered.isEmpty && second.failures.isEmpty)
+    }
+
     @Test("a failing owner's destination: the alert goes to the default marked, its claim is to be given back, the run does not fail")
     func fallback() {
         let payments = RecordingChannel("Slack", failing: true), fallback = RecordingChannel("Slack")

@@ -23,8 +23,9 @@ enum TestEvents {
         try String(contentsOf: TestPaths.fixtures.appendingPathComponent("events/ec2-state-change-terminated.powertools-MALFORMED.json"), encoding: .utf8)
     }
 
-    /// The UptimeChecker's schedule event, ticking at `time` in `region`.
+    /// The UptimeChecker's schedule event, ticking at `time` in `region`. Each has an id of its own,
+    /// as EventBridge gives each scheduled event: the same string sent twice is Lambda retrying a run.
     static func tick(at time: UTCDateTime, region: String) -> String {
-        #"{"version":"0","id":"t","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"\#(time.extendedISO8601)","region":"\#(region)","resources":[],"detail":{}}"#
+        #"{"version":"0","id":"\#(UUID().uuidString.lowercased())","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"\#(time.extendedISO8601)","region":"\#(region)","resources":[],"detail":{}}"#
     }
 }

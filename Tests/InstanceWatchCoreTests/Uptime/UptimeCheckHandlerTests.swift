@@ -37,6 +37,16 @@ struct UptimeCheckHandlerTests {
         func markStopRefused(instanceId: String, at now: UTCDateTime, reason: String, deadline: Date?) throws(AWSClientError) {}
         func markStopped(instanceId: String, at now: UTCDateTime, after seconds: Int, deadline: Date?) throws(AWSClientError) {}
         func markStopAnnounced(instanceId: String, stoppedAt: String, deadline: Date?) throws(AWSClientError) {}
+        var stopClaims: [String] = []
+        var delivered: [String: Set<String>] = [:]
+        func claimStop(instanceId: String, attempt: RunAttempt, deadline: Date?) throws(AWSClientError) -> Bool {
+            stopClaims.append(instanceId)
+            return true
+        }
+        func releaseStop(instanceId: String, attempt: RunAttempt, deadline: Date?) throws(AWSClientError) {}
+        func noteDelivered(instanceId: String, attempt: RunAttempt, to delivered: Set<String>, deadline: Date?) throws(AWSClientError) {
+            self.delivered[instanceId] = delivered
+        }
     }
 
     final class FakeRecorder: InstanceStateRecording {
