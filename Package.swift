@@ -4,6 +4,9 @@ import PackageDescription
 // Layers, each a module so that the compiler keeps the direction (docs/development.md, "Layout"):
 //
 //   StateChangeHandler, UptimeChecker, SlackActionHandler     thin executables
+//        │   UptimeChecking               the checker's run: its handler, activity evidence, auto-stop
+//        │                                (the UptimeChecker's alone: its handler's conformance would
+//        │                                keep the whole run alive in the other two binaries)
 //        │   SlackActions                 the Slack buttons' handler: signature, interaction, actions
 //        │                                (the SlackActionHandler's alone: the other two never link it)
 //        └── InstanceWatchCore            the watcher's domain: tracking, uptime, organisation, pricing, alerts
@@ -54,7 +57,13 @@ let package = Package(
             dependencies: ["Lambda", "AWS", "CurlHTTP", "Support", "CCurl", "CCrypto", "CExpat", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(name: "StateChangeHandler", dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
-        .executableTarget(name: "UptimeChecker", dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
+        // The checker's run, linked by the UptimeChecker alone: its handler's LambdaHandler conformance
+        // would keep all of the run's code alive in the other two binaries.
+        .target(
+            name: "UptimeChecking",
+            dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP", "Support", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(name: "UptimeChecker", dependencies: ["UptimeChecking", "InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
         .target(
             name: "SlackActions",
             dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP", "Support", "CCrypto", .product(name: "Logging", package: "swift-log")]
@@ -62,7 +71,7 @@ let package = Package(
         .executableTarget(name: "SlackActionHandler", dependencies: ["SlackActions", "InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
         .testTarget(
             name: "InstanceWatchCoreTests",
-            dependencies: ["InstanceWatchCore", "SlackActions", "Lambda", "AWS", "CurlHTTP", "Support"]
+            dependencies: ["InstanceWatchCore", "UptimeChecking", "SlackActions", "Lambda", "AWS", "CurlHTTP", "Support"]
         ),
     ],
     swiftLanguageModes: [.v6]

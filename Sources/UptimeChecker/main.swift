@@ -1,5 +1,6 @@
 import FoundationEssentials
 import InstanceWatchCore
+import UptimeChecking
 import Lambda
 import AWS
 import CurlHTTP
@@ -34,6 +35,9 @@ LambdaMain.run(function) { environment, _ in
     return UptimeCheckHandler(
         table: table,
         recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: configuration.tableName),
+        // The run's table work (repairs, claims, notes) through a pool as wide as the pairs' reads.
+        executor: PooledRunExecutor.dynamoDB(aws.environment, tableName: configuration.tableName,
+                                             concurrency: configuration.checkConcurrency, httpConfiguration: .fromEnvironment(environment)),
         fleet: fleet,
         // In Slack app mode each alert's message is noted on its record, to be closed in place once the instance ends.
         routes: try AlertChannels.configured(configuration, aws: aws, includeTopic: true, slackLedger: table) {

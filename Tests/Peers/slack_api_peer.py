@@ -17,6 +17,7 @@ Prints "PORT <n>"; exits when stdin closes.
 """
 import json
 import threading
+import time
 
 from loopback import LoopbackServer, PeerHandler, serve
 
@@ -25,7 +26,7 @@ TOKEN = ["xoxb-test-token"]
 REQUESTS = []
 RESPONSES = {}       # response_url path -> posts
 MESSAGES = {}        # (channel id, ts) -> the message as it stands
-COUNTER = [1700000000]
+COUNTER = [0]
 
 
 def channel_id(channel):
@@ -77,8 +78,9 @@ class Handler(PeerHandler):
             if not body.get("channel"):
                 return self.reply(200, {"ok": False, "error": "channel_not_found"})
             with LOCK:
+                # As Slack's: the posting time in epoch seconds, and a suffix that keeps each unique.
                 COUNTER[0] += 1
-                ts = f"{COUNTER[0]}.000100"
+                ts = f"{int(time.time())}.{COUNTER[0] % 1000000:06d}"
                 channel = channel_id(body["channel"])
                 MESSAGES[(channel, ts)] = body
             return self.reply(200, {"ok": True, "channel": channel, "ts": ts, "message": {"text": body.get("text"), "ts": ts}})

@@ -40,6 +40,14 @@ public struct AlertRouter {
 
     public static let defaultName = "default"
 
+    /// What routing reports to CloudWatch, from whichever function routes.
+    public enum Metric {
+        /// Alerts delivered to their owner's own destination.
+        public static let routedAlerts = "RoutedAlerts"
+        /// Alerts an owner's destination did not take (they went to the default destination).
+        public static let routeFailures = "RouteFailures"
+    }
+
     let routes: AlertRoutes
 
     public init(routes: AlertRoutes) {

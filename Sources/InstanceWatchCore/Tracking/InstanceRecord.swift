@@ -40,6 +40,10 @@ public struct InstanceRecord: Sendable, Equatable {
     /// (`default/Slack`, `topic/SNS`), so a retry of that tick sends only what did not go out.
     public var alertTick: String?
     public var alertDelivered: String?
+    /// Slack app mode: the newest digest (with actions) that listed the instance, until the digest
+    /// is closed in place because nothing in it can be acted on any more.
+    public var digestChannel: String?
+    public var digestTs: String?
 
     public init(instanceId: String, startTime: String? = nil, stopTime: String? = nil, state: String? = nil,
                 lastEventTime: String? = nil, lastNotifiedAt: String? = nil, account: String? = nil, region: String? = nil,
@@ -78,11 +82,13 @@ public struct InstanceRecord: Sendable, Equatable {
         stopTick = text("stop_tick")
         alertTick = text("alert_tick")
         alertDelivered = text("alert_delivered")
+        digestChannel = text("digest_channel")
+        digestTs = text("digest_ts")
     }
 
     /// The attributes the checker reads, for a Scan's projection (`state` and `region` are reserved words).
     public static let projection = DynamoDBExpression(
-        "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region, stop_refused_at, stop_announcement_due, auto_stop_after, snoozed_until, snoozed_by, auto_stopped_at, slack_channel, slack_ts, stop_tick, alert_tick, alert_delivered",
+        "instance_id, start_time, stop_time, #state, last_event_time, last_notified_at, account, #region, stop_refused_at, stop_announcement_due, auto_stop_after, snoozed_until, snoozed_by, auto_stopped_at, slack_channel, slack_ts, stop_tick, alert_tick, alert_delivered, digest_channel, digest_ts",
         names: ["#state": "state", "#region": "region"]
     )
 
@@ -127,6 +133,8 @@ extension InstanceRecord: DynamoDBWireDecodable {
             case "stop_tick": record.stopTick = try reader.readStringAttribute()
             case "alert_tick": record.alertTick = try reader.readStringAttribute()
             case "alert_delivered": record.alertDelivered = try reader.readStringAttribute()
+            case "digest_channel": record.digestChannel = try reader.readStringAttribute()
+            case "digest_ts": record.digestTs = try reader.readStringAttribute()
             default: try reader.skipAttribute()
             }
         }

@@ -29,8 +29,8 @@ public struct StateChangeEventHandler: LambdaHandler {
         public static let staleEvents = "StaleEvents"
         public static let interruptionWarnings = "InterruptionWarnings"
         public static let slackFailures = "SlackFailures"
-        public static let routedAlerts = UptimeCheckHandler.Metric.routedAlerts
-        public static let routeFailures = UptimeCheckHandler.Metric.routeFailures
+        public static let routedAlerts = AlertRouter.Metric.routedAlerts
+        public static let routeFailures = AlertRouter.Metric.routeFailures
     }
 
     public static let metricNames = [Metric.stateChangesRecorded, Metric.staleEvents, Metric.interruptionWarnings, Metric.slackFailures,

@@ -59,4 +59,7 @@ public protocol EndedAlertClosing {
     /// Closes each alert and forgets its message; returns the instances whose alert was closed and
     /// what could not be done (left for the next run when a retry may help).
     func close(_ alerts: [EndedAlert], deadline: Date) -> (closed: [String], problems: [String])
+    /// Closes each digest in which nothing can be acted on, and its records forget it; the same
+    /// answer (`digest <ts>: …`).
+    func close(digests: [EndedDigest], deadline: Date) -> (closed: [String], problems: [String])
 }

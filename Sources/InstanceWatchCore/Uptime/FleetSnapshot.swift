@@ -26,6 +26,9 @@ public struct FleetSnapshot: Sendable {
     public var unplaced: [InstanceRecord] = []
     /// Alerts posted with buttons (Slack app mode) whose instance no longer runs: to be closed.
     public var endedAlerts: [EndedAlert] = []
+    /// Digests posted with actions (Slack app mode) and what became of their instances: those in
+    /// which nothing can be acted on are closed (`EndedDigest.Gathering.ended(endingNow:)`).
+    public var digests = EndedDigest.Gathering()
     /// Items in the table, every page.
     public var scanned = 0
     /// Pairs whose EC2 answered.
@@ -108,18 +111,22 @@ public struct FleetSnapshot: Sendable {
         mutating func scanUnplaced() {
             var snapshot = self.snapshot
             let attempt = self.attempt
+            var digests = EndedDigest.Gathering()
             do {
                 try table.scanRecords(deadline: deadline) { page, items in
                     snapshot.scanned += items
                     snapshot.unplaced += page.filter { $0.saysRunning || $0.stopAnnouncementDue != nil }
                     snapshot.endedAlerts += page.compactMap(EndedAlert.of)
+                    for record in page { digests.add(record) }
                     snapshot.stopsClaimedThisTick += page.filter { $0.stopTick != nil && $0.stopTick == attempt?.tick }.count
                 }
             } catch {
                 snapshot.unplaced = []
                 snapshot.endedAlerts = []
+                digests = EndedDigest.Gathering()
                 snapshot.tableUnreadable(error)
             }
+            snapshot.digests = digests
             self.snapshot = snapshot
         }
 
@@ -140,6 +147,7 @@ public struct FleetSnapshot: Sendable {
             var tablePairs = Set<AccountRegion>()
             var kept: [InstanceRecord] = []
             var endedAlerts: [EndedAlert] = []
+            var digests = EndedDigest.Gathering()
             var scanned = 0
             var stopsClaimed = 0
             let tick = attempt?.tick
@@ -151,16 +159,19 @@ public struct FleetSnapshot: Sendable {
                         if let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) { tablePairs.insert(pair) }
                         if UptimeCheckPlan.isRelevant(record, runningInEC2: runningIds) { kept.append(record) }
                         if !runningIds.contains(record.instanceId), let ended = EndedAlert.of(record) { endedAlerts.append(ended) }
+                        digests.add(record, runningInEC2: runningIds.contains(record.instanceId))
                     }
                 }
             } catch {
                 kept = []
                 tablePairs = []
                 endedAlerts = []
+                digests = EndedDigest.Gathering()
                 snapshot.tableUnreadable(error)
             }
             snapshot.scanned += scanned
             snapshot.endedAlerts = endedAlerts
+            snapshot.digests = digests
             snapshot.stopsClaimedThisTick = stopsClaimed
             for record in kept {
                 guard let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) else {

@@ -54,16 +54,17 @@ public struct RunAttempt: Sendable, Equatable {
 }
 
 extension RunAttempt {
-    /// Notes on each record where its alert has gone in this tick; the failures, for the run's.
-    func note(_ delivered: [String: Set<String>], on table: any UptimeTable, deadline: Date) -> [String] {
-        delivered.sorted { $0.key < $1.key }.compactMap { id, channels in
-            guard !channels.isEmpty else { return nil }
+    /// Notes on each record where its alert has gone in this tick, through the run's pool; the
+    /// failures, for the run's.
+    package func note(_ delivered: [String: Set<String>], through executor: any RunExecutor, deadline: Date) -> [String] {
+        let notes = delivered.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { (id: $0.key, channels: $0.value) }
+        return executor.map(notes) { run, note in
             do {
-                try table.noteDelivered(instanceId: id, attempt: self, to: channels, deadline: deadline)
+                try run.table.noteDelivered(instanceId: note.id, attempt: self, to: note.channels, deadline: deadline)
                 return nil
             } catch {
-                return "noting where the alert of \(id) went failed (a retry may send it again): \(error)"
+                return "noting where the alert of \(note.id) went failed (a retry may send it again): \(error)"
             }
-        }
+        }.compactMap { $0 }
     }
 }

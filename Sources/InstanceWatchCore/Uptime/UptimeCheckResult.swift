@@ -62,6 +62,11 @@ public struct UptimeCheckIncomplete: LambdaReportableError, CustomStringConverti
 
     public var errorType: String { "UptimeCheckIncomplete" }
 
+    public init(result: UptimeCheckResult, failures: [String]) {
+        self.result = result
+        self.failures = failures
+    }
+
     public var description: String {
         let listed = failures.prefix(5).joined(separator: "; ") + (failures.count > 5 ? "; and \(failures.count - 5) more" : "")
         return "notified \(result.notified) of \(result.overdue) overdue instance\(result.overdue == 1 ? "" : "s"), "

@@ -241,7 +241,8 @@ struct SlackActionsTests {
         let chosen = try fixture.launch(tags: ["Name": "digest-snooze"]).id
         let other = try fixture.launch(tags: ["Name": "digest-other"]).id
         let managed = try fixture.launch(tags: ["Name": "digest-node", "eks:nodegroup-name": "workers"]).id
-        let settings = appSettings.merging(["NOTIFY_MODE": "digest", "SLACK_STOP": "on", "MANAGED_INSTANCES": "alert"]) { $1 }
+        // One digest for the test: the later checks, inside NOTIFY_INTERVAL, post none.
+        let settings = appSettings.merging(["NOTIFY_MODE": "digest", "SLACK_STOP": "on", "MANAGED_INSTANCES": "alert", "NOTIFY_INTERVAL": "6h"]) { $1 }
         let first = try fixture.check(settings)
         #expect(first.status == 0 && Set(first.ids("notifiedInstanceIds")) == [chosen, other, managed], first.summary)
         let options = try menuOptions(about: chosen)
@@ -266,5 +267,39 @@ struct SlackActionsTests {
         let refused = try handle(try functionURLEvent(body: broken))
         #expect(refused.status == 400 && refused.log.contains("a menu choice without an action and a value"), "\(refused.log.suffix(600))")
         #expect(try fixture.records()[other]?["snoozed_until"] == nil)
+
+        // The digest is kept on each record it offered actions for; once nothing in it can be acted
+        // on (two stopped, one ended), the next run closes it in place, and the records forget it.
+        let noted = try fixture.records()
+        let digestTs = try #require(noted[chosen]?["digest_ts"], "\(noted[chosen] ?? [:])")
+        #expect([other, managed].allSatisfy { noted[$0]?["digest_ts"] == digestTs && noted[$0]?["digest_channel"] == "COPS" }, "\(noted)")
+        try fixture.fixture(["op": "stop_instances", "ids": [chosen, other]])
+        let stillOne = try fixture.check(settings)
+        #expect(!stillOne.ids("closedAlerts").contains { $0.hasPrefix("digest") }, "the managed one still runs: the digest stays open. \(stillOne.summary)")
+        try fixture.fixture(["op": "terminate_instances", "ids": [managed]])
+        let closing = try fixture.check(settings)
+        #expect(closing.ids("closedAlerts").contains { $0.hasPrefix("digest \(digestTs):") && $0.contains(managed) && $0.contains("terminated") }, closing.summary)
+        let closed = try #require(try slack.messages()["COPS/\(digestTs)"])
+        #expect("\(closed)".contains("nothing in it can be acted on") && !"\(closed)".contains(SlackButtonAction.digestMenuId), Comment(rawValue: "\(closed)"))
+        let after = try fixture.records()
+        #expect([chosen, other, managed].allSatisfy { after[$0]?["digest_ts"] == nil }, "\(after)")
+        let again = try fixture.check(settings)
+        #expect(!again.ids("closedAlerts").contains { $0.hasPrefix("digest") }, "closed once")
+    }
+
+    @Test("a digest is closed in place too once every instance it listed has started again since (its menus are about the runs it listed)")
+    func digestOfRestartedInstances() throws {
+        let id = try fixture.launch(tags: ["Name": "digest-restarted"]).id
+        let settings = appSettings.merging(["NOTIFY_MODE": "digest"]) { $1 }
+        _ = try fixture.check(settings)
+        var record = try #require(try fixture.records()[id])
+        let digestTs = try #require(record["digest_ts"])
+        // A new run, as the StateChangeHandler records it: a start after the digest was posted.
+        let restarted = UTCDateTime(epochSeconds: (Int(Double(digestTs) ?? 0)) + 60).extendedISO8601
+        record["start_time"] = restarted
+        record["last_event_time"] = restarted
+        try fixture.fixture(["op": "put_items", "table": fixture.table, "items": [record]])
+        let run = try fixture.check(settings.merging(["NOTIFY_INTERVAL": "6h"]) { $1 })
+        #expect(run.ids("closedAlerts").contains { $0.hasPrefix("digest \(digestTs):") && $0.contains("started again") }, run.summary)
     }
 }

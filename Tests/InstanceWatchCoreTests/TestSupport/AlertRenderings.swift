@@ -1,5 +1,6 @@
 import Foundation
 @testable import InstanceWatchCore
+@testable import UptimeChecking
 @testable import AWS
 @testable import Support
 

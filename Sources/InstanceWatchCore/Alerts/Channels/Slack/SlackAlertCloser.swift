@@ -27,6 +27,33 @@ public struct SlackAlertCloser: EndedAlertClosing {
                      .context("instance-watch")])])
     }
 
+    /// What a digest becomes: what happened to each instance it listed; no menus.
+    static func message(_ digest: EndedDigest) -> SlackMessage {
+        let shown = digest.instances.prefix(20).map { "\($0.id) \($0.ending)" }
+        let more = digest.instances.count > shown.count ? " and \(digest.instances.count - shown.count) more" : ""
+        let text = "instance-watch digest closed: nothing in it can be acted on any more (\(shown.joined(separator: ", "))\(more))"
+        return SlackMessage(text: SlackMessage.escape(text), channel: nil, attachments: [SlackMessage.Attachment(
+            color: color, fallback: SlackMessage.escape(text),
+            blocks: [.section(SlackMessage.escape(text)), .context("instance-watch")])])
+    }
+
+    public func close(digests: [EndedDigest], deadline: Date) -> (closed: [String], problems: [String]) {
+        var closed: [String] = [], problems: [String] = []
+        for digest in digests.prefix(Self.perRun) {
+            do {
+                if case .gone(let reason) = try api.update(Self.message(digest), channel: digest.channel, ts: digest.ts, deadline: deadline) {
+                    problems.append("the Slack digest \(digest.ts) could not be closed (\(reason)); it is forgotten")
+                } else {
+                    closed.append("digest \(digest.ts): \(digest.instances.map { "\($0.id) \($0.ending)" }.joined(separator: ", "))")
+                }
+                for instance in digest.instances { try ledger.forgetDigest(instanceId: instance.id, ts: digest.ts, deadline: deadline) }
+            } catch {
+                problems.append("closing the Slack digest \(digest.ts) failed (the next run tries again): \(error)")
+            }
+        }
+        return (closed, problems)
+    }
+
     public func close(_ alerts: [EndedAlert], deadline: Date) -> (closed: [String], problems: [String]) {
         var closed: [String] = [], problems: [String] = []
         // The rest keep their message on the record, for the next run.

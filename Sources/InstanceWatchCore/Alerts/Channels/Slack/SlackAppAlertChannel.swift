@@ -7,6 +7,10 @@ public protocol SlackMessageLedger {
     func notePosted(instanceId: String, channel: String, ts: String, deadline: Date?) throws(AWSClientError)
     /// The alert at `ts` was closed: forget it (unless a newer alert has been noted since).
     func forgetPosted(instanceId: String, ts: String, deadline: Date?) throws(AWSClientError)
+    /// A digest with actions listed the instance (its newest such digest).
+    func noteDigest(instanceId: String, channel: String, ts: String, deadline: Date?) throws(AWSClientError)
+    /// The digest at `ts` was closed: forget it (unless a newer digest has been noted since).
+    func forgetDigest(instanceId: String, ts: String, deadline: Date?) throws(AWSClientError)
 }
 
 /// Alerts in Slack as the app (`SLACK_BOT_TOKEN`): `chat.postMessage` to a channel, an uptime alert
@@ -81,7 +85,14 @@ public struct SlackAppAlertChannel: AlertChannel {
     public func send(digest: AlertDigest, deadline: Date) -> AlertDeliveryFailure? {
         let ids = digest.alerts.map(\.instanceId)
         return AlertDeliveryFailure.unless("Slack digest of \(AlertDeliveryFailure.listed(ids))", ids: ids) {
-            _ = try api.postMessage(Self.message(digest, offersStop: offersStop), channel: channel, deadline: deadline)
+            let posted = try api.postMessage(Self.message(digest, offersStop: offersStop), channel: channel, deadline: deadline)
+            // Each instance offered actions in it remembers the digest, so that the digest is closed in
+            // place once nothing in it can be acted on (the digest went out; a record that cannot
+            // note it only loses that).
+            guard let ledger, !posted.ts.isEmpty else { return }
+            for alert in digest.alerts where Self.actions(alert, offersStop: offersStop).count >= 2 {
+                try? ledger.noteDigest(instanceId: alert.instanceId, channel: posted.channel, ts: posted.ts, deadline: deadline)
+            }
         }
     }
 
@@ -102,5 +113,14 @@ extension DynamoDBUptimeTable: SlackMessageLedger {
     public func forgetPosted(instanceId: String, ts: String, deadline: Date?) throws(AWSClientError) {
         // A newer alert posted since (the instance ran again) stays.
         try remove("slack_channel, slack_ts", of: instanceId, while: "slack_ts", is: ts, deadline: deadline)
+    }
+
+    public func noteDigest(instanceId: String, channel: String, ts: String, deadline: Date?) throws(AWSClientError) {
+        try updateRecorded(instanceId, DynamoDBExpression("SET digest_channel = :channel, digest_ts = :ts",
+                                                          values: [":channel": .s(channel), ":ts": .s(ts)]), deadline: deadline)
+    }
+
+    public func forgetDigest(instanceId: String, ts: String, deadline: Date?) throws(AWSClientError) {
+        try remove("digest_channel, digest_ts", of: instanceId, while: "digest_ts", is: ts, deadline: deadline)
     }
 }

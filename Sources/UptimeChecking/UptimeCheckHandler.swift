@@ -1,4 +1,5 @@
 import FoundationEssentials
+import InstanceWatchCore
 import Logging
 import Lambda
 import AWS
@@ -26,10 +27,8 @@ public struct UptimeCheckHandler: LambdaHandler {
         public static let stopFailures = "StopFailures"
         /// Overdue instances CloudWatch shows idle.
         public static let instancesIdle = "InstancesIdle"
-        /// Alerts delivered to their owner's own destination.
-        public static let routedAlerts = "RoutedAlerts"
-        /// Alerts an owner's destination did not take (they went to the default destination).
-        public static let routeFailures = "RouteFailures"
+        public static let routedAlerts = AlertRouter.Metric.routedAlerts
+        public static let routeFailures = AlertRouter.Metric.routeFailures
         public static let checksCompleted = "ChecksCompleted"
     }
 
@@ -41,6 +40,8 @@ public struct UptimeCheckHandler: LambdaHandler {
 
     let table: any UptimeTable
     let recorder: any InstanceStateRecording
+    /// The bounded pool the run's table work goes through (repairs, claims, notes).
+    let executor: any RunExecutor
     let fleet: any FleetInventory
     /// Where alerts go (`AlertChannels`): the topic, each owner's destination, the default one.
     let routes: AlertRoutes
@@ -64,10 +65,12 @@ public struct UptimeCheckHandler: LambdaHandler {
     /// - Parameters:
     ///   - fleet: EC2 in every account and region the check watches (`EC2Fleet`).
     ///   - region: the function's own region.
-    public init(table: any UptimeTable, recorder: any InstanceStateRecording, fleet: any FleetInventory, routes: AlertRoutes,
-                prices: Prices?, configuration: FunctionConfiguration, region: String, clock: @escaping () -> Date) {
+    ///   - executor: the pool for the table's work; nil: one write after another on the calling thread.
+    public init(table: any UptimeTable, recorder: any InstanceStateRecording, executor: (any RunExecutor)? = nil, fleet: any FleetInventory,
+                routes: AlertRoutes, prices: Prices?, configuration: FunctionConfiguration, region: String, clock: @escaping () -> Date) {
         self.table = table
         self.recorder = recorder
+        self.executor = executor ?? SerialRunExecutor(RunTable(table: table, recorder: recorder))
         self.fleet = fleet
         self.routes = routes
         self.prices = prices
@@ -110,14 +113,21 @@ public struct UptimeCheckHandler: LambdaHandler {
         for problem in result.problems { logger.warning("\(problem)") }
 
         var endedAlerts = snapshot.endedAlerts
-        for repair in plan.repairs {
-            do {
-                if try recorder.record(repair.change, deadline: context.workDeadline) != .staleIgnored {
-                    result.repairs.append("\(repair.change.instanceId): \(repair.reason)")
-                    logger.info("repaired \(repair.change.instanceId): \(repair.reason)")
-                    if let ended = repair.endedAlert { endedAlerts.append(ended) }
-                }
-            } catch {
+        var endingNow: [String: String] = [:]
+        let workDeadline = context.workDeadline
+        let repaired = executor.map(plan.repairs) { run, repair in
+            Result { () throws(AWSClientError) in try run.recorder.record(repair.change, deadline: workDeadline) }
+        }
+        for (repair, outcome) in zip(plan.repairs, repaired) {
+            switch outcome {
+            case .success(.staleIgnored):
+                continue
+            case .success:
+                result.repairs.append("\(repair.change.instanceId): \(repair.reason)")
+                logger.info("repaired \(repair.change.instanceId): \(repair.reason)")
+                if let ended = repair.endedAlert { endedAlerts.append(ended) }
+                if repair.change.state > .running { endingNow[repair.change.instanceId] = repair.change.state >= .shuttingDown ? "terminated" : "stopped" }
+            case .failure(let error):
                 failures.append("repairing \(repair.change.instanceId) (\(repair.reason)) failed: \(error)")
             }
         }
@@ -179,22 +189,25 @@ public struct UptimeCheckHandler: LambdaHandler {
         failures += delivery.failures
         context.metrics.set(Metric.routedAlerts, to: delivery.routedAlerts)
         context.metrics.set(Metric.routeFailures, to: delivery.routeFailures)
-        for id in delivery.notified {
-            guard let stoppedAt = announcementsDue[id] else { continue }
+        let announced = delivery.notified.compactMap { id in announcementsDue[id].map { (id: id, stoppedAt: $0) } }
+        failures += executor.map(announced) { run, stop in
             do {
-                try table.markStopAnnounced(instanceId: id, stoppedAt: stoppedAt, deadline: context.workDeadline)
+                try run.table.markStopAnnounced(instanceId: stop.id, stoppedAt: stop.stoppedAt, deadline: workDeadline)
+                return nil
             } catch {
-                failures.append("noting that the stop of \(id) was announced failed (it may be announced again): \(error)")
+                return "noting that the stop of \(stop.id) was announced failed (it may be announced again): \(error)"
             }
-        }
+        }.compactMap { $0 }
 
         // Last, as the least urgent: alerts whose instance has stopped or ended since say so in place.
-        if let closer = routes.endedAlerts, !endedAlerts.isEmpty {
-            let closing = closer.close(endedAlerts, deadline: context.workDeadline.addingTimeInterval(-Self.releaseReserve))
-            result.closedAlerts = closing.closed
-            result.problems += closing.problems
-            for closed in closing.closed { logger.info("closed the Slack alert of \(closed)") }
-            for problem in closing.problems { logger.warning("\(problem)") }
+        let endedDigests = snapshot.digests.ended(endingNow: endingNow)
+        if let closer = routes.endedAlerts, !endedAlerts.isEmpty || !endedDigests.isEmpty {
+            let deadline = context.workDeadline.addingTimeInterval(-Self.releaseReserve)
+            let alerts = closer.close(endedAlerts, deadline: deadline), digests = closer.close(digests: endedDigests, deadline: deadline)
+            result.closedAlerts = alerts.closed + digests.closed
+            result.problems += alerts.problems + digests.problems
+            for closed in result.closedAlerts { logger.info("closed the Slack alert of \(closed)") }
+            for problem in alerts.problems + digests.problems { logger.warning("\(problem)") }
         }
 
         logger.info("""
@@ -204,7 +217,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         // A failing attempt is retried by Lambda with the same tick: it notes where each alert went,
         // so the retry sends only what did not go out.
         if let attempt, !failures.isEmpty, snapshot.tableRead {
-            failures += attempt.note(delivery.delivered, on: table, deadline: context.workDeadline)
+            failures += attempt.note(delivery.delivered, through: executor, deadline: context.workDeadline)
         }
         Self.report(result, alertFailures: delivery.undelivered, completed: failures.isEmpty, to: context.metrics)
         context.metrics.set(Metric.instancesStopped, to: result.stopped?.count ?? 0)
@@ -275,24 +288,29 @@ public struct UptimeCheckHandler: LambdaHandler {
         var due: [RunningInstance] = []
         var claims: [String: NotificationClaim] = [:]
         let interval = useClaims ? configuration.notifyInterval : 0
+        var toClaim: [RunningInstance] = []
         for instance in overdue {
             // A stop is announced whatever the interval: it happens once.
-            guard interval > 0, !Self.announcesStop(instance) else {
+            if interval <= 0 || Self.announcesStop(instance) {
                 due.append(instance)
-                continue
-            }
-            guard NotificationCadence.isDue(lastNotifiedAt: instance.lastNotifiedAt, now: now, interval: interval) else {
+            } else if NotificationCadence.isDue(lastNotifiedAt: instance.lastNotifiedAt, now: now, interval: interval) {
+                toClaim.append(instance)
+            } else {
                 delivery.notifiedRecently.append(instance.id)
-                continue
             }
-            do {
-                if let claim = try table.claimNotification(instanceId: instance.id, now: now, interval: interval, deadline: deadline) {
-                    claims[instance.id] = claim
-                    due.append(instance)
-                } else {
-                    delivery.notifiedRecently.append(instance.id)
-                }
-            } catch {
+        }
+        // The claims, through the pool: each one conditional on its own record.
+        let claimed = executor.map(toClaim) { run, instance in
+            Result { () throws(AWSClientError) in try run.table.claimNotification(instanceId: instance.id, now: now, interval: interval, deadline: deadline) }
+        }
+        for (instance, outcome) in zip(toClaim, claimed) {
+            switch outcome {
+            case .success(let claim?):
+                claims[instance.id] = claim
+                due.append(instance)
+            case .success(nil):
+                delivery.notifiedRecently.append(instance.id)
+            case .failure(let error):
                 delivery.failures.append("claiming the alert for \(instance.id) failed: \(error)")
                 delivery.undelivered += 1
             }
@@ -328,14 +346,15 @@ public struct UptimeCheckHandler: LambdaHandler {
         if routes.routesByOwner {
             delivery.routed = outcome.counts.reduce(into: [:]) { counts, count in counts[count.destination, default: 0] += count.alerts }
         }
-        for id in allIds where undelivered.contains(id) {
-            guard let claim = claims[id] else { continue }
+        let toRelease = allIds.filter { undelivered.contains($0) }.compactMap { claims[$0] }
+        delivery.failures += executor.map(toRelease) { run, claim in
             do {
-                try table.releaseNotification(claim, deadline: deadline)
+                try run.table.releaseNotification(claim, deadline: deadline)
+                return nil
             } catch {
-                delivery.failures.append("giving back the alert claim of \(id) failed (the next alert waits NOTIFY_INTERVAL): \(error)")
+                return "giving back the alert claim of \(claim.instanceId) failed (the next alert waits NOTIFY_INTERVAL): \(error)"
             }
-        }
+        }.compactMap { $0 }
         delivery.notified = allIds.filter { !undelivered.contains($0) }
         // AlertFailures counts alerts lost this run; those an owner missed but the default took are RouteFailures.
         delivery.undelivered += Set(outcome.failures.flatMap(\.instanceIds)).count

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 @testable import InstanceWatchCore
+@testable import UptimeChecking
 @testable import Lambda
 @testable import AWS
 @testable import CurlHTTP

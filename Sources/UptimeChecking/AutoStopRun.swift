@@ -1,4 +1,5 @@
 import FoundationEssentials
+import InstanceWatchCore
 import Logging
 import Lambda
 import AWS

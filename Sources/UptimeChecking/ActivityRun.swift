@@ -1,14 +1,8 @@
 import FoundationEssentials
+import InstanceWatchCore
 import Logging
 import AWS
 import Support
-
-/// CloudWatch's metrics, as the activity step reads them; the seam tests use.
-public protocol MetricReading {
-    func metricData(_ queries: [MetricQuery], start: UTCDateTime, end: UTCDateTime, deadline: Date?) throws(AWSClientError) -> [String: MetricSeries]
-}
-
-extension CloudWatchClient: MetricReading {}
 
 /// The activity evidence of one run: for each instance that is overdue or due to stop, and only
 /// those, `AWS/EC2` `CPUUtilization` (Maximum) and `NetworkIn` + `NetworkOut` (Sum), hourly, over its

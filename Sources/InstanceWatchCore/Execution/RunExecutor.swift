@@ -1,0 +1,66 @@
+import FoundationEssentials
+import AWS
+import CurlHTTP
+import Support
+
+/// The table as one worker of a run reaches it: its reads and conditional writes, and the state
+/// recorder the repairs go through. Each worker thread has its own (its own libcurl handle).
+public struct RunTable {
+    public let table: any UptimeTable
+    public let recorder: any InstanceStateRecording
+
+    public init(table: any UptimeTable, recorder: any InstanceStateRecording) {
+        self.table = table
+        self.recorder = recorder
+    }
+}
+
+/// The one bounded pool a run's table work goes through (`CHECK_CONCURRENCY` at once, the same
+/// bound as the pairs' EC2 reads): the repairs of instances missing from the table, the alerts'
+/// claims and their release, the notes of what was delivered and announced. One instance's writes
+/// stay conditional, so their order between instances never matters; what must be in order (a stop
+/// after its claim, the announcement after the stop) stays inside one item.
+public protocol RunExecutor {
+    /// Runs `work` for every item, several at once, each with its worker's table; the outputs come
+    /// back in the items' order.
+    func map<Item: Sendable, Output: Sendable>(_ items: [Item], _ work: @Sendable (RunTable, Item) -> Output) -> [Output]
+}
+
+/// Every item on its own thread of a bounded pool, each thread with a `RunTable` of its own.
+public struct PooledRunExecutor: RunExecutor {
+    let concurrency: Int
+    let makeTable: @Sendable () -> RunTable
+
+    public init(concurrency: Int, makeTable: @escaping @Sendable () -> RunTable) {
+        self.concurrency = concurrency
+        self.makeTable = makeTable
+    }
+
+    /// Workers on the DynamoDB table of `environment`, each with its own libcurl handle.
+    public static func dynamoDB(_ environment: AWSEnvironment, tableName: String, concurrency: Int,
+                                httpConfiguration: CurlHTTPClient.Configuration) -> PooledRunExecutor {
+        PooledRunExecutor(concurrency: concurrency) {
+            let dynamoDB = DynamoDBClient(aws: AWSClient(environment: environment, http: CurlHTTPClient(configuration: httpConfiguration)))
+            return RunTable(table: DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: tableName),
+                            recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: tableName))
+        }
+    }
+
+    public func map<Item: Sendable, Output: Sendable>(_ items: [Item], _ work: @Sendable (RunTable, Item) -> Output) -> [Output] {
+        WorkerPool.map(items, workers: concurrency, makeState: makeTable) { table, item in work(table, item) }
+    }
+}
+
+/// One item after another on the calling thread, with one table: for a run with nothing to
+/// overlap, and for tests with fakes.
+public struct SerialRunExecutor: RunExecutor {
+    let table: RunTable
+
+    public init(_ table: RunTable) {
+        self.table = table
+    }
+
+    public func map<Item: Sendable, Output: Sendable>(_ items: [Item], _ work: @Sendable (RunTable, Item) -> Output) -> [Output] {
+        items.map { work(table, $0) }
+    }
+}
