@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PEERS = ROOT / "Tests" / "Peers"
 sys.path.insert(0, str(PEERS))
 from peer_client import Peer, http  # noqa: E402
+sys.path.insert(0, str(ROOT / "bench"))
+import aws_scale  # noqa: E402
 
 OUT = ROOT / ".build" / "bench"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -59,7 +61,13 @@ AIMS = [("checker_10000_cpu_ms", 50, "ms", "checker process CPU at 10,000 record
         ("warm_state_change_cpu_ms", 0.3, "ms", "warm state-change invocation CPU, median (an HTTP client other than libcurl)")]
 ORG_ACCOUNTS, ORG_REGIONS, ORG_INSTANCES, ORG_RECORDS = 50, ["eu-west-1", "us-east-1", "eu-central-1", "ap-southeast-2"], 3, 20_000
 ORG_RUNS = int(os.environ.get("BENCH_ORG_RUNS", "3"))
-ORG_POOLS = [1, 8]  # 8: FunctionConfiguration.defaultCheckConcurrency
+ORG_POOLS = [1, 32]  # 32: FunctionConfiguration.defaultCheckConcurrency
+# At AWS's latencies (bench/aws_standin.py): (accounts, regions, pool, budget in seconds); pool None
+# is the default. Every instance is new to the table (a first run in a new organisation).
+SCALE_RUNS = [(1000, 4, 64, 60), (1000, 4, None, 120), (1000, 17, None, 300)]
+SCALE_DEFAULT_POOL = 32
+# Peak RSS at 1,000 x 17 is an aim for now (issue 31): measured about 78 MB, 45 MB of it anonymous.
+SCALE_RSS_AIM_MB = 64
 ORG_BUDGET_S = 60
 
 
@@ -253,6 +261,7 @@ def main():
         moto.stop()
 
     organisation = organisation_scale()
+    organisation["aws_latency"] = aws_latency_scale()
 
     for implementation in implementations:
         for product in FUNCTIONS:
@@ -393,6 +402,20 @@ def organisation_scale():
         moto.stop()
 
 
+def aws_latency_scale():
+    """The organisation at AWS's latencies: one run of each of SCALE_RUNS (bench/aws_scale.py)."""
+    say("==> organisation scale at AWS's latencies (a local stand-in: STS 100 ms, EC2 150 ms, DynamoDB 10 ms)")
+    argv, cwd = Implementation("swift").command("UptimeChecker")
+    runs = []
+    for accounts, regions, pool, budget in SCALE_RUNS:
+        with open(OUT / "aws-latency.log", "a") as log:
+            figures = aws_scale.measure(argv, cwd, accounts, regions, pool or SCALE_DEFAULT_POOL, log=log)
+        figures["budget_s"] = budget
+        say(f"    {aws_scale.describe(figures)}")
+        runs.append(figures)
+    return runs
+
+
 def summary(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "values": values}
 
@@ -452,6 +475,22 @@ def report(samples, organisation):
                     "limit": ORG_BUDGET_S, "value": wall, "pass": passed})
     say(f"budget {'PASS' if passed else 'FAIL'}  {organisation['pairs']} pairs checked with the default pool, slowest run: "
         f"{wall:.1f} s (at most {ORG_BUDGET_S} s)")
+
+    say()
+    say("at AWS's latencies (bench/aws_standin.py: STS 100 ms, EC2 150 ms, DynamoDB 10 ms), every instance new to the table:")
+    for figures in organisation["aws_latency"]:
+        say(f"    {aws_scale.describe(figures)}")
+    for figures in organisation["aws_latency"]:
+        passed = figures["wall_s"] <= figures["budget_s"]
+        failed += not passed
+        what = f"{figures['accounts']:,} accounts x {figures['regions']} regions at AWS's latencies, pool {figures['pool']}"
+        budgets.append({"metric": "aws_latency_wall_s", "what": what, "limit": figures["budget_s"], "value": figures["wall_s"], "pass": passed})
+        say(f"budget {'PASS' if passed else 'FAIL'}  {what}: {figures['wall_s']:.1f} s (at most {figures['budget_s']} s)")
+    largest = max(organisation["aws_latency"], key=lambda figures: figures["pairs"])
+    budgets.append({"metric": "aws_latency_peak_rss_mb", "what": "peak RSS at the largest run", "limit": SCALE_RSS_AIM_MB,
+                    "value": largest["peak_rss_mb"], "pass": largest["peak_rss_mb"] <= SCALE_RSS_AIM_MB, "aim": True})
+    say(f"aim    {'MET ' if largest['peak_rss_mb'] <= SCALE_RSS_AIM_MB else 'MISS'}  peak RSS at {largest['pairs']:,} pairs: "
+        f"{largest['peak_rss_mb']:.1f} MB, {largest['anon_mb']:.1f} MB anonymous (aim: at most {SCALE_RSS_AIM_MB} MB)")
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     result = {"commit": commit, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": platform.node(),

@@ -123,7 +123,10 @@ public struct UptimeCheckHandler: LambdaHandler {
             case .success(.staleIgnored):
                 continue
             case .success:
-                result.repairs.append("\(repair.change.instanceId): \(repair.reason)")
+                result.repaired += 1
+                // The count is exact; the answer names the first ones (a first run in a large
+                // organisation records every instance: 17,000 lines would make the answer megabytes).
+                if result.repairs.count < UptimeCheckResult.listedRepairs { result.repairs.append("\(repair.change.instanceId): \(repair.reason)") }
                 logger.info("repaired \(repair.change.instanceId): \(repair.reason)")
                 if let ended = repair.endedAlert { endedAlerts.append(ended) }
                 if repair.change.state > .running { endingNow[repair.change.instanceId] = repair.change.state >= .shuttingDown ? "terminated" : "stopped" }
@@ -131,7 +134,7 @@ public struct UptimeCheckHandler: LambdaHandler {
                 failures.append("repairing \(repair.change.instanceId) (\(repair.reason)) failed: \(error)")
             }
         }
-        result.repaired = result.repairs.count
+        if result.repaired > result.repairs.count { result.repairs.append("and \(result.repaired - result.repairs.count) more (RecordsRepaired counts them all)") }
         result.running = plan.running.count
         result.overdue = plan.overdue.count
         result.overdueInstanceIds = plan.overdue.map(\.id)

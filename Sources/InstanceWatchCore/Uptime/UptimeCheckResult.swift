@@ -23,8 +23,9 @@ public struct UptimeCheckResult: Encodable, Sendable, Equatable {
     public var notifiedInstanceIds: [String] = []
     /// Overdue, but alerted less than `NOTIFY_INTERVAL` ago.
     public var notifiedRecently: [String] = []
-    /// What was repaired, and why.
+    /// What was repaired, and why: the first `listedRepairs`, then how many more.
     public var repairs: [String] = []
+    public static let listedRepairs = 100
     /// What a person should look at: bad tag values, unreadable records, EC2 not answering.
     public var problems: [String] = []
     /// With `AUTO_STOP=on`: the instances stopped this run (absent when it is off).
