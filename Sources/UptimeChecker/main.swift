@@ -10,7 +10,7 @@ let function = FunctionDescription.instanceWatch(
     summary: "On a schedule, finds instances running longer than allowed and notifies by SNS e-mail, Slack and Teams."
 )
 
-LambdaMain.run(function) { environment, _ in
+LambdaMain.run(function) { environment, logger in
     let configuration = try FunctionConfiguration.fromEnvironment(environment)
     try configuration.requireAlertChannel()
     let aws = try AWSClient.fromEnvironment(environment)
@@ -32,6 +32,11 @@ LambdaMain.run(function) { environment, _ in
         book: PriceBook(clock: { Date() }),
         priceList: PriceListClient(aws: AWSClient(environment: aws.environment, http: aws.http, retryPolicy: PriceBook.retryPolicy))
     ) : nil
+    let routes = try AlertChannels.configured(configuration, aws: aws, includeTopic: true, slackLedger: table) {
+        CurlHTTPClient(configuration: .fromEnvironment(environment))
+    }
+    // What the start should say about where alerts go (direct e-mail left off, and why).
+    for note in routes.notes { logger.warning("\(note)") }
     return UptimeCheckHandler(
         table: table,
         recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: configuration.tableName),
@@ -40,9 +45,7 @@ LambdaMain.run(function) { environment, _ in
                                              concurrency: configuration.checkConcurrency, httpConfiguration: .fromEnvironment(environment)),
         fleet: fleet,
         // In Slack app mode each alert's message is noted on its record, to be closed in place once the instance ends.
-        routes: try AlertChannels.configured(configuration, aws: aws, includeTopic: true, slackLedger: table) {
-            CurlHTTPClient(configuration: .fromEnvironment(environment))
-        },
+        routes: routes,
         prices: prices,
         configuration: configuration,
         region: aws.environment.region,

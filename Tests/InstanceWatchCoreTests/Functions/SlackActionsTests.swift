@@ -185,6 +185,23 @@ struct SlackActionsTests {
         #expect(try fixture.records()[id] == recorded, "the record is as the new start left it: no snooze, no action")
     }
 
+    @Test("a record in the seed's format (instance_id, start_time, stop_time: no state, no account) gets working buttons, in the function's own account")
+    func seedFormatRecord() throws {
+        let id = try fixture.launch(tags: ["Name": "seed-format"]).id
+        let start = AgingProxy.ago(hours: 7).extendedISO8601
+        try fixture.fixture(["op": "put_items", "table": fixture.table, "items": [["instance_id": id, "start_time": start, "stop_time": ""]]])
+        let value = SlackButtonValue(instanceId: id, account: "123456789012", region: Self.region, runStartedAt: UTCDateTime.parse(start)?.epochSeconds).encoded
+        let answer = try handle(try functionURLEvent(body: try clickBody("snooze_1d", value: value)))
+        #expect(answer.status == 200, "\(answer.log.suffix(800))")
+        let record = try #require(try fixture.records()[id])
+        #expect(record["snoozed_until"] != nil && record["snoozed_by"] == "@alice (U0ALICE)", "\(record) \(answer.log.suffix(800))")
+        #expect(record["state"] == nil && record["account"] == nil, "the seed's record keeps its format: \(record)")
+        // Another account's button for the same record is still refused.
+        let other = SlackButtonValue(instanceId: id, account: "999999999999", region: Self.region, runStartedAt: UTCDateTime.parse(start)?.epochSeconds).encoded
+        _ = try handle(try functionURLEvent(body: try clickBody("snooze_1w", value: other)))
+        #expect((try responses().last?["text"] as? String ?? "").contains("does not know \(id)"))
+    }
+
     @Test("an alert whose instance stopped or ended says so in place (chat.update, no buttons), once; a message deleted in Slack is forgotten")
     func closedInPlace() throws {
         let stops = try fixture.launch(tags: ["Name": "stops-later"]).id
