@@ -43,7 +43,7 @@ struct FunctionConfigurationTests {
         #expect(configuration.memberRoleName == "instance-watch-reader")
         #expect(configuration.watchedAccounts == ["111111111111", "222222222222"])
         #expect(configuration.watchedRegions == ["us-east-1", "eu-central-1"] && configuration.checkConcurrency == 16)
-        #expect(try FunctionConfiguration.fromEnvironment([:]).checkConcurrency == 8)
+        #expect(try FunctionConfiguration.fromEnvironment([:]).checkConcurrency == 32, "the default measured at AWS's latencies (docs/deploying.md)")
         #expect {
             _ = try FunctionConfiguration.fromEnvironment(["WATCHED_ACCOUNTS": "111111111111"])
         } throws: { error in
