@@ -50,6 +50,18 @@ public struct SlackActionHandler: LambdaHandler {
             self.teamId = teamId
             self.appId = appId
         }
+
+        /// Why a click's workspace or app is not the one configured (for the log, and the answer); nil
+        /// when it is, or when none is configured.
+        func foreignOrigin(of interaction: SlackInteraction) -> (logged: String, answer: String)? {
+            if let teamId, interaction.teamId != teamId {
+                return ("from workspace \(interaction.teamId?.prefix(24) ?? "unknown"), not SLACK_TEAM_ID", "not this workspace")
+            }
+            if let appId, interaction.appId != appId {
+                return ("through app \(interaction.appId?.prefix(24) ?? "unknown"), not SLACK_APP_ID", "not this app")
+            }
+            return nil
+        }
     }
 
     /// The most the work may take: Slack gives up on an answer after 3 seconds.
@@ -101,15 +113,10 @@ public struct SlackActionHandler: LambdaHandler {
             return .text(400, "not a button click instance-watch knows")
         }
         // A signed click from another workspace or app of the same signing secret's owner is not ours.
-        if let team = permissions.teamId, interaction.teamId != team {
+        if let foreign = permissions.foreignOrigin(of: interaction) {
             context.metrics.count(Metric.refused)
-            logger.warning("refused a click from workspace \(interaction.teamId?.prefix(24) ?? "unknown"), not SLACK_TEAM_ID")
-            return .text(403, "not this workspace")
-        }
-        if let app = permissions.appId, interaction.appId != app {
-            context.metrics.count(Metric.refused)
-            logger.warning("refused a click through app \(interaction.appId?.prefix(24) ?? "unknown"), not SLACK_APP_ID")
-            return .text(403, "not this app")
+            logger.warning("refused a click \(foreign.logged)")
+            return .text(403, foreign.answer)
         }
         let deadline = min(context.workDeadline, Date().addingTimeInterval(Self.workBudget))
         let outcome = act(interaction, now: UTCDateTime(now), ownAccountHint: context.invokedFunctionAccount, deadline: deadline, logger: logger)
@@ -158,7 +165,8 @@ public struct SlackActionHandler: LambdaHandler {
         guard record.saysRunning else { return .refused("\(value.instanceId) is not running (\(record.state ?? "stopped"))") }
         // The button acts on the run its alert was about, never on a later one: a week-old Stop now
         // must not stop an instance that has since stopped, started again and is within its limit.
-        guard let runStart = value.runStartedAt, let recordedStart = record.startedAt, recordedStart.epochSeconds == runStart else {
+        guard let runStart = value.runStartedAt, let startTime = record.startTime, let recordedStart = UTCDateTime.parse(startTime),
+              recordedStart.epochSeconds == runStart else {
             let since = record.startedAt.map { " (it started again at \(SlackActionMessage.when($0)))" } ?? ""
             logger.warning("\(who) pressed \(action.rawValue) for \(value.instanceId) on an alert about an earlier run\(since): refused")
             return .refused("this alert was about an earlier run of \(value.instanceId)\(since): nothing was done; use the buttons of its newest alert")
@@ -172,7 +180,7 @@ public struct SlackActionHandler: LambdaHandler {
             }
             let until = UTCDateTime(epochSeconds: now.epochSeconds + seconds)
             do {
-                guard try table.snooze(instanceId: value.instanceId, account: record.account, runStartedAt: record.startTime ?? recordedStart.extendedISO8601, until: until, by: who,
+                guard try table.snooze(instanceId: value.instanceId, account: record.account, runStartedAt: startTime, until: until, by: who,
                                        deadline: deadline) else {
                     return .refused("\(value.instanceId) changed meanwhile; nothing was snoozed")
                 }

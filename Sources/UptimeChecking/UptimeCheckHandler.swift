@@ -129,7 +129,7 @@ public struct UptimeCheckHandler: LambdaHandler {
                 if result.repairs.count < UptimeCheckResult.listedRepairs { result.repairs.append("\(repair.change.instanceId): \(repair.reason)") }
                 logger.info("repaired \(repair.change.instanceId): \(repair.reason)")
                 if let ended = repair.endedAlert { endedAlerts.append(ended) }
-                if repair.change.state > .running { endingNow[repair.change.instanceId] = repair.change.state >= .shuttingDown ? "terminated" : "stopped" }
+                if repair.change.state > .running { endingNow[repair.change.instanceId] = EndedDigest.ending(repair.change.state) }
             case .failure(let error):
                 failures.append("repairing \(repair.change.instanceId) (\(repair.reason)) failed: \(error)")
             }
@@ -193,14 +193,9 @@ public struct UptimeCheckHandler: LambdaHandler {
         context.metrics.set(Metric.routedAlerts, to: delivery.routedAlerts)
         context.metrics.set(Metric.routeFailures, to: delivery.routeFailures)
         let announced = delivery.notified.compactMap { id in announcementsDue[id].map { (id: id, stoppedAt: $0) } }
-        failures += executor.map(announced) { run, stop in
-            do {
-                try run.table.markStopAnnounced(instanceId: stop.id, stoppedAt: stop.stoppedAt, deadline: workDeadline)
-                return nil
-            } catch {
-                return "noting that the stop of \(stop.id) was announced failed (it may be announced again): \(error)"
-            }
-        }.compactMap { $0 }
+        failures += executor.failures(announced) { run, stop throws(AWSClientError) in
+            try run.table.markStopAnnounced(instanceId: stop.id, stoppedAt: stop.stoppedAt, deadline: workDeadline)
+        } describing: { stop, error in "noting that the stop of \(stop.id) was announced failed (it may be announced again): \(error)" }
 
         // Last, as the least urgent: alerts whose instance has stopped or ended since say so in place.
         let endedDigests = snapshot.digests.ended(endingNow: endingNow)
@@ -350,14 +345,9 @@ public struct UptimeCheckHandler: LambdaHandler {
             delivery.routed = outcome.counts.reduce(into: [:]) { counts, count in counts[count.destination, default: 0] += count.alerts }
         }
         let toRelease = allIds.filter { undelivered.contains($0) }.compactMap { claims[$0] }
-        delivery.failures += executor.map(toRelease) { run, claim in
-            do {
-                try run.table.releaseNotification(claim, deadline: deadline)
-                return nil
-            } catch {
-                return "giving back the alert claim of \(claim.instanceId) failed (the next alert waits NOTIFY_INTERVAL): \(error)"
-            }
-        }.compactMap { $0 }
+        delivery.failures += executor.failures(toRelease) { run, claim throws(AWSClientError) in
+            try run.table.releaseNotification(claim, deadline: deadline)
+        } describing: { claim, error in "giving back the alert claim of \(claim.instanceId) failed (the next alert waits NOTIFY_INTERVAL): \(error)" }
         delivery.notified = allIds.filter { !undelivered.contains($0) }
         // AlertFailures counts alerts lost this run; those an owner missed but the default took are RouteFailures.
         delivery.undelivered += Set(outcome.failures.flatMap(\.instanceIds)).count

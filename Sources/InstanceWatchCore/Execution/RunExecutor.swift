@@ -26,6 +26,22 @@ public protocol RunExecutor {
     func map<Item: Sendable, Output: Sendable>(_ items: [Item], _ work: @Sendable (RunTable, Item) -> Output) -> [Output]
 }
 
+extension RunExecutor {
+    /// One write per item, several at once; what failed, described, in the items' order (what
+    /// succeeded has nothing to say).
+    public func failures<Item: Sendable>(_ items: [Item], _ write: @Sendable (RunTable, Item) throws(AWSClientError) -> Void,
+                                         describing describe: @Sendable (Item, AWSClientError) -> String) -> [String] {
+        map(items) { table, item -> String? in
+            do throws(AWSClientError) {
+                try write(table, item)
+                return nil
+            } catch {
+                return describe(item, error)
+            }
+        }.compactMap { $0 }
+    }
+}
+
 /// Every item on its own thread of a bounded pool, each thread with a `RunTable` of its own.
 public struct PooledRunExecutor: RunExecutor {
     let concurrency: Int

@@ -47,13 +47,15 @@ public struct EndedDigest: Sendable, Equatable {
         }
     }
 
+    /// How an instance in `state` (past running) ended, as a closed digest says it.
+    public static func ending(_ state: InstanceState) -> String {
+        StateTracking.terminalStates.contains(state) ? "terminated" : "stopped"
+    }
+
     /// How the record's instance stopped being actionable in a digest posted at `postedAt` (Slack's
     /// `ts`, epoch seconds); nil while it still runs the run the digest listed.
     static func ending(of record: InstanceRecord, postedAt ts: String) -> String? {
-        if !record.saysRunning {
-            let state = record.state.flatMap(InstanceState.init(rawValue:))
-            return state.map { StateTracking.terminalStates.contains($0) ? "terminated" : "stopped" } ?? "stopped"
-        }
+        if !record.saysRunning { return ending(record.state.flatMap(InstanceState.init(rawValue:)) ?? .stopped) }
         guard let posted = Double(ts).map({ Int($0) }), let started = record.startedAt, started.epochSeconds > posted else { return nil }
         return "started again at \(started.extendedISO8601)"
     }

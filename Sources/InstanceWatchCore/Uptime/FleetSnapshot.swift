@@ -120,7 +120,7 @@ public struct FleetSnapshot: Sendable {
                     snapshot.unplaced += page.filter { $0.saysRunning || $0.stopAnnouncementDue != nil }
                     snapshot.endedAlerts += page.compactMap(EndedAlert.of)
                     for record in page { digests.add(record) }
-                    snapshot.stopsClaimedThisTick += page.filter { $0.stopTick != nil && $0.stopTick == attempt?.tick }.count
+                    snapshot.stopsClaimedThisTick += page.filter { attempt?.claimedStop($0) == true }.count
                 }
             } catch {
                 snapshot.unplaced = []
@@ -152,12 +152,12 @@ public struct FleetSnapshot: Sendable {
             var digests = EndedDigest.Gathering()
             var scanned = 0
             var stopsClaimed = 0
-            let tick = attempt?.tick
+            let attempt = self.attempt
             do {
                 try table.scanRecords(deadline: deadline) { page, items in
                     scanned += items
                     for record in page {
-                        if let tick, record.stopTick == tick { stopsClaimed += 1 }
+                        if attempt?.claimedStop(record) == true { stopsClaimed += 1 }
                         if let pair = WatchedPairs.pair(of: record, ownAccount: own, homeRegion: homeRegion) { tablePairs.insert(pair) }
                         if UptimeCheckPlan.isRelevant(record, runningInEC2: runningIds) { kept.append(record) }
                         if !runningIds.contains(record.instanceId), let ended = EndedAlert.of(record) { endedAlerts.append(ended) }

@@ -28,6 +28,9 @@ public struct RunAttempt: Sendable, Equatable {
     /// Where an alert went: `topic/SNS`, `payments/Slack`, `default/Teams`.
     public static func channelKey(destination: String, channel: String) -> String { "\(destination)/\(channel)" }
 
+    /// Whether an earlier attempt of this tick claimed the record's stop.
+    public func claimedStop(_ record: InstanceRecord) -> Bool { record.stopTick == tick }
+
     /// The destinations and channels that took the instance's alert in this tick, by its record.
     public func delivered(_ instance: RunningInstance) -> Set<String> {
         guard instance.alertTick == tick, let list = instance.alertDelivered else { return [] }
@@ -39,11 +42,6 @@ public struct RunAttempt: Sendable, Equatable {
     public func stopClaim() -> (update: DynamoDBExpression, condition: DynamoDBExpression) {
         (DynamoDBExpression("SET stop_tick = :tick", values: [":tick": .s(tick)]),
          DynamoDBExpression("attribute_exists(instance_id) AND (attribute_not_exists(stop_tick) OR stop_tick <> :tick)", values: [":tick": .s(tick)]))
-    }
-
-    /// Gives the claim back after a stop that did not happen, unless another tick holds it since.
-    public func stopRelease() -> (update: DynamoDBExpression, condition: DynamoDBExpression) {
-        (DynamoDBExpression("REMOVE stop_tick"), DynamoDBExpression("stop_tick = :tick", values: [":tick": .s(tick)]))
     }
 
     /// Notes where the alert went in this tick: everything that has taken it so far.
@@ -58,13 +56,8 @@ extension RunAttempt {
     /// failures, for the run's.
     package func note(_ delivered: [String: Set<String>], through executor: any RunExecutor, deadline: Date) -> [String] {
         let notes = delivered.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { (id: $0.key, channels: $0.value) }
-        return executor.map(notes) { run, note in
-            do {
-                try run.table.noteDelivered(instanceId: note.id, attempt: self, to: note.channels, deadline: deadline)
-                return nil
-            } catch {
-                return "noting where the alert of \(note.id) went failed (a retry may send it again): \(error)"
-            }
-        }.compactMap { $0 }
+        return executor.failures(notes) { run, note throws(AWSClientError) in
+            try run.table.noteDelivered(instanceId: note.id, attempt: self, to: note.channels, deadline: deadline)
+        } describing: { note, error in "noting where the alert of \(note.id) went failed (a retry may send it again): \(error)" }
     }
 }

@@ -126,8 +126,8 @@ public final class DynamoDBUptimeTable: UptimeTable {
     }
 
     public func releaseStop(instanceId: String, attempt: RunAttempt, deadline: Date?) throws(AWSClientError) {
-        let release = attempt.stopRelease()
-        try update(instanceId, release.update, if: release.condition, deadline: deadline)
+        // Unless another tick holds it since.
+        try remove("stop_tick", of: instanceId, while: "stop_tick", is: attempt.tick, deadline: deadline)
     }
 
     public func noteDelivered(instanceId: String, attempt: RunAttempt, to delivered: Set<String>, deadline: Date?) throws(AWSClientError) {

@@ -38,36 +38,34 @@ public struct SlackAlertCloser: EndedAlertClosing {
     }
 
     public func close(digests: [EndedDigest], deadline: Date) -> (closed: [String], problems: [String]) {
-        var closed: [String] = [], problems: [String] = []
-        for digest in digests.prefix(Self.perRun) {
-            do {
-                if case .gone(let reason) = try api.update(Self.message(digest), channel: digest.channel, ts: digest.ts, deadline: deadline) {
-                    problems.append("the Slack digest \(digest.ts) could not be closed (\(reason)); it is forgotten")
-                } else {
-                    closed.append("digest \(digest.ts): \(digest.instances.map { "\($0.id) \($0.ending)" }.joined(separator: ", "))")
-                }
-                for instance in digest.instances { try ledger.forgetDigest(instanceId: instance.id, ts: digest.ts, deadline: deadline) }
-            } catch {
-                problems.append("closing the Slack digest \(digest.ts) failed (the next run tries again): \(error)")
-            }
-        }
-        return (closed, problems)
+        closeEach(digests, what: { "the Slack digest \($0.ts)" }, message: Self.message, channel: \.channel, ts: \.ts,
+                  closed: { digest in "digest \(digest.ts): \(digest.instances.map { "\($0.id) \($0.ending)" }.joined(separator: ", "))" },
+                  forget: { digest in for instance in digest.instances { try ledger.forgetDigest(instanceId: instance.id, ts: digest.ts, deadline: deadline) } },
+                  deadline: deadline)
     }
 
     public func close(_ alerts: [EndedAlert], deadline: Date) -> (closed: [String], problems: [String]) {
+        closeEach(alerts, what: { "the Slack alert of \($0.instanceId)" }, message: Self.message, channel: \.channel, ts: \.ts,
+                  closed: { "\($0.instanceId): \($0.summary)" },
+                  forget: { try ledger.forgetPosted(instanceId: $0.instanceId, ts: $0.ts, deadline: deadline) }, deadline: deadline)
+    }
+
+    /// Replaces each message (at most `perRun`), then has its records forget it. A message Slack no
+    /// longer has is forgotten too; Slack or the table unavailable leaves it for the next run.
+    private func closeEach<Item>(_ items: [Item], what: (Item) -> String, message: (Item) -> SlackMessage, channel: KeyPath<Item, String>,
+                                 ts: KeyPath<Item, String>, closed describeClosed: (Item) -> String,
+                                 forget: (Item) throws -> Void, deadline: Date) -> (closed: [String], problems: [String]) {
         var closed: [String] = [], problems: [String] = []
-        // The rest keep their message on the record, for the next run.
-        for alert in alerts.prefix(Self.perRun) {
+        for item in items.prefix(Self.perRun) {
             do {
-                if case .gone(let reason) = try api.update(Self.message(alert), channel: alert.channel, ts: alert.ts, deadline: deadline) {
-                    problems.append("the Slack alert of \(alert.instanceId) could not be closed (\(reason)); it is forgotten")
+                if case .gone(let reason) = try api.update(message(item), channel: item[keyPath: channel], ts: item[keyPath: ts], deadline: deadline) {
+                    problems.append("\(what(item)) could not be closed (\(reason)); it is forgotten")
                 } else {
-                    closed.append("\(alert.instanceId): \(alert.summary)")
+                    closed.append(describeClosed(item))
                 }
-                try ledger.forgetPosted(instanceId: alert.instanceId, ts: alert.ts, deadline: deadline)
+                try forget(item)
             } catch {
-                // Slack or the table unavailable: the record keeps the message, and the next run tries again.
-                problems.append("closing the Slack alert of \(alert.instanceId) failed (the next run tries again): \(error)")
+                problems.append("closing \(what(item)) failed (the next run tries again): \(error)")
             }
         }
         return (closed, problems)
