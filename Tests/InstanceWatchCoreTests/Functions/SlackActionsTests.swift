@@ -202,6 +202,28 @@ struct SlackActionsTests {
         #expect((try responses().last?["text"] as? String ?? "").contains("does not know \(id)"))
     }
 
+    @Test("SLACK_TEAM_ID and SLACK_APP_ID refuse a signed click from another workspace or app (403, nothing changed); SLACK_ACTION_USERS limits who may snooze")
+    func whoseClicks() throws {
+        let id = try fixture.launch(tags: ["Name": "whose-clicks"]).id
+        _ = try fixture.check(appSettings)
+        let snooze = try #require(try button("snooze_1d", about: id))
+        let click = try functionURLEvent(body: try clickBody("snooze_1d", value: snooze))
+        let before = try fixture.records()[id]
+        // The clicks come from workspace T0001 through app A0001 (SlackClick).
+        let otherTeam = try handle(click, ["SLACK_TEAM_ID": "T0002"])
+        let otherApp = try handle(click, ["SLACK_APP_ID": "A0002"])
+        #expect(otherTeam.status == 403 && otherTeam.log.contains("not SLACK_TEAM_ID"), "\(otherTeam.log.suffix(600))")
+        #expect(otherApp.status == 403 && otherApp.log.contains("not SLACK_APP_ID"), "\(otherApp.log.suffix(600))")
+        let notListed = try handle(click, ["SLACK_ACTION_USERS": "U0BOB"])
+        let refusal = try responses().last?["text"] as? String ?? ""
+        #expect(notListed.status == 200 && refusal.contains("not among those allowed to snooze"), "\(refusal)")
+        #expect(try fixture.records()[id] == before, "nothing changed")
+
+        let ours = try handle(click, ["SLACK_TEAM_ID": "T0001", "SLACK_APP_ID": "A0001", "SLACK_ACTION_USERS": "U0ALICE"])
+        let snoozed = try fixture.records()[id]?["snoozed_until"]
+        #expect(ours.status == 200 && snoozed != nil, "\(ours.log.suffix(600))")
+    }
+
     @Test("an alert whose instance stopped or ended says so in place (chat.update, no buttons), once; a message deleted in Slack is forgotten")
     func closedInPlace() throws {
         let stops = try fixture.launch(tags: ["Name": "stops-later"]).id
