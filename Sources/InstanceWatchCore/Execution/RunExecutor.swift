@@ -2,6 +2,7 @@ import FoundationEssentials
 import AWS
 import CurlHTTP
 import Support
+import Synchronization
 
 /// The table as one worker of a run reaches it: its reads and conditional writes, and the state
 /// recorder the repairs go through. Each worker thread has its own (its own libcurl handle).
@@ -42,14 +43,44 @@ extension RunExecutor {
     }
 }
 
-/// Every item on its own thread of a bounded pool, each thread with a `RunTable` of its own.
+/// Every item on its own thread of a bounded pool, each thread with a `RunTable` of its own. The
+/// tables (and their libcurl handles, with their kept-alive connections) outlive the call: a worker
+/// borrows one and gives it back when its thread ends, so a run's several phases, and the next
+/// warm invocation, reuse the same connections instead of opening new ones each time.
 public struct PooledRunExecutor: RunExecutor {
     let concurrency: Int
     let makeTable: @Sendable () -> RunTable
+    private let idle = IdleTables()
 
     public init(concurrency: Int, makeTable: @escaping @Sendable () -> RunTable) {
         self.concurrency = concurrency
         self.makeTable = makeTable
+    }
+
+    /// The tables no worker holds now. Each is used by one thread at a time: taken, used, given back.
+    private final class IdleTables: Sendable {
+        /// A table in the idle list, passed between threads only through it (one holder at a time).
+        private final class Held: @unchecked Sendable {
+            let table: RunTable
+            init(_ table: RunTable) { self.table = table }
+        }
+        private let tables = Mutex<[Held]>([])
+        func take() -> RunTable? { tables.withLock { $0.popLast() }?.table }
+        func giveBack(_ table: RunTable) {
+            let held = Held(table)
+            tables.withLock { $0.append(held) }
+        }
+    }
+
+    /// A worker's borrowed table, given back when the worker's thread is done with it.
+    private final class Lease {
+        let table: RunTable
+        private let idle: IdleTables
+        init(_ table: RunTable, from idle: IdleTables) {
+            self.table = table
+            self.idle = idle
+        }
+        deinit { idle.giveBack(table) }
     }
 
     /// Workers on the DynamoDB table of `environment`, each with its own libcurl handle.
@@ -63,7 +94,10 @@ public struct PooledRunExecutor: RunExecutor {
     }
 
     public func map<Item: Sendable, Output: Sendable>(_ items: [Item], _ work: @Sendable (RunTable, Item) -> Output) -> [Output] {
-        WorkerPool.map(items, workers: concurrency, makeState: makeTable) { table, item in work(table, item) }
+        let idle = self.idle, makeTable = self.makeTable
+        return WorkerPool.map(items, workers: concurrency, makeState: { Lease(idle.take() ?? makeTable(), from: idle) }) { lease, item in
+            work(lease.table, item)
+        }
     }
 }
 
