@@ -12,7 +12,7 @@ behaves against AWS cannot be measured against it. This answers, after a fixed d
 Which account a call acts in comes from its access key (AssumeRole hands out AKIA<account>), the
 region from its SigV4 scope. Signatures are not checked (moto's server checks them in the tests).
 
-  GET /test/stats   {"requests": {op: n}, "maxInFlight": n, "first": {op: t}, "last": {op: t}}
+  GET /test/stats   {"requests": {op: n}, "connections": n, "maxInFlight": n, "first": {op: t}, "last": {op: t}}
 Prints "PORT <n>"; exits when stdin closes. Options: --instances N (default 1), --central ACCOUNT.
 """
 import argparse
@@ -43,6 +43,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def setup(self):
+        super().setup()
+        with LOCK:
+            STATS["connections"] = STATS.get("connections", 0) + 1
 
     def answer(self, status, body, content_type):
         data = body.encode()
