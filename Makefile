@@ -13,10 +13,11 @@ SWIFT ?= swift
 PRODUCTS := StateChangeHandler UptimeChecker SlackActionHandler
 # libcurl (debug builds and tests), libcrypto and expat headers and static libraries to build;
 # dpkg-dev, patch and make to build the lean libcurl from Debian's source package; binutils (readelf,
-# nm, strip) and openssl for the tests; zip makes the Lambda bundles; util-linux's unshare runs a
+# nm, strip) and openssl for the tests; zip and advancecomp's advzip make the Lambda bundles (the
+# second deflates them smaller: scripts/bundle-lambda.sh); util-linux's unshare runs a
 # bundle in an empty root in the tests.
 DEBIAN_PACKAGES := libcurl4-openssl-dev libssl-dev libexpat1-dev pkg-config binutils openssl ca-certificates python3 python3-venv \
-	dpkg-dev patch make zip unzip util-linux
+	dpkg-dev patch make zip advancecomp unzip util-linux
 # The release binaries are static executables: the Swift runtime, a lean libcurl (HTTP and HTTPS over
 # OpenSSL only, built from Debian's source package of this version, with Debian's security fixes),
 # and the system's static OpenSSL and expat. A static binary takes security fixes only when rebuilt:

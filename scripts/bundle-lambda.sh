@@ -2,6 +2,10 @@
 # Makes the Lambda bundle of one release binary: DEST/bootstrap, the binary stripped, and with a
 # ZIP argument a zip whose only entry is bootstrap.
 #
+# The zip is deflated twice: zip -9 writes it, then advzip (AdvanceCOMP) deflates the entry again
+# with 7-Zip's deflate encoder. Still a plain deflate zip that Lambda and every unzip read; measured
+# on the UptimeChecker's zip, 7.99 MB by zip -9 against 7.71 MB, in 2.4 s (docs/development.md).
+#
 # The binary must be one statically linked executable (make release links it so: the Swift runtime,
 # a libcurl built for HTTP and HTTPS over OpenSSL, OpenSSL and expat all inside): no program
 # interpreter and no shared library needed, so it runs on provided.al2023 whatever its glibc and
@@ -11,7 +15,7 @@
 set -euo pipefail
 binary=$1 dest=$2 zip=${3:+$(realpath -m "$3")}
 
-for tool in strip readelf zip; do
+for tool in strip readelf zip advzip; do
     command -v "$tool" >/dev/null || { echo "bundle-lambda: $tool is missing (make deps installs it)" >&2; exit 1; }
 done
 [[ -x "$binary" ]] || { echo "bundle-lambda: no binary at $binary (build it first)" >&2; exit 1; }
@@ -33,6 +37,7 @@ chmod 755 "$dest/bootstrap"
 if [[ -n "$zip" ]]; then
     rm -f "$zip"
     (cd "$dest" && zip -q -9 -X "$zip" bootstrap)
+    advzip --quiet --recompress -2 "$zip"
     echo "==> $(basename "$zip"): $(du -k "$zip" | cut -f1) KiB zipped, bootstrap $(du -k "$dest/bootstrap" | cut -f1) KiB (one static executable)"
 else
     echo "==> $(basename "$dest")/bootstrap: $(du -k "$dest/bootstrap" | cut -f1) KiB (one static executable)"
