@@ -64,6 +64,9 @@ public struct AWSEnvironment: Sendable {
         if service == .pricing {
             return URL(string: "https://api.pricing.\(signingRegion(for: service)).\(suffix)/")!
         }
+        if service == .organizations {
+            return URL(string: "https://organizations.\(signingRegion(for: service)).\(suffix)/")!
+        }
         if service == .ses {
             return URL(string: "https://email.\(region).\(suffix)/")!
         }
@@ -71,10 +74,17 @@ public struct AWSEnvironment: Sendable {
     }
 
     /// The region a request to `service` is signed for: the function's, except for the Price List
-    /// API, which answers from us-east-1 for every region (cn-northwest-1 in China).
+    /// API, which answers from us-east-1 for every region (cn-northwest-1 in China), and
+    /// Organizations, whose one endpoint per partition is in us-east-1 (cn-northwest-1, us-gov-west-1).
     public func signingRegion(for service: AWSService) -> String {
-        guard service == .pricing else { return region }
-        return partition == "aws-cn" ? "cn-northwest-1" : "us-east-1"
+        switch service {
+        case .pricing:
+            return partition == "aws-cn" ? "cn-northwest-1" : "us-east-1"
+        case .organizations:
+            return partition == "aws-cn" ? "cn-northwest-1" : partition == "aws-us-gov" ? "us-gov-west-1" : "us-east-1"
+        default:
+            return region
+        }
     }
 
     public func signer(for service: AWSService) -> SigV4Signer {

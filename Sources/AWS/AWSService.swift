@@ -14,6 +14,8 @@ public enum AWSService: String, Sendable, CaseIterable {
     case cloudWatch = "monitoring"
     /// Amazon SES (`SendEmail`), signed as `ses`, whose query endpoint is `email.<region>`.
     case ses
+    /// AWS Organizations (`ListParents`): one endpoint for the partition, in us-east-1 for `aws`.
+    case organizations
 
     public var signingName: String { rawValue }
 
@@ -30,6 +32,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .pricing: return "Pricing"
         case .cloudWatch: return "CloudWatch"
         case .ses: return "SES"
+        case .organizations: return "Organizations"
         }
     }
 }

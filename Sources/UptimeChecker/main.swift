@@ -14,6 +14,8 @@ LambdaMain.run(function) { environment, logger in
     let configuration = try FunctionConfiguration.fromEnvironment(environment)
     try configuration.requireAlertChannel()
     let aws = try AWSClient.fromEnvironment(environment)
+    // Rules per account and OU (POLICIES_PARAMETER), over the variables; a bad document stops the start.
+    let policies = try PolicyRules.configured(configuration, aws: aws) { CurlHTTPClient(configuration: .fromEnvironment(environment)) }
     let dynamoDB = DynamoDBClient(aws: aws)
     let table = DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: configuration.tableName)
     // Every account and region watched: its own with its own credentials, the others through the member role.
@@ -22,7 +24,7 @@ LambdaMain.run(function) { environment, logger in
             home: aws.environment,
             members: configuration.memberRoleName.map { MemberCredentials(roleName: $0, sessionName: "instance-watch-uptime-checker", clock: { Date() }) },
             // Stopping in a member account takes a role of its own, which only this function may assume.
-            stoppers: configuration.autoStop == .on
+            stoppers: policies.anyPlace(autoStop: .on)
                 ? configuration.memberStopRoleName.map { MemberCredentials(roleName: $0, sessionName: "instance-watch-auto-stop", clock: { Date() }) } : nil
         ),
         concurrency: configuration.checkConcurrency, httpConfiguration: .fromEnvironment(environment)
@@ -48,6 +50,7 @@ LambdaMain.run(function) { environment, logger in
         routes: routes,
         prices: prices,
         configuration: configuration,
+        policies: policies,
         region: aws.environment.region,
         // The checker's own clock decides what is overdue: never an event's time.
         clock: { Date() }

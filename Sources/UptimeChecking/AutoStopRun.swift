@@ -12,6 +12,8 @@ import Support
 /// it. Never terminates; a failure stops one instance's stop, never the run.
 struct AutoStopRun {
     let configuration: FunctionConfiguration
+    /// The run's policies: each instance's auto-stop mode and stop-after come from them.
+    let rules: PolicyBook
     let fleet: any FleetInventory
     let table: any UptimeTable
     let ownAccount: String?
@@ -41,7 +43,7 @@ struct AutoStopRun {
         var stopsSoFar = stopsClaimedBefore
         for index in overdue.indices {
             let instance = overdue[index]
-            let decision = AutoStopPolicy.decide(instance, now: now, mode: configuration.autoStop, stopsSoFar: stopsSoFar,
+            let decision = AutoStopPolicy.decide(instance, now: now, mode: instance.policy.autoStop, stopsSoFar: stopsSoFar,
                                                  maximumStops: configuration.maximumStopsPerRun, requireIdle: configuration.autoStopRequiresIdle)
             switch decision {
             case .notDue:
@@ -85,11 +87,25 @@ struct AutoStopRun {
         } catch {
             return failed(instance, place: place, reason: "\(error)", into: &outcome)
         }
-        if let change = AutoStopPolicy.changedSinceCheck(current, judged: instance, now: now) {
+        if let change = AutoStopPolicy.changedSinceCheck(current, judged: instance, now: now, rules: rules) {
             let reason = "not stopped: \(change)"
             outcome.heldBack.append("\(instance.id): \(reason)")
             logger.warning("not stopping \(instance.id) in \(place): \(change)")
             return .heldBack(reason: reason)
+        }
+        // A stop by policy is allowed only where the account's IAM says so (AllowPolicyStops): asked
+        // first, so an account that keeps stops to tagged instances gets a held-back line, not a failure.
+        if instance.policy.isPolicyStop {
+            do {
+                guard try ec2.mayStopInstance(id: instance.id, deadline: deadline) else {
+                    let reason = "not stopped: its policy (\(instance.policy.stopAfterSource.map { "\($0)" } ?? "?")) asks for it, but IAM in \(place) allows stops of tagged instances only (AllowPolicyStops is not true there; a dry run was refused)"
+                    outcome.heldBack.append("\(instance.id): \(reason)")
+                    logger.warning("not stopping \(instance.id): \(reason)")
+                    return .heldBack(reason: reason)
+                }
+            } catch {
+                return failed(instance, place: place, reason: "asking whether IAM allows a stop by policy failed: \(error)", into: &outcome)
+            }
         }
         // Claimed before EC2 is asked: a retry of this run counts it, and never stops it twice.
         if let attempt {

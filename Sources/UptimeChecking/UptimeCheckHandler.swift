@@ -59,6 +59,8 @@ public struct UptimeCheckHandler: LambdaHandler {
         }
     }
     let configuration: FunctionConfiguration
+    /// The policies per account and OU, over the function's variables.
+    let policies: PolicyRules
     let region: String
     let clock: () -> Date
 
@@ -66,8 +68,10 @@ public struct UptimeCheckHandler: LambdaHandler {
     ///   - fleet: EC2 in every account and region the check watches (`EC2Fleet`).
     ///   - region: the function's own region.
     ///   - executor: the pool for the table's work; nil: one write after another on the calling thread.
+    ///   - policies: nil: the function's variables apply to every instance.
     public init(table: any UptimeTable, recorder: any InstanceStateRecording, executor: (any RunExecutor)? = nil, fleet: any FleetInventory,
-                routes: AlertRoutes, prices: Prices?, configuration: FunctionConfiguration, region: String, clock: @escaping () -> Date) {
+                routes: AlertRoutes, prices: Prices?, configuration: FunctionConfiguration, policies: PolicyRules? = nil, region: String,
+                clock: @escaping () -> Date) {
         self.table = table
         self.recorder = recorder
         self.executor = executor ?? SerialRunExecutor(RunTable(table: table, recorder: recorder))
@@ -75,6 +79,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         self.routes = routes
         self.prices = prices
         self.configuration = configuration
+        self.policies = policies ?? PolicyRules(document: nil, environment: .environment(configuration))
         self.region = region
         self.clock = clock
     }
@@ -107,8 +112,10 @@ public struct UptimeCheckHandler: LambdaHandler {
         result.checked = snapshot.checked.map(\.description)
         result.problems = snapshot.problems
 
-        let plan = UptimeCheckPlan.make(snapshot: snapshot, now: now, threshold: configuration.uptimeThreshold, homeRegion: region,
-                                        autoStop: configuration.autoStop != .off)
+        // Each instance's rules: its tag, its account, its OUs (read for the accounts with instances to judge), default, variables.
+        let rules = policies.book(for: snapshot, deadline: readDeadline)
+        result.problems += rules.membership.problems
+        let plan = UptimeCheckPlan.make(snapshot: snapshot, now: now, rules: rules, homeRegion: region)
         result.problems += plan.problems
         for problem in result.problems { logger.warning("\(problem)") }
 
@@ -138,6 +145,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         result.running = plan.running.count
         result.overdue = plan.overdue.count
         result.overdueInstanceIds = plan.overdue.map(\.id)
+        result.policy = Dictionary(plan.overdue.map { ($0.id, "\($0.policy.source)") }) { first, _ in first }
 
         // Evidence before actions: what CloudWatch says each overdue instance has been doing.
         var overdue = plan.overdue
@@ -159,12 +167,12 @@ public struct UptimeCheckHandler: LambdaHandler {
         // Stops come before alerts, so the alert can say what was done.
         var stopFailures = 0
         var announcementsDue = Dictionary(plan.unannouncedStops.compactMap { stop in stop.stoppedAt.map { (stop.id, $0.extendedISO8601) } }) { first, _ in first }
-        if configuration.autoStop != .off {
-            let stops = AutoStopRun(configuration: configuration, fleet: fleet, table: table, ownAccount: snapshot.ownAccount,
+        if rules.mayStop {
+            let stops = AutoStopRun(configuration: configuration, rules: rules, fleet: fleet, table: table, ownAccount: snapshot.ownAccount,
                                     now: now, attempt: attempt, stopsClaimedBefore: snapshot.stopsClaimedThisTick,
                                     deadline: context.workDeadline, logger: logger).run(&overdue)
-            result.stopped = configuration.autoStop == .on ? stops.stopped : nil
-            result.wouldStop = configuration.autoStop == .dryRun ? stops.wouldStop : nil
+            result.stopped = rules.anyPlace(autoStop: .on) ? stops.stopped : nil
+            result.wouldStop = rules.anyPlace(autoStop: .dryRun) ? stops.wouldStop : nil
             result.heldBack = stops.heldBack
             result.problems += stops.problems
             failures += stops.failures
@@ -175,12 +183,12 @@ public struct UptimeCheckHandler: LambdaHandler {
             logger.info("announcing the stop of \(late.id) made at \(late.stoppedAt?.extendedISO8601 ?? "?"), which an earlier run could not announce")
         }
 
-        // Who is told: a stop always; otherwise not a managed instance (MANAGED_INSTANCES=skip) and not
-        // a busy one (ALERT_ON=idle), which are counted in the result instead.
+        // Who is told: a stop always; otherwise not a managed instance (its policy's MANAGED_INSTANCES=skip)
+        // and not a busy one (ALERT_ON=idle), which are counted in the result instead.
         let alerted = overdue.filter { instance in
             if Self.announcesStop(instance) { return true }
-            if instance.manager != nil && configuration.managedInstances == .skip { return false }
-            return !(configuration.alertOn == .idle && instance.activity?.isBusy == true)
+            if instance.manager != nil && instance.policy.managedInstances == .skip { return false }
+            return !(instance.policy.alertOn == .idle && instance.activity?.isBusy == true)
         }
         let delivery = notify(alerted + plan.unannouncedStops, snoozed: snoozed, now: now, ownAccount: snapshot.ownAccount, useClaims: snapshot.tableRead,
                               attempt: attempt, deadline: context.workDeadline, logger: logger)

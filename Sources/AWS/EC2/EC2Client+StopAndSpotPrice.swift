@@ -18,6 +18,22 @@ extension EC2Client {
         return item?.string("currentState", "name") ?? "stopping"
     }
 
+    /// Whether IAM lets these credentials stop the instance, asked without stopping it (`DryRun`):
+    /// EC2 answers `DryRunOperation` when it would, `UnauthorizedOperation` when it would not. A
+    /// stop by policy (no opt-in tag) asks first, so a member whose IAM allows only tagged
+    /// instances gets a held-back line instead of a failed stop.
+    public func mayStopInstance(id: String, deadline: Date?) throws(AWSClientError) -> Bool {
+        do throws(AWSClientError) {
+            _ = try aws.callQuery(.ec2, action: "StopInstances", version: "2016-11-15", parameters: [("DryRun", "true"), ("InstanceId.1", id)], deadline: deadline)
+            // An answer without the dry run's error: EC2 did not take it as a dry run, so nothing is assumed.
+            throw .malformedResponse(service: .ec2, operation: "StopInstances", reason: "a dry run answered as if it were done")
+        } catch .service(let error, _) where error.code == "DryRunOperation" {
+            return true
+        } catch .service(let error, _) where error.code == "UnauthorizedOperation" {
+            return false
+        }
+    }
+
     public func spotPrice(instanceType: String, zone: String, deadline: Date?) throws(AWSClientError) -> Double? {
         let answer = try aws.callQuery(.ec2, action: "DescribeSpotPriceHistory", version: "2016-11-15", parameters: [
             ("InstanceType.1", instanceType), ("ProductDescription.1", "Linux/UNIX"), ("AvailabilityZone", zone),

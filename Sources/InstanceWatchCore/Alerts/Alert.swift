@@ -105,6 +105,7 @@ extension Alert {
             Fact("Instance ID", instance.id), Fact("Name", instance.displayName), Fact("Type", instance.type ?? "(unknown)"),
             Fact("Region", instance.region), Fact("Account", instance.account ?? "(unknown)"),
             Fact("Running since", instance.since.extendedISO8601), Fact("Running for", runningFor), Fact("Limit", instance.limit.explained),
+            Fact("Policy", "\(instance.policy.source)"),
         ]
         if let activity = instance.activity { facts.append(Fact("Activity", activity.sentence)) }
         if let cost { facts.append(Fact("Cost", cost)) }
@@ -117,7 +118,7 @@ extension Alert {
         let subject: String
         if let after = stoppedAfter {
             headline = "Stopped by instance-watch after \(DurationSetting.describe(seconds: after)): \(instance.id) (\(instance.displayName)), ran \(runningFor)"
-            summary = "\(instance.id) (\(instance.displayName)) ran for \(runningFor) and has been stopped by instance-watch, as its tag \(UptimePolicy.stopAfterTag) asked."
+            summary = "\(instance.id) (\(instance.displayName)) ran for \(runningFor) and has been stopped by instance-watch, as its \(UptimeWording.stopAsker(instance)) asked."
             subject = UptimeWording.fit(prefix: "instance-watch: \(instance.id)", name: instance.name,
                                         suffixes: [" stopped after \(runningFor) (stop-after \(DurationSetting.describe(seconds: after)))", " stopped"])
         } else {

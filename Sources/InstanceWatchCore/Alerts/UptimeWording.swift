@@ -8,19 +8,25 @@ public enum UptimeWording {
     public static let subjectLimit = 100
 
     /// What `AUTO_STOP` did, as a sentence; nil when it did nothing.
+    /// What asked for the stop: `tag instance-watch:stop-after`, or `policy ou:ou-…`.
+    public static func stopAsker(_ instance: RunningInstance) -> String {
+        guard let source = instance.policy.stopAfterSource, source.isDocument else { return "tag \(UptimePolicy.stopAfterTag)" }
+        return "policy \(source)"
+    }
+
     public static func stopSentence(_ instance: RunningInstance) -> String? {
         switch instance.stop {
         case .stopped(let after)? where instance.stoppedAt != nil:
-            return "Stopped by instance-watch at \(instance.stoppedAt!.extendedISO8601) after \(DurationSetting.describe(seconds: after)) (tag \(UptimePolicy.stopAfterTag)); "
+            return "Stopped by instance-watch at \(instance.stoppedAt!.extendedISO8601) after \(DurationSetting.describe(seconds: after)) (\(stopAsker(instance))); "
                 + "it was not terminated. Announced late: the run that stopped it could not send this alert."
         case .stopped(let after)?:
-            return "Stopped by instance-watch after \(DurationSetting.describe(seconds: after)) (tag \(UptimePolicy.stopAfterTag)); it was not terminated."
+            return "Stopped by instance-watch after \(DurationSetting.describe(seconds: after)) (\(stopAsker(instance))); it was not terminated."
         case .heldBack(let reason)?:
             return "Due to be stopped, held back: \(reason)."
         case .notStoppable(let reason)?:
             return "Not stopped: \(reason)."
         case .wouldStop(let after)?:
-            return "Would be stopped by instance-watch after \(DurationSetting.describe(seconds: after)) (tag \(UptimePolicy.stopAfterTag)), but AUTO_STOP=dry-run."
+            return "Would be stopped by instance-watch after \(DurationSetting.describe(seconds: after)) (\(stopAsker(instance))), but AUTO_STOP=dry-run."
         case .refused(let reason)?:
             return "Not stopped: \(reason)."
         case .failed(let reason)?:

@@ -86,6 +86,11 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public var ownerTags = Ownership.defaultTags
     /// `ROUTES_PARAMETER`: the SSM SecureString holding the routes document.
     public var routesParameter: String?
+    /// `POLICIES_PARAMETER`: the SSM SecureString holding the policies document (per account and OU).
+    public var policiesParameter: String?
+    /// `ORGANIZATION_ROLE_ARN`: the role in the management (or delegated administrator) account the
+    /// checker assumes to read OU membership.
+    public var organizationRoleArn: String?
     /// `SES_FROM_ADDRESS`: the verified sender of direct e-mail to owners whose tag is an address.
     public var sesFromAddress: String?
     /// Whether plain `http://` to loopback is taken for the URLs the function reads: never in Lambda.
@@ -140,6 +145,8 @@ public struct FunctionConfiguration: Sendable, Equatable {
         ("MANAGED_INSTANCES", "skip or alert: instances of Auto Scaling, EKS, Karpenter, Spot/EC2 Fleet, EMR, Cloud9, never stopped either way (default skip)"),
         ("OWNER_TAGS", "comma-separated tags naming an instance's owner, the first present wins (default \(Ownership.defaultTags.joined(separator: ",")))"),
         ("ROUTES_PARAMETER", "name of an SSM SecureString holding the routes document (owner or account to destinations), read once per cold start"),
+        ("POLICIES_PARAMETER", "name of an SSM SecureString holding the policies document (settings per account and OU), read once per cold start"),
+        ("ORGANIZATION_ROLE_ARN", "role in the management or delegated administrator account assumed to read OU membership (organizations:ListParents)"),
         ("SES_FROM_ADDRESS", "verified SES sender: owners whose tag is an e-mail address get their alerts directly"),
         ("SES_ALLOWED_DOMAINS", "comma-separated domains an owner address may have to be mailed directly (unset: nobody is)"),
         ("SLACK_BOT_TOKEN", "Slack app mode: the bot token (xoxb-…, a secret: never logged); alerts go by chat.postMessage to SLACK_CHANNEL with Snooze and Stop buttons"),
@@ -154,10 +161,17 @@ public struct FunctionConfiguration: Sendable, Equatable {
         ("SLACK_APP_ID", "SlackActionHandler: the app id whose clicks are taken; another's are refused (unset: not checked)"),
         ("CHECK_CONCURRENCY", "how many account/region pairs the checker reconciles at once, 1 to 64 (default \(defaultCheckConcurrency))"),
         ("AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN", "as in the AWS SDKs"),
-        ("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _SNS, _EC2, _SSM, _STS, _PRICING, _CLOUDWATCH, _SES", "endpoint overrides, as in the AWS SDKs"),
+        ("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _SNS, _EC2, _SSM, _STS, _PRICING, _CLOUDWATCH, _SES, _ORGANIZATIONS", "endpoint overrides, as in the AWS SDKs"),
         ("AWS_LAMBDA_LOG_FORMAT, AWS_LAMBDA_LOG_LEVEL", "Text or JSON log lines; TRACE, DEBUG, INFO, WARN, ERROR, FATAL"),
         ("SSL_CERT_FILE", "CA bundle for TLS (default: Amazon Linux's or Debian's)"),
     ]
+
+    /// `arn:<partition>:iam::<12 digits>:role/<path and name>`.
+    static func isRoleArn(_ text: String) -> Bool {
+        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        return parts.count == 6 && parts[0] == "arn" && parts[1].hasPrefix("aws") && parts[2] == "iam" && parts[3].isEmpty
+            && AccountRegion.isAccountId(String(parts[4])) && parts[5].hasPrefix("role/") && parts[5].count > 5
+    }
 
     public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> FunctionConfiguration {
         func value(_ name: String) -> String? {
@@ -293,6 +307,13 @@ public struct FunctionConfiguration: Sendable, Equatable {
             configuration.ownerTags = list
         }
         configuration.routesParameter = value("ROUTES_PARAMETER")
+        configuration.policiesParameter = value("POLICIES_PARAMETER")
+        if let arn = value("ORGANIZATION_ROLE_ARN") {
+            guard isRoleArn(arn) else {
+                throw .invalidValue(variable: "ORGANIZATION_ROLE_ARN", value: arn, expected: "a role ARN such as arn:aws:iam::111111111111:role/instance-watch-organization-reader")
+            }
+            configuration.organizationRoleArn = arn
+        }
         if let from = value("SES_FROM_ADDRESS") {
             guard Ownership.isEmailAddress(from) else {
                 throw .invalidValue(variable: "SES_FROM_ADDRESS", value: String(from.prefix(80)), expected: "an e-mail address SES has verified, such as instance-watch@example.com")

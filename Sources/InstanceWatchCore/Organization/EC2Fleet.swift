@@ -97,6 +97,8 @@ public protocol FleetEC2 {
     func instance(id: String, deadline: Date?) throws(AWSClientError) -> EC2Instance?
     /// Stops one instance (never terminates). Returns the state EC2 reports it moving to.
     func stopInstance(id: String, deadline: Date?) throws(AWSClientError) -> String
+    /// Whether IAM would let this stop go ahead, asked by a dry run (nothing is stopped).
+    func mayStopInstance(id: String, deadline: Date?) throws(AWSClientError) -> Bool
     /// The newest Spot price of `instanceType` (Linux/UNIX) in `zone`, in US dollars an hour; nil when EC2 has none.
     func spotPrice(instanceType: String, zone: String, deadline: Date?) throws(AWSClientError) -> Double?
 }

@@ -30,6 +30,7 @@ public enum AutoStopPolicy {
             return .notStoppable(reason: "managed by \(manager), which would replace it; instance-watch never stops such instances")
         }
         if instance.stopRefused { return .refusedBefore }
+        if let reason = instance.policy.stopsWithheld { return .heldBack(reason: reason) }
         if requireIdle, instance.activity?.isIdle != true {
             let evidence = instance.activity?.sentence ?? "Activity unknown: not asked"
             return .heldBack(reason: "AUTO_STOP_REQUIRE_IDLE=true and it is not idle (\(evidence))")
@@ -42,12 +43,21 @@ public enum AutoStopPolicy {
 
     /// Why the instance, described again just before the stop, must not be stopped after all; nil
     /// when it is as the run judged it: running, with the same LaunchTime (not a restart since), and
-    /// tags that still opt it in (present, at least an hour, reached, and no manager).
-    public static func changedSinceCheck(_ current: EC2Instance?, judged: RunningInstance, now: UTCDateTime) -> String? {
+    /// tags that still opt it in (present, at least an hour, reached, and no manager), or, for a
+    /// stop by policy, tags under which the run's `rules` still stop it.
+    public static func changedSinceCheck(_ current: EC2Instance?, judged: RunningInstance, now: UTCDateTime, rules: PolicyBook? = nil) -> String? {
         guard let current else { return "EC2 no longer lists it" }
         guard current.state == InstanceState.running.rawValue else { return "it is \(current.state) now" }
         guard current.launchTime == judged.launchTime else { return "it started again since the check (LaunchTime \(current.launchTime ?? "unknown"))" }
         if let manager = ManagedInstances.manager(tags: current.tags) { return "it is managed by \(manager) now" }
+        if let rules, current.tags[UptimePolicy.stopAfterTag] == nil {
+            let policy = rules.resolve(account: judged.account, tags: current.tags).policy
+            guard let after = policy.stopAfter else {
+                return judged.policy.isPolicyStop ? "its policy no longer stops it" : "its tag \(UptimePolicy.stopAfterTag) was removed"
+            }
+            guard judged.uptimeSeconds(at: now) >= after else { return "its policy (\(policy.stopAfterSource.map { "\($0)" } ?? "?")) now allows \(DurationSetting.describe(seconds: after))" }
+            return nil
+        }
         let (after, problem) = UptimePolicy.stopAfter(tags: current.tags)
         if let problem { return problem }
         guard let after else { return "its tag \(UptimePolicy.stopAfterTag) was removed" }

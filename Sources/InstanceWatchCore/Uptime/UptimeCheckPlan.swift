@@ -10,7 +10,12 @@ public struct RunningInstance: Sendable, Equatable {
     public var region: String
     public var account: String?
     public var since: UTCDateTime
-    public var limit: UptimePolicy.Limit
+    /// The settings that apply to it (its limit, alerting, auto-stop) and where each came from.
+    public var policy: InstancePolicy
+    public var limit: UptimePolicy.Limit {
+        get { policy.limit }
+        set { policy.limit = newValue }
+    }
     /// From the table; nil for an instance the table did not hold.
     public var lastNotifiedAt: String?
     /// Whether EC2 described it: if not, Name, type and tags are unknown rather than absent.
@@ -18,8 +23,11 @@ public struct RunningInstance: Sendable, Equatable {
     /// Its availability zone and whether it is a Spot instance, for its price (nil: unknown).
     public var zone: String?
     public var isSpot: Bool?
-    /// Seconds after which the instance asked to be stopped (`instance-watch:stop-after`).
-    public var stopAfter: Int?
+    /// Seconds after which it is to be stopped: its `instance-watch:stop-after` tag, or a policy.
+    public var stopAfter: Int? {
+        get { policy.stopAfter }
+        set { policy.stopAfter = newValue }
+    }
     /// EC2 refused to stop it before, since it last started: it is not asked again.
     public var stopRefused = false
     /// Its tags as EC2 gave them (empty when EC2 did not describe it): who owns it comes from them.
@@ -89,7 +97,7 @@ public struct RunningInstance: Sendable, Equatable {
         self.region = region
         self.account = account
         self.since = since
-        self.limit = limit
+        self.policy = InstancePolicy(limit: limit)
         self.lastNotifiedAt = lastNotifiedAt
         self.describedByEC2 = describedByEC2
     }
@@ -157,14 +165,14 @@ public struct UptimeCheckPlan: Sendable, Equatable {
     ///   - records: the pair's relevant records.
     ///   - ec2: what the pair's EC2 says; nil when it could not be asked (the table alone is used, tags unknown).
     ///   - now: the function's own clock at the start of the run.
-    ///   - threshold: `UPTIME_THRESHOLD` in seconds.
+    ///   - rules: the policies and the function's variables: each instance's limit, and whether it
+    ///     is to be stopped (an instance past its stop-after is overdue too, whatever its limit: its
+    ///     alert announces the stop).
     ///   - region: the pair's region.
     ///   - account: the pair's account, for records the check adds.
-    ///   - autoStop: whether `AUTO_STOP` is on or dry-run: an instance past its `instance-watch:stop-after`
-    ///     is then overdue too (its alert announces the stop), whatever its uptime limit.
-    public static func make(records: [InstanceRecord], ec2: EC2View?, now: UTCDateTime, threshold: Int,
-                            region: String, account: String?, autoStop: Bool = false) -> UptimeCheckPlan {
-        var pair = PairPlanning(now: now, threshold: threshold, region: region, account: account, autoStop: autoStop)
+    public static func make(records: [InstanceRecord], ec2: EC2View?, now: UTCDateTime, rules: PolicyBook,
+                            region: String, account: String?) -> UptimeCheckPlan {
+        var pair = PairPlanning(now: now, rules: rules, region: region, account: account)
         pair.owedAnnouncements(records)
         if let ec2 {
             let recordsById = Dictionary(records.map { ($0.instanceId, $0) }) { first, _ in first }
@@ -181,21 +189,32 @@ public struct UptimeCheckPlan: Sendable, Equatable {
         return pair.plan
     }
 
+    /// With the function's variables alone: `UPTIME_THRESHOLD` in seconds, and whether `AUTO_STOP` is on.
+    public static func make(records: [InstanceRecord], ec2: EC2View?, now: UTCDateTime, threshold: Int,
+                            region: String, account: String?, autoStop: Bool = false) -> UptimeCheckPlan {
+        make(records: records, ec2: ec2, now: now, rules: .variables(threshold: threshold, autoStop: autoStop), region: region, account: account)
+    }
+
     /// One pair's decisions in progress, a rule per function.
     private struct PairPlanning {
         let now: UTCDateTime
-        let threshold: Int
+        let rules: PolicyBook
         let region: String
         let account: String?
-        let autoStop: Bool
         var plan = UptimeCheckPlan()
 
-        init(now: UTCDateTime, threshold: Int, region: String, account: String?, autoStop: Bool) {
+        init(now: UTCDateTime, rules: PolicyBook, region: String, account: String?) {
             self.now = now
-            self.threshold = threshold
+            self.rules = rules
             self.region = region
             self.account = account
-            self.autoStop = autoStop
+        }
+
+        /// The settings of an instance of this account; its tags nil when EC2 did not describe it.
+        mutating func policy(_ id: String, account: String?, tags: [String: String]?) -> InstancePolicy {
+            let (policy, problems) = rules.resolve(account: account, tags: tags)
+            plan.problems += problems.map { "\(id): \($0)" }
+            return policy
         }
 
         /// Stops an earlier run made and could not announce.
@@ -203,7 +222,8 @@ public struct UptimeCheckPlan: Sendable, Equatable {
             for record in records.sorted(by: { $0.instanceId < $1.instanceId }) {
                 guard let due = record.stopAnnouncementDue, let stoppedAt = UTCDateTime.parse(due), let since = record.startedAt else { continue }
                 var stopped = RunningInstance(id: record.instanceId, region: record.region ?? region, account: record.account ?? account,
-                                              since: since, limit: .threshold(seconds: threshold), describedByEC2: false)
+                                              since: since, limit: .threshold(seconds: FunctionConfiguration.defaultUptimeThreshold), describedByEC2: false)
+                stopped.policy = rules.resolve(account: stopped.account, tags: nil).policy
                 stopped.stoppedAt = stoppedAt
                 stopped.stop = .stopped(after: record.autoStopAfter ?? 0)
                 // Where an earlier attempt of this tick announced it already (a retry sends the rest).
@@ -284,30 +304,29 @@ public struct UptimeCheckPlan: Sendable, Equatable {
             }
             var running = RunningInstance(
                 id: record.instanceId, region: record.region ?? region, account: record.account ?? account, since: since,
-                limit: .threshold(seconds: threshold), lastNotifiedAt: record.lastNotifiedAt, describedByEC2: false
+                limit: .threshold(seconds: FunctionConfiguration.defaultUptimeThreshold), lastNotifiedAt: record.lastNotifiedAt, describedByEC2: false
             )
+            // Its tags are unknown: its account's, OUs' and the default settings apply, and it is never stopped.
+            running.policy = policy(record.instanceId, account: running.account, tags: nil)
+            running.policy.stopAfter = nil
             running.remember(record)
             plan.running.append(running)
         }
 
         /// Running as EC2 describes it: its Name, type, tags (limit, stop-after, manager) and launch.
         mutating func fromEC2(_ instance: EC2Instance, since: UTCDateTime, _ record: InstanceRecord?) {
-            let (limit, problem) = UptimePolicy.limit(tags: instance.tags, threshold: threshold)
-            if let problem { plan.problems.append("\(instance.id): \(problem)") }
             var running = RunningInstance(
                 id: instance.id, name: instance.name, type: instance.type, region: region, account: record?.account ?? account,
-                since: since, limit: limit, lastNotifiedAt: record?.lastNotifiedAt
+                since: since, limit: .threshold(seconds: FunctionConfiguration.defaultUptimeThreshold), lastNotifiedAt: record?.lastNotifiedAt
             )
+            running.policy = policy(instance.id, account: running.account, tags: instance.tags)
             running.zone = instance.availabilityZone
             running.isSpot = instance.isSpot
             running.manager = ManagedInstances.manager(tags: instance.tags)
             running.tags = instance.tags
             if let record { running.remember(record) }
             running.launchTime = instance.launchTime
-            if autoStop {
-                let (stopAfter, stopProblem) = UptimePolicy.stopAfter(tags: instance.tags)
-                if let stopProblem { plan.problems.append("\(instance.id): \(stopProblem)") }
-                running.stopAfter = stopAfter
+            if running.policy.autoStop != .off {
                 running.stopRefused = record?.stopRefusedAt != nil
             }
             plan.running.append(running)
@@ -318,14 +337,13 @@ public struct UptimeCheckPlan: Sendable, Equatable {
     /// list across all of them, longest-running first. When the table could not be read, EC2's
     /// running instances are judged by their LaunchTime and nothing is repaired: the table's side
     /// is unknown, so a repair would be a guess.
-    public static func make(snapshot: FleetSnapshot, now: UTCDateTime, threshold: Int, homeRegion: String, autoStop: Bool = false) -> UptimeCheckPlan {
+    public static func make(snapshot: FleetSnapshot, now: UTCDateTime, rules: PolicyBook, homeRegion: String) -> UptimeCheckPlan {
         var plan = UptimeCheckPlan()
         var parts = snapshot.parts.map { part in
-            make(records: part.records, ec2: part.view, now: now, threshold: threshold, region: part.pair.region, account: part.pair.account,
-                 autoStop: autoStop)
+            make(records: part.records, ec2: part.view, now: now, rules: rules, region: part.pair.region, account: part.pair.account)
         }
         if !snapshot.unplaced.isEmpty {
-            parts.append(make(records: snapshot.unplaced, ec2: nil, now: now, threshold: threshold, region: homeRegion, account: snapshot.ownAccount))
+            parts.append(make(records: snapshot.unplaced, ec2: nil, now: now, rules: rules, region: homeRegion, account: snapshot.ownAccount))
         }
         for part in parts {
             if snapshot.tableRead { plan.repairs += part.repairs }

@@ -20,6 +20,9 @@ public struct UptimeCheckResult: Encodable, Sendable, Equatable {
     public var repaired = 0
     /// Longest-running first.
     public var overdueInstanceIds: [String] = []
+    /// Overdue instance id → the policy that applied (where its limit came from): `tag`,
+    /// `account:<id>`, `ou:<id>`, `default` (the policies document's), `environment`.
+    public var policy: [String: String] = [:]
     public var notifiedInstanceIds: [String] = []
     /// Overdue, but alerted less than `NOTIFY_INTERVAL` ago.
     public var notifiedRecently: [String] = []

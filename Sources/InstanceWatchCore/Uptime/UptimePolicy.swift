@@ -3,7 +3,8 @@ import AWS
 import CurlHTTP
 import Support
 /// How long an instance may run: the function's `UPTIME_THRESHOLD`, unless the instance's
-/// `instance-watch:max-uptime` tag says otherwise (a duration such as `12h`, or `off`).
+/// `instance-watch:max-uptime` tag says otherwise (a duration such as `12h`, or `off`), or the
+/// policies document does for its account or OU (`PolicyBook`).
 public enum UptimePolicy {
     public static let overrideTag = "instance-watch:max-uptime"
     /// An instance's own opt-in to being stopped (`12h`): honoured only with `AUTO_STOP` on.
@@ -14,11 +15,23 @@ public enum UptimePolicy {
         case threshold(seconds: Int)
         case tag(seconds: Int)
         case silenced
+        /// From the policies document (`account:<id>`, `ou:<id>`, `default`); nil seconds: `off`.
+        case policy(seconds: Int?, source: PolicySource)
 
         public var seconds: Int? {
             switch self {
             case .threshold(let seconds), .tag(let seconds): return seconds
             case .silenced: return nil
+            case .policy(let seconds, _): return seconds
+            }
+        }
+
+        /// Where the limit came from: the policy alerts and the result name.
+        public var source: PolicySource {
+            switch self {
+            case .threshold: return .environment
+            case .tag, .silenced: return .tag
+            case .policy(_, let source): return source
             }
         }
 
@@ -28,6 +41,8 @@ public enum UptimePolicy {
             case .threshold(let seconds): return "\(DurationSetting.describe(seconds: seconds)) (UPTIME_THRESHOLD)"
             case .tag(let seconds): return "\(DurationSetting.describe(seconds: seconds)) (tag \(UptimePolicy.overrideTag))"
             case .silenced: return "none (tag \(UptimePolicy.overrideTag)=off)"
+            case .policy(let seconds?, let source): return "\(DurationSetting.describe(seconds: seconds)) (policy \(source))"
+            case .policy(nil, let source): return "none (policy \(source): threshold off)"
             }
         }
     }
@@ -35,12 +50,17 @@ public enum UptimePolicy {
     /// The limit for an instance with these tags (nil: tags unknown, as when EC2 could not be asked).
     /// A tag value that is neither `off` nor a duration keeps the threshold and says why in `problem`.
     public static func limit(tags: [String: String]?, threshold: Int) -> (limit: Limit, problem: String?) {
-        guard let raw = tags?[overrideTag] else { return (.threshold(seconds: threshold), nil) }
+        let (limit, problem) = tagLimit(tags: tags)
+        return (limit ?? .threshold(seconds: threshold), problem)
+    }
+
+    /// The instance's own limit, from its tag; nil when it has none (or one that says nothing).
+    public static func tagLimit(tags: [String: String]?) -> (limit: Limit?, problem: String?) {
+        guard let raw = tags?[overrideTag] else { return (nil, nil) }
         let value = raw.trimmingWhitespace().lowercased()
         if value == "off" { return (.silenced, nil) }
         if let seconds = DurationSetting.seconds(from: value), seconds > 0 { return (.tag(seconds: seconds), nil) }
-        let problem = "tag \(overrideTag)=\"\(raw.prefix(40))\" is neither off nor a duration such as 12h; the threshold applies"
-        return (.threshold(seconds: threshold), problem)
+        return (nil, "tag \(overrideTag)=\"\(raw.prefix(40))\" is neither off nor a duration such as 12h; the threshold applies")
     }
 
     /// Overdue: running for at least its limit. A silenced instance never is.
