@@ -23,6 +23,7 @@ OPERATIONS = [
     "ec2:DescribeInstances", "ec2:StopInstances", "ec2:DescribeSpotPriceHistory",
     "sns:PublishBatch", "ses:SendEmail", "ssm:GetParameter",
     "sts:AssumeRole", "sts:GetCallerIdentity", "cloudwatch:GetMetricData", "pricing:GetProducts",
+    "organizations:ListParents", "organizations:DescribeOrganizationalUnit",
 ]
 
 

@@ -40,7 +40,13 @@ every running instance of its region takes a region of its own.
                                                         -> {"median_ms": ...} (the benchmark reports moto's pace)
   {"op": "member_role", "account": ..., "name": ..., "actions": [...]}   a role in a member account
                                                         allowed exactly these actions (made in moto's
-                                                        IAM backend directly: there is nobody to sign as yet)
+                                                        IAM backend directly: there is nobody to sign as yet);
+                                                        or "statements": [...] instead, a template's own, whose
+                                                        StopInstances tag conditions iam_conditions.py evaluates
+  {"op": "organization_unit", "name": ..., "parent": ou id or null}   an OU of the organisation (made on first
+                                                        use, by the test user's account) under that OU or the root -> {"id"}
+  {"op": "organization_account", "name": ..., "parent": ou id or null}  an account made by Organizations and moved
+                                                        there -> {"id"}
   {"op": "put_parameter", "name": ..., "value": ..., "type": "SecureString"}
   {"op": "subscribe_queue", "topic": ..., "name": ..., "filter": {...}}   an SQS queue subscribed to the topic with
                                                         that filter policy (on message attributes) -> {"queue_url"}
@@ -72,6 +78,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from werkzeug.serving import make_server  # noqa: E402
 
 from aws_model_check import ModelChecker, ModelCheckMiddleware  # noqa: E402
+from iam_conditions import IAMConditionMiddleware  # noqa: E402
 
 REGION = "eu-west-1"
 
@@ -95,14 +102,16 @@ def answer(line):
 
 class ModelCheckedMotoServer(ThreadedMotoServer):
     """moto's server with AWS's own API models in front (aws_model_check.py): a request that AWS
-    would refuse as malformed is refused here too, with the parameter named."""
+    would refuse as malformed is refused here too, with the parameter named. The stop roles' tag
+    conditions are evaluated too (iam_conditions.py), which moto leaves to IAM."""
 
     def __init__(self, checker, **kwargs):
         super().__init__(**kwargs)
         self.checker = checker
 
     def _server_entry(self):
-        app = ModelCheckMiddleware(DomainDispatcherApplication(create_backend_app), self.checker)
+        # The model check first; then the stop roles' IAM conditions, which moto leaves unevaluated.
+        app = ModelCheckMiddleware(IAMConditionMiddleware(DomainDispatcherApplication(create_backend_app)), self.checker)
         self._server = make_server(self._ip_address, self._port, app, True)
         self._server_ready_event.set()
         self._server.serve_forever()
@@ -146,7 +155,7 @@ def main():
                 credentials = member_keys.get(account) or member_credentials(account)
                 member_keys[account] = credentials
             session = dict(endpoint_url=url, region_name=region, **credentials)
-            clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm", "iam", "sts", "autoscaling", "cloudwatch", "sqs", "ses")}
+            clients = {name: boto3.client(name, **session) for name in ("dynamodb", "sns", "ec2", "ssm", "iam", "sts", "autoscaling", "cloudwatch", "sqs", "ses", "organizations")}
             clients["dynamodb-resource"] = boto3.resource("dynamodb", **session)
             regions[(region, account)] = clients
         return regions[(region, account)]
@@ -166,7 +175,7 @@ def main():
         command = json.loads(line)
         try:
             if command["op"] == "member_role":
-                put_member_role(command["account"], command["name"], command["actions"])
+                put_member_role(command["account"], command["name"], command.get("actions", []), command.get("statements"))
                 reply = {"arn": f"arn:aws:iam::{command['account']}:role/{command['name']}"}
             elif command["op"] == "regions_offering":
                 # Regions (of the candidates, in their order) where every zone offers every type.
@@ -183,19 +192,25 @@ def main():
     server.stop()
 
 
-def put_member_role(account, name, actions):
-    """A role in another account, allowed exactly `actions` (replacing what it had). Its trust policy
-    names the central test user; moto does not check trust across accounts, the member template does."""
+def put_member_role(account, name, actions, statements=None):
+    """A role in another account, allowed exactly `actions` (replacing what it had), or given exactly
+    `statements` (a template's, conditions and all: iam_conditions.py evaluates the stop roles' tag
+    conditions). Its trust policy names the central test user; moto does not check trust across
+    accounts, the member template does."""
     backend = iam_backends[account]["aws"]
     try:
         backend.get_role(name)
     except Exception:
         trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                 "Principal": {"AWS": "arn:aws:iam::123456789012:root"}}]}
+                 # moto checks trust within one account (a role beside the test user), and does not
+                 # read the account's root as the users in it: the test user is named too.
+                 "Principal": {"AWS": ["arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:user/instance-watch-test"]}}]}
         backend.create_role(role_name=name, assume_role_policy_document=json.dumps(trust), path="/",
                             permissions_boundary=None, description="instance-watch test", tags=[], max_session_duration="3600")
-    backend.put_role_policy(name, "exactly-these", json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}))
+    # moto matches every request against Resource "*": a template statement's ARN pattern would
+    # never match, so resources are "*" here (iam_conditions.py checks the conditions).
+    statements = [dict(statement, Resource="*") for statement in statements] if statements else [{"Effect": "Allow", "Action": actions, "Resource": "*"}]
+    backend.put_role_policy(name, "exactly-these", json.dumps({"Version": "2012-10-17", "Statement": statements}))
 
 
 def run(command, clients, url):
@@ -341,6 +356,21 @@ def run(command, clients, url):
                         messages.append({"source": message.source, "to": message.destinations.get("ToAddresses", []),
                                          "subject": message.subject, "body": message.body})
         return {"messages": messages}
+    if op in ("organization_unit", "organization_account"):
+        organizations = clients["organizations"]
+        try:
+            organizations.describe_organization()
+        except organizations.exceptions.AWSOrganizationsNotInUseException:
+            organizations.create_organization(FeatureSet="ALL")
+        root = organizations.list_roots()["Roots"][0]["Id"]
+        parent = command.get("parent") or root
+        if op == "organization_unit":
+            return {"id": organizations.create_organizational_unit(ParentId=parent, Name=command["name"])["OrganizationalUnit"]["Id"]}
+        status = organizations.create_account(Email=f"{command['name']}@example.com", AccountName=command["name"])["CreateAccountStatus"]
+        account = status.get("AccountId") or organizations.describe_create_account_status(CreateAccountRequestId=status["Id"])["CreateAccountStatus"]["AccountId"]
+        if parent != root:
+            organizations.move_account(AccountId=account, SourceParentId=root, DestinationParentId=parent)
+        return {"id": account}
     if op == "put_parameter":
         clients["ssm"].put_parameter(Name=command["name"], Value=command["value"],
                                      Type=command.get("type", "SecureString"), Overwrite=True)
