@@ -234,6 +234,41 @@ struct TemplateTests {
         }
     }
 
+    @Test("a stop without the opt-in tag only where AllowPolicyStops says so: in the member's stop role, and in the central checker's role for its own account; managers' instances never")
+    func policyStops() throws {
+        for (path, roleName, base) in [(Self.memberTemplate, "StopRole", ["AllowAutoStop": "true"]),
+                                       (Self.template, "UptimeCheckerRole", ["PoliciesParameterName": "/instance-watch/policies"])] {
+            let template = try Self.json(path)
+            let role = try #require((template["Resources"] as? [String: [String: Any]])?[roleName])
+            for allowed in [false, true] {
+                let evaluated = try #require(try Self.decided(role, template, base.merging(["AllowPolicyStops": "\(allowed)"]) { $1 }) as? [String: Any])
+                let stops = PolicyStatement.of(role: evaluated).filter { $0.actions.contains("ec2:StopInstances") }
+                let untagged = stops.filter { !$0.conditionKeys.contains(PolicyStatement.stopTagKey) }
+                #expect(untagged.count == (allowed ? 1 : 0) && stops.count == (allowed ? 2 : 1), "\(roleName), AllowPolicyStops=\(allowed)")
+                for statement in untagged {
+                    let null = (statement.condition?["Null"] as? [String: Any]) as? [String: String] ?? [:]
+                    for tag in ManagedInstances.markers.map(\.tag) { #expect(null["ec2:ResourceTag/\(tag)"] == "true", "\(roleName): never an instance tagged \(tag)") }
+                }
+            }
+        }
+    }
+
+    /// A resource with every `Fn::If` in it decided for `parameters` (and `AWS::NoValue` left out).
+    static func decided(_ node: Any, _ template: [String: Any], _ parameters: [String: String]) throws -> Any? {
+        if let object = node as? [String: Any] {
+            if object.count == 1, let branches = object["Fn::If"] as? [Any], branches.count == 3, let name = branches[0] as? String {
+                let holds = try evaluate(["Fn::If": [name, "yes", "no"]], template, parameters) as? String == "yes"
+                return try decided(branches[holds ? 1 : 2], template, parameters)
+            }
+            if object.count == 1, object["Ref"] as? String == "AWS::NoValue" { return nil }
+            var result: [String: Any] = [:]
+            for (key, value) in object { result[key] = try decided(value, template, parameters) }
+            return result
+        }
+        if let array = node as? [Any] { return try array.compactMap { try decided($0, template, parameters) } }
+        return node
+    }
+
     /// A template value with `parameters` overriding the defaults: `Ref` to a parameter, `Fn::If` on
     /// a condition (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`); nil for `AWS::NoValue`.
     static func evaluate(_ value: Any?, _ template: [String: Any], _ parameters: [String: String]) throws -> Any? {
@@ -293,7 +328,11 @@ struct TemplateTests {
             ])
         }
         for function in ["StateChangeFunction", "UptimeCheckerFunction"] {
-            let assume = try LeastPrivilegeTests.statements(ofFunction: function).filter { $0.actions.contains("sts:AssumeRole") }
+            let all = try LeastPrivilegeTests.statements(ofFunction: function).filter { $0.actions.contains("sts:AssumeRole") }
+            // The organisation role (OU policies) is one role, named by its ARN: no wildcard to hold.
+            let organization = all.filter { ($0.resources.first as? [String: Any])?["Ref"] as? String == "OrganizationRoleArn" }
+            #expect(organization.count == (function == "UptimeCheckerFunction" ? 1 : 0) && organization.allSatisfy { $0.actions == ["sts:AssumeRole"] }, "\(function)")
+            let assume = all.filter { ($0.resources.first as? [String: Any])?["Ref"] == nil }
             let expected = function == "UptimeCheckerFunction"
                 ? ["arn:${AWS::Partition}:iam::*:role/${MemberRoleName}", "arn:${AWS::Partition}:iam::*:role/${MemberRoleName}-stop"]
                 : ["arn:${AWS::Partition}:iam::*:role/${MemberRoleName}"]
