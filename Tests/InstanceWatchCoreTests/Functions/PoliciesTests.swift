@@ -11,6 +11,9 @@ import Testing
 struct PoliciesTests {
     static let central = "123456789012"
     static let readerRole = "instance-watch-reader"
+    /// One region for the suite: each test's instances live in accounts of its own (made in its
+    /// init), and the central account has none here, so the tests never see each other's.
+    static let region = MotoServer.privateRegion(offering: ["t3.micro"])
 
     let fixture: CheckerFixture
     var moto: MotoServer { fixture.moto }
@@ -22,7 +25,7 @@ struct PoliciesTests {
     let parameter = "/instance-watch/policies-\(UUID().uuidString.prefix(8))"
 
     init() throws {
-        fixture = try CheckerFixture(region: MotoServer.privateRegion(offering: ["t3.micro"]), shared: false, name: "policies")
+        fixture = try CheckerFixture(region: Self.region, shared: false, name: "policies")
         let moto = fixture.moto
         func made(_ command: [String: Any]) throws -> String {
             let answer = try moto.fixture(command)
