@@ -103,7 +103,7 @@ public struct UptimeCheckHandler: LambdaHandler {
 
         // Deadlines are Lambda's wall clock (what is left of the invocation), not the run's "now".
         let readDeadline = context.workDeadline.addingTimeInterval(-max(0, context.workDeadline.timeIntervalSinceNow) * (1 - Self.readPhaseShare))
-        let snapshot = FleetSnapshot.read(
+        var snapshot = FleetSnapshot.read(
             table: table, fleet: fleet, configuration: configuration, homeRegion: region,
             ownAccountHint: context.invokedFunctionAccount, attempt: attempt, deadline: readDeadline
         )
@@ -115,7 +115,8 @@ public struct UptimeCheckHandler: LambdaHandler {
         // Each instance's rules: its tag, its account, its OUs (read for the accounts with instances to judge), default, variables.
         let rules = policies.book(for: snapshot, deadline: readDeadline)
         result.problems += rules.membership.problems
-        let plan = UptimeCheckPlan.make(snapshot: snapshot, now: now, rules: rules, homeRegion: region)
+        // The plan takes the snapshot's pairs (they are let go as they are judged).
+        let plan = UptimeCheckPlan.make(snapshot: &snapshot, now: now, rules: rules, homeRegion: region)
         result.problems += plan.problems
         for problem in result.problems { logger.warning("\(problem)") }
 
@@ -244,30 +245,6 @@ public struct UptimeCheckHandler: LambdaHandler {
         metrics.set(Metric.checksCompleted, to: completed ? 1 : 0)
     }
 
-    /// Fills in each instance's price (`PRICING=on`), within the run's pricing budget.
-    func priced(_ instances: [RunningInstance], ownAccount: String?, deadline: Date, logger: Logger) -> [RunningInstance] {
-        guard let prices else { return instances }
-        let run = prices.book.run(deadline: deadline)
-        let priced = instances.map { instance -> RunningInstance in
-            guard let type = instance.type, let isSpot = instance.isSpot else { return instance }
-            var instance = instance
-            if isSpot {
-                guard let zone = instance.zone, let ownAccount else { return instance }
-                let pair = AccountRegion(account: instance.account ?? ownAccount, region: instance.region)
-                instance.price = run.price(source: .spot, instanceType: type, place: zone, account: pair.account) { deadline in
-                    try fleet.ec2(for: pair, ownAccount: ownAccount, deadline: deadline).spotPrice(instanceType: type, zone: zone, deadline: deadline)
-                }
-            } else {
-                instance.price = run.price(source: .onDemand, instanceType: type, place: instance.region, account: nil) { deadline in
-                    try prices.priceList.onDemandLinuxHourlyUSD(instanceType: type, region: instance.region, deadline: deadline)
-                }
-            }
-            return instance
-        }
-        for failure in run.failures { logger.warning("prices left out of this run's alerts: \(failure)") }
-        return priced
-    }
-
     struct Delivery {
         var notified: [String] = []
         var notifiedRecently: [String] = []
@@ -324,7 +301,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         guard !due.isEmpty else { return delivery }
 
         let sendDeadline = deadline.addingTimeInterval(-Self.releaseReserve)
-        due = priced(due, ownAccount: ownAccount, deadline: sendDeadline, logger: logger)
+        if let prices { due = PricingRun(prices: prices, fleet: fleet, ownAccount: ownAccount, deadline: sendDeadline, logger: logger).run(due) }
         for index in due.indices { due[index].owner = routes.ownership.owner(tags: due[index].tags, account: due[index].account) }
         let allIds = due.map(\.id)
         // The alerts are built once; every channel renders the same facts. Positions, not copies of

@@ -2,116 +2,6 @@ import Lambda
 import AWS
 import CurlHTTP
 import Support
-/// An instance the check counts as running, with what is known about it.
-public struct RunningInstance: Sendable, Equatable {
-    public var id: String
-    public var name: String?
-    public var type: String?
-    public var region: String
-    public var account: String?
-    public var since: UTCDateTime
-    /// The settings that apply to it (its limit, alerting, auto-stop) and where each came from.
-    public var policy: InstancePolicy
-    public var limit: UptimePolicy.Limit {
-        get { policy.limit }
-        set { policy.limit = newValue }
-    }
-    /// From the table; nil for an instance the table did not hold.
-    public var lastNotifiedAt: String?
-    /// Whether EC2 described it: if not, Name, type and tags are unknown rather than absent.
-    public var describedByEC2: Bool
-    /// Its availability zone and whether it is a Spot instance, for its price (nil: unknown).
-    public var zone: String?
-    public var isSpot: Bool?
-    /// Seconds after which it is to be stopped: its `instance-watch:stop-after` tag, or a policy.
-    public var stopAfter: Int? {
-        get { policy.stopAfter }
-        set { policy.stopAfter = newValue }
-    }
-    /// EC2 refused to stop it before, since it last started: it is not asked again.
-    public var stopRefused = false
-    /// Its tags as EC2 gave them (empty when EC2 did not describe it): who owns it comes from them.
-    public var tags: [String: String] = [:]
-    /// Who owns it (`Ownership`: a tag, else its account's route); set before alerts are written.
-    public var owner: String?
-    /// What manages (and would replace) it, from its tags: such an instance is never stopped.
-    public var manager: String?
-    /// Its LaunchTime as EC2 gave it: a stop goes ahead only if EC2 still gives the same one.
-    public var launchTime: String?
-    /// Set on an announcement owed from an earlier run: when instance-watch stopped it. Its uptime
-    /// ends there.
-    public var stoppedAt: UTCDateTime?
-    /// What it costs, when a price is known (filled in before the alert is written).
-    public var price: InstancePrice?
-    /// What CloudWatch says it has been doing (filled in for overdue instances and those due to stop).
-    public var activity: Activity?
-    /// What `AUTO_STOP` did about it this run.
-    public var stop: StopOutcome?
-    /// Snoozed from Slack until then, by whom (from the table).
-    public var snoozedUntil: UTCDateTime?
-    public var snoozedBy: String?
-
-    /// Snoozed at `now`: neither alerted nor stopped.
-    public func isSnoozed(at now: UTCDateTime) -> Bool { snoozedUntil.map { $0 > now } ?? false }
-
-    /// What `AUTO_STOP` did about an instance.
-    public enum StopOutcome: Sendable, Equatable {
-        /// Stopped by instance-watch after this many seconds (the tag's value).
-        case stopped(after: Int)
-        /// `AUTO_STOP=dry-run`: would have been stopped.
-        case wouldStop(after: Int)
-        /// EC2 refused; not asked again until the instance starts anew.
-        case refused(reason: String)
-        /// The stop call failed (throttled, unreachable): tried again next run.
-        case failed(reason: String)
-        /// Due, but not stopped this run (the run's cap, or the instance changed since the check).
-        case heldBack(reason: String)
-        /// Due by its tag, but never stopped: something else manages it.
-        case notStoppable(reason: String)
-    }
-
-    /// Where its alert went in the tick that last noted one (`RunAttempt`), as the record holds it.
-    public var alertTick: String?
-    public var alertDelivered: String?
-
-    /// What the record remembers of earlier runs: the snooze (a recorded start, and the checker's
-    /// repair of a missed one, clear it) and the last tick's deliveries.
-    mutating func remember(_ record: InstanceRecord) {
-        alertTick = record.alertTick
-        alertDelivered = record.alertDelivered
-        guard let until = record.snoozedUntil.flatMap(UTCDateTime.parse) else { return }
-        snoozedUntil = until
-        snoozedBy = record.snoozedBy
-    }
-
-    /// Opted in to being stopped, and has run at least that long.
-    public func isDueToStop(at now: UTCDateTime) -> Bool {
-        stoppedAt == nil && (stopAfter.map { uptimeSeconds(at: now) >= $0 } ?? false)
-    }
-
-    public init(id: String, name: String? = nil, type: String? = nil, region: String, account: String? = nil,
-                since: UTCDateTime, limit: UptimePolicy.Limit, lastNotifiedAt: String? = nil, describedByEC2: Bool = true) {
-        self.id = id
-        self.name = name
-        self.type = type
-        self.region = region
-        self.account = account
-        self.since = since
-        self.policy = InstancePolicy(limit: limit)
-        self.lastNotifiedAt = lastNotifiedAt
-        self.describedByEC2 = describedByEC2
-    }
-
-    /// The Name tag, `(no Name tag)`, or `(unknown)` when EC2 was not asked.
-    public var displayName: String { name ?? (describedByEC2 ? "(no Name tag)" : "(unknown)") }
-
-    /// Seconds it has run by `now`, or ran until instance-watch stopped it.
-    public func uptimeSeconds(at now: UTCDateTime) -> Int {
-        let end = min(now.epochSeconds, stoppedAt?.epochSeconds ?? now.epochSeconds)
-        return max(0, end - since.epochSeconds)
-    }
-}
-
 /// What EC2 says, for the check: the running instances of this region, and the current state of
 /// every instance the table calls running that is not among them.
 public struct EC2View: Sendable, Equatable {
@@ -134,8 +24,17 @@ public struct UptimeCheckPlan: Sendable, Equatable {
     public struct Repair: Sendable, Equatable {
         public var change: EC2Event.StateChange
         public var reason: String
-        /// The record repaired, as the table held it.
-        public var record: InstanceRecord?
+        /// The record repaired, as the table held it. Kept in an array of none or one: a record is a
+        /// few hundred bytes inline, and a first run in a new organisation makes 17,000 repairs of
+        /// instances that have none.
+        private var held: [InstanceRecord]
+        public var record: InstanceRecord? { held.first }
+
+        public init(change: EC2Event.StateChange, reason: String, record: InstanceRecord?) {
+            self.change = change
+            self.reason = reason
+            self.held = record.map { [$0] } ?? []
+        }
     }
 
     public var repairs: [Repair] = []
@@ -337,19 +236,29 @@ public struct UptimeCheckPlan: Sendable, Equatable {
     /// list across all of them, longest-running first. When the table could not be read, EC2's
     /// running instances are judged by their LaunchTime and nothing is repaired: the table's side
     /// is unknown, so a repair would be a guess.
-    public static func make(snapshot: FleetSnapshot, now: UTCDateTime, rules: PolicyBook, homeRegion: String) -> UptimeCheckPlan {
+    ///
+    /// The snapshot's pairs are taken from it as they are judged: each pair's records and EC2 view
+    /// are let go once its decisions are made, and each pair's decisions once merged, so a run over
+    /// 17,000 pairs never holds the snapshot, every pair's plan and the whole plan at once.
+    public static func make(snapshot: inout FleetSnapshot, now: UTCDateTime, rules: PolicyBook, homeRegion: String) -> UptimeCheckPlan {
         var plan = UptimeCheckPlan()
-        var parts = snapshot.parts.map { part in
-            make(records: part.records, ec2: part.view, now: now, rules: rules, region: part.pair.region, account: part.pair.account)
-        }
-        if !snapshot.unplaced.isEmpty {
-            parts.append(make(records: snapshot.unplaced, ec2: nil, now: now, rules: rules, region: homeRegion, account: snapshot.ownAccount))
-        }
-        for part in parts {
+        func merge(_ part: UptimeCheckPlan) {
             if snapshot.tableRead { plan.repairs += part.repairs }
             plan.running += part.running
             plan.unannouncedStops += part.unannouncedStops
             plan.problems += part.problems
+        }
+        var parts = snapshot.parts
+        snapshot.parts = []
+        // Room for every pair's running instances at once: grown by doubling, the list would keep
+        // up to twice what it holds (repairs are fewer but in a first run, and a tenth the size).
+        plan.running.reserveCapacity(parts.reduce(0) { $0 + ($1.view?.running.count ?? 0) + $1.records.count })
+        parts.reverse()
+        while let part = parts.popLast() {
+            merge(make(records: part.records, ec2: part.view, now: now, rules: rules, region: part.pair.region, account: part.pair.account))
+        }
+        if !snapshot.unplaced.isEmpty {
+            merge(make(records: snapshot.unplaced, ec2: nil, now: now, rules: rules, region: homeRegion, account: snapshot.ownAccount))
         }
         plan.overdue = overdue(plan.running, now: now)
         return plan
