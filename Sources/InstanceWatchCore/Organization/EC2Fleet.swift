@@ -25,6 +25,12 @@ public protocol FleetInventory {
         _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
         _ work: @Sendable (AccountRegion, Result<any MetricReading, MemberAccessError>) -> Output
     ) -> [Output]
+    /// Runs `work` for every pair with the pair's EC2 (the reading role: Spot prices), several pairs
+    /// at once; the outputs come back in the pairs' order.
+    func forEachPairEC2<Output: Sendable>(
+        _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
+        _ work: @Sendable (AccountRegion, Result<any FleetEC2, MemberAccessError>) -> Output
+    ) -> [Output]
     /// A new run begins: an account whose role could not be assumed is asked again (once).
     func startRun()
 }
@@ -65,6 +71,13 @@ public final class EC2Fleet: FleetInventory {
 
     public func ownAccount(hint: String?, deadline: Date?) throws(AWSClientError) -> String {
         try access.ownAccount(hint: hint, http: CurlHTTPClient(configuration: httpConfiguration), deadline: deadline)
+    }
+
+    public func forEachPairEC2<Output: Sendable>(
+        _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
+        _ work: @Sendable (AccountRegion, Result<any FleetEC2, MemberAccessError>) -> Output
+    ) -> [Output] {
+        eachPair(pairs, ownAccount: ownAccount, deadline: deadline, client: { EC2Client(aws: $0) as any FleetEC2 }, work)
     }
 
     public func forEachPair<Output: Sendable>(

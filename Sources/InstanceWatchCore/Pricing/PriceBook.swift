@@ -75,6 +75,45 @@ public final class PriceBook: Sendable {
         }
     }
 
+    /// The cached Spot prices among `keys` (type, zone, account); `missing` lists those to ask for.
+    public func cachedSpotPrices(_ keys: Set<SpotKey>) -> (known: [SpotKey: InstancePrice], missing: [SpotKey]) {
+        let now = clock().timeIntervalSince1970
+        var known: [SpotKey: InstancePrice] = [:]
+        var missing: [SpotKey] = []
+        entries.withLock { entries in
+            for key in keys {
+                if let cached = entries[Key(source: .spot, instanceType: key.instanceType, place: key.zone, account: key.account)],
+                   now - cached.fetchedAt < Self.spotLifetime {
+                    if let hourly = cached.hourlyUSD { known[key] = InstancePrice(hourlyUSD: hourly, source: .spot) }
+                } else {
+                    missing.append(key)
+                }
+            }
+        }
+        return (known, missing)
+    }
+
+    /// Remembers Spot prices fetched outside a `Run` (several pairs at once, `PricingRun`).
+    public func rememberSpotPrices(_ prices: [SpotKey: Double?]) {
+        let now = clock().timeIntervalSince1970
+        entries.withLock { entries in
+            for (key, price) in prices { entries[Key(source: .spot, instanceType: key.instanceType, place: key.zone, account: key.account)] = (price, now) }
+        }
+    }
+
+    /// One Spot price to know: a type in a zone, as an account sees the zone.
+    public struct SpotKey: Hashable, Sendable {
+        public let instanceType: String
+        public let zone: String
+        public let account: String
+
+        public init(instanceType: String, zone: String, account: String) {
+            self.instanceType = instanceType
+            self.zone = zone
+            self.account = account
+        }
+    }
+
     /// A run whose price calls end by `deadline` or `runBudget` from now, whichever comes first.
     public func run(deadline: Date) -> Run {
         Run(book: self, deadline: min(deadline, clock().addingTimeInterval(Self.runBudget)))

@@ -92,6 +92,12 @@ struct UptimeCheckHandlerTests {
         func stoppingEC2(for pair: AccountRegion, ownAccount: String, deadline: Date?) throws(MemberAccessError) -> any FleetEC2 {
             throw .noMemberRole(account: pair.account)
         }
+        func forEachPairEC2<Output: Sendable>(
+            _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
+            _ work: @Sendable (AccountRegion, Result<any FleetEC2, MemberAccessError>) -> Output
+        ) -> [Output] {
+            pairs.map { work($0, .failure(.noMemberRole(account: $0.account))) }
+        }
         func forEachPairMetrics<Output: Sendable>(
             _ pairs: [AccountRegion], ownAccount: String, deadline: Date?,
             _ work: @Sendable (AccountRegion, Result<any MetricReading, MemberAccessError>) -> Output
