@@ -8,12 +8,15 @@ behaves against AWS cannot be measured against it. This answers, after a fixed d
                                                         INSTANCES running instances, launched an hour ago
   DynamoDB Scan, BatchGetItem, UpdateItem (10 ms)       JSON 1.0; the table starts empty and takes every
                                                         write (its conditions hold: every instance is new)
+  CloudWatch GetMetricData (50 ms)                      no datapoints (activity unknown)
+  a Slack webhook, POST /services/… (100 ms)            "ok"
 
 Which account a call acts in comes from its access key (AssumeRole hands out AKIA<account>), the
 region from its SigV4 scope. Signatures are not checked (moto's server checks them in the tests).
 
   GET /test/stats   {"requests": {op: n}, "connections": n, "maxInFlight": n, "first": {op: t}, "last": {op: t}}
-Prints "PORT <n>"; exits when stdin closes. Options: --instances N (default 1), --central ACCOUNT.
+Prints "PORT <n>"; exits when stdin closes. Options: --instances N (default 1), --central ACCOUNT,
+--launched-hours-ago H (default 1; past the checker's 6h every instance is overdue and alerted).
 """
 import argparse
 import json
@@ -26,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 LATENCY = {"AssumeRole": 0.100, "GetCallerIdentity": 0.020, "DescribeInstances": 0.150,
-           "Scan": 0.010, "BatchGetItem": 0.010, "UpdateItem": 0.010}
+           "Scan": 0.010, "BatchGetItem": 0.010, "UpdateItem": 0.010, "GetMetricData": 0.050, "SlackWebhook": 0.100}
 LOCK = threading.Lock()
 STATS = {"requests": {}, "inFlight": 0, "maxInFlight": 0, "first": {}, "last": {}}
 SCOPE = re.compile(r"Credential=([^/,]+)/\d{8}/([^/,]+)/")
@@ -68,7 +71,9 @@ class Handler(BaseHTTPRequestHandler):
         key, region = (scope.group(1), scope.group(2)) if scope else ("", "us-east-1")
         account = key[4:16] if key.startswith("AKIA") and key[4:16].isdigit() else ARGS.central
         target = self.headers.get("X-Amz-Target", "")
-        if target:
+        if self.path.startswith("/services/"):
+            operation, params = "SlackWebhook", {}
+        elif target:
             operation = target.rpartition(".")[2]
             params = json.loads(body or b"{}")
         else:
@@ -101,7 +106,7 @@ class Handler(BaseHTTPRequestHandler):
 <Arn>arn:aws:iam::{account}:user/bench</Arn><UserId>AIDA</UserId><Account>{account}</Account></GetCallerIdentityResult>
 <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>""", "text/xml")
         if operation == "DescribeInstances":
-            launched = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() - 3600))
+            launched = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() - ARGS.launched_hours_ago * 3600))
             ids = [f"i-{int(account) % 10**9:09x}{abs(hash(region)) % 4096:03x}{n:05x}" for n in range(ARGS.instances)]
             if "InstanceId.1" in params:
                 ids = [value for name, value in params.items() if name.startswith("InstanceId.")]
@@ -112,6 +117,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(200, f"""<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>
 <reservationSet><item><reservationId>r-1</reservationId><ownerId>{account}</ownerId><instancesSet>{items}</instancesSet></item></reservationSet>
 </DescribeInstancesResponse>""", "text/xml")
+        if operation == "SlackWebhook":
+            return self.answer(200, "ok", "text/plain")
+        if operation == "GetMetricData":
+            return self.answer(200, """<GetMetricDataResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><GetMetricDataResult>
+<MetricDataResults/><Messages/></GetMetricDataResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetMetricDataResponse>""", "text/xml")
         if operation == "Scan":
             return self.answer(200, json.dumps({"Items": [], "Count": 0, "ScannedCount": 0}), "application/x-amz-json-1.0")
         if operation == "BatchGetItem":
@@ -133,5 +143,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--instances", type=int, default=1)
     parser.add_argument("--central", default="123456789012")
+    parser.add_argument("--launched-hours-ago", type=float, default=1)
     ARGS = parser.parse_args()
     main()

@@ -62,12 +62,14 @@ AIMS = [("checker_10000_cpu_ms", 50, "ms", "checker process CPU at 10,000 record
 ORG_ACCOUNTS, ORG_REGIONS, ORG_INSTANCES, ORG_RECORDS = 50, ["eu-west-1", "us-east-1", "eu-central-1", "ap-southeast-2"], 3, 20_000
 ORG_RUNS = int(os.environ.get("BENCH_ORG_RUNS", "3"))
 ORG_POOLS = [1, 32]  # 32: FunctionConfiguration.defaultCheckConcurrency
-# At AWS's latencies (bench/aws_standin.py): (accounts, regions, pool, budget in seconds); pool None
-# is the default. Every instance is new to the table (a first run in a new organisation).
-SCALE_RUNS = [(1000, 4, 64, 60), (1000, 4, None, 120), (1000, 17, None, 300)]
+# At AWS's latencies (bench/aws_standin.py): (accounts, regions, pool, budget in seconds, overdue);
+# pool None is the default. Every instance is new to the table (a first run in a new organisation);
+# overdue: each has run 7 hours too, so its activity is asked and it is alerted (a digest).
+SCALE_RUNS = [(1000, 4, 64, 60, False), (1000, 4, None, 120, False), (1000, 17, None, 300, False), (1000, 4, None, 120, True)]
 SCALE_DEFAULT_POOL = 32
-# Peak RSS at 1,000 x 17 is an aim for now (issue 31): measured about 78 MB, 45 MB of it anonymous.
-SCALE_RSS_AIM_MB = 64
+# Peak RSS of the largest run (1,000 x 17): a budget. Measured 79 MB (46 MB anonymous) while the
+# plan held every pair's decisions beside the snapshot; 44 MB since it takes them and instances share their fields.
+SCALE_RSS_BUDGET_MB = 64
 ORG_BUDGET_S = 60
 
 
@@ -407,9 +409,9 @@ def aws_latency_scale():
     say("==> organisation scale at AWS's latencies (a local stand-in: STS 100 ms, EC2 150 ms, DynamoDB 10 ms)")
     argv, cwd = Implementation("swift").command("UptimeChecker")
     runs = []
-    for accounts, regions, pool, budget in SCALE_RUNS:
+    for accounts, regions, pool, budget, overdue in SCALE_RUNS:
         with open(OUT / "aws-latency.log", "a") as log:
-            figures = aws_scale.measure(argv, cwd, accounts, regions, pool or SCALE_DEFAULT_POOL, log=log)
+            figures = aws_scale.measure(argv, cwd, accounts, regions, pool or SCALE_DEFAULT_POOL, log=log, overdue=overdue)
         figures["budget_s"] = budget
         say(f"    {aws_scale.describe(figures)}")
         runs.append(figures)
@@ -483,14 +485,17 @@ def report(samples, organisation):
     for figures in organisation["aws_latency"]:
         passed = figures["wall_s"] <= figures["budget_s"]
         failed += not passed
-        what = f"{figures['accounts']:,} accounts x {figures['regions']} regions at AWS's latencies, pool {figures['pool']}"
+        what = (f"{figures['accounts']:,} accounts x {figures['regions']} regions at AWS's latencies, pool {figures['pool']}"
+                + (", every instance overdue" if figures.get("overdue") else ""))
         budgets.append({"metric": "aws_latency_wall_s", "what": what, "limit": figures["budget_s"], "value": figures["wall_s"], "pass": passed})
         say(f"budget {'PASS' if passed else 'FAIL'}  {what}: {figures['wall_s']:.1f} s (at most {figures['budget_s']} s)")
     largest = max(organisation["aws_latency"], key=lambda figures: figures["pairs"])
-    budgets.append({"metric": "aws_latency_peak_rss_mb", "what": "peak RSS at the largest run", "limit": SCALE_RSS_AIM_MB,
-                    "value": largest["peak_rss_mb"], "pass": largest["peak_rss_mb"] <= SCALE_RSS_AIM_MB, "aim": True})
-    say(f"aim    {'MET ' if largest['peak_rss_mb'] <= SCALE_RSS_AIM_MB else 'MISS'}  peak RSS at {largest['pairs']:,} pairs: "
-        f"{largest['peak_rss_mb']:.1f} MB, {largest['anon_mb']:.1f} MB anonymous (aim: at most {SCALE_RSS_AIM_MB} MB)")
+    passed = largest["peak_rss_mb"] <= SCALE_RSS_BUDGET_MB
+    failed += not passed
+    budgets.append({"metric": "aws_latency_peak_rss_mb", "what": "peak RSS at the largest run", "limit": SCALE_RSS_BUDGET_MB,
+                    "value": largest["peak_rss_mb"], "pass": passed})
+    say(f"budget {'PASS' if passed else 'FAIL'}  peak RSS at {largest['pairs']:,} pairs: "
+        f"{largest['peak_rss_mb']:.1f} MB, {largest['anon_mb']:.1f} MB anonymous (at most {SCALE_RSS_BUDGET_MB} MB)")
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     result = {"commit": commit, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": platform.node(),
