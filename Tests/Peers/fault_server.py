@@ -10,7 +10,7 @@ The test queues what the next requests get, then the client under test calls it:
                          {"action": "forward"}                            pass the request on to --upstream
                          {"action": "forward", "then": "reset"}           pass it on, then reset instead of answering
                        a step with "when": "text" applies only to a request whose method, path, X-Amz-Target
-                       header or body contains the text (UpdateItem, Action=Publish, /response); the first
+                       header, signature scope (".../eu-west-1/ec2/aws4_request") or body contains the text (UpdateItem, Action=Publish, /response); the first
                        step that applies is taken, the others wait their turn; a step with "always": true
                        stays queued and answers every request it applies to (an account that is always refused)
   POST /test/default   body: one step, answered when no queued step applies (default: 200 "{}", or
@@ -79,7 +79,9 @@ class Handler(PeerHandler):
 
     def attempt(self, body):
         text = body.decode("utf-8", "replace")
-        described = " ".join([self.command, self.path, self.headers.get("X-Amz-Target", ""), text])
+        # The signature's scope (date/region/service), never the signature: a step may name a region.
+        scope = self.headers.get("Authorization", "").partition("Credential=")[2].partition(",")[0]
+        described = " ".join([self.command, self.path, self.headers.get("X-Amz-Target", ""), scope, text])
         with LOCK:
             REQUESTS.append({"method": self.command, "path": self.path,
                              "headers": {k.lower(): v for k, v in self.headers.items()}, "body": text})

@@ -17,6 +17,10 @@ import Testing
 struct OrganizationTests {
     static let central = "123456789012"
     static let roleName = "instance-watch-reader"
+    /// One home region for the suite: every instance its tests launch lives in member accounts of
+    /// the test's own (the central account has none here), and each test has its own table, so the
+    /// tests never see each other's instances.
+    static let home = MotoServer.privateRegion(offering: ["t3.micro"])
 
     let moto: MotoServer
     let proxy: FaultServer
@@ -29,7 +33,7 @@ struct OrganizationTests {
 
     init() throws {
         moto = try MotoServer.get()
-        home = MotoServer.privateRegion(offering: ["t3.micro"])
+        home = Self.home
         // Only member accounts (each test's own) have instances there.
         other = MotoServer.memberRegion
         members = (MotoServer.uniqueAccount(), MotoServer.uniqueAccount(), MotoServer.uniqueAccount())
@@ -113,6 +117,54 @@ struct OrganizationTests {
         let posts = try sink.attempts().map(\.body)
         #expect(posts.contains { $0.contains("member-two-web") && $0.contains(members.two) }, "the Slack alert carries the member's Name and account")
         #expect(try assumeRoleCalls(into: members.one) == 1, "one AssumeRole per member account per process, whatever the pairs")
+    }
+
+    @Test("66 pairs fail at once (24 accounts' roles refused, 8 accounts throttled throughout, a region down): each is named in problems, the healthy pairs are checked, and every failure is asked a bounded number of times")
+    func manyPairsFail() throws {
+        let down = "ap-south-2"
+        // Account ids with a prefix of their own for each kind of failure, so one proxy step refuses them all.
+        func accounts(_ count: Int) -> (prefix: String, ids: [String]) {
+            let prefix = "8\(Int.random(in: 10_000...99_999))"
+            return (prefix, (0..<count).map { prefix + String($0).leftPadded(to: 6) })
+        }
+        let refused = accounts(24), throttled = accounts(8)
+        try proxy.script([
+            ["when": "%3A%3A\(refused.prefix)", "always": true, "status": 403, "body": STSClientTests.accessDenied],
+            ["when": "%3A%3A\(throttled.prefix)", "always": true, "status": 400,
+             "body": "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>"],
+            ["when": "/\(down)/ec2/aws4_request", "always": true, "status": 503, "body": "<Response><Errors><Error><Code>Unavailable</Code><Message>down</Message></Error></Errors></Response>"],
+        ])
+        let healthy = try moto.launch(region: home, account: members.one, tags: ["Name": "healthy"])
+        try proxy.age(seconds: 7 * 3600)
+        let started = Date()
+        let tick = TestEvents.tick(at: AgingProxy.now, region: home)
+        let served = try RuntimeEmulator().serve("UptimeChecker", events: [tick], environment: environment([
+            "TOPIC_ARN": topicArn, "WATCHED_REGIONS": down, "PRICING": "off",
+            "WATCHED_ACCOUNTS": ([members.one] + refused.ids + throttled.ids).joined(separator: ","),
+        ]))
+        let elapsed = Date().timeIntervalSince(started)
+        let result = try #require(served.results.first, "\(served.stderr.suffix(2_000))")
+        #expect(result.kind == "response", "\(result.body.prefix(2_000))")
+        let answer = result.json
+        let problems = answer["problems"] as? [String] ?? []
+        let failing = (refused.ids + throttled.ids).flatMap { ["\($0)/\(home)", "\($0)/\(down)"] } + [Self.central, members.one].map { "\($0)/\(down)" }
+        #expect(failing.count == 66)
+        for pair in failing { #expect(problems.contains { $0.hasPrefix("\(pair): ") }, "\(pair) is not named: \(problems.prefix(5))") }
+        #expect(problems.contains { $0.hasPrefix("\(refused.ids[0])/\(home): could not assume") && $0.contains("AccessDenied") }, "\(problems.prefix(3))")
+        #expect(problems.contains { $0.hasPrefix("\(throttled.ids[0])/\(home): ") && $0.contains("Throttling") }, "\(problems.prefix(3))")
+        #expect(problems.contains { $0.hasPrefix("\(Self.central)/\(down): ") && $0.contains("Unavailable") }, "\(problems.prefix(3))")
+        #expect(Set(answer["checked"] as? [String] ?? []) == ["\(Self.central)/\(home)", "\(members.one)/\(home)"], "\(answer["checked"] ?? "")")
+        #expect((answer["overdueInstanceIds"] as? [String] ?? []).contains(healthy.id))
+        // Bounded: each refused or throttled account's role asked in one run of attempts (never per
+        // region), each down pair's EC2 likewise; the run ends in seconds, not at its deadline.
+        let attempts = try proxy.attempts()
+        let assumeRoles = attempts.filter { $0.body.contains("Action=AssumeRole") }
+        let maximumAttempts = RetryPolicy.standard.maximumAttempts
+        #expect(assumeRoles.filter { $0.body.contains("%3A%3A\(refused.prefix)") }.count <= refused.ids.count * maximumAttempts)
+        #expect(assumeRoles.filter { $0.body.contains("%3A%3A\(throttled.prefix)") }.count <= throttled.ids.count * maximumAttempts)
+        let downCalls = attempts.filter { ($0.headers["authorization"] ?? "").contains("/\(down)/ec2/aws4_request") }.count
+        #expect(downCalls <= 2 * maximumAttempts * 2, "\(downCalls) calls to the region that is down")
+        #expect(elapsed < 60, "\(elapsed) s")
     }
 
     @Test("a digest groups the organisation's instances by account")
