@@ -30,21 +30,12 @@ public struct PoliciesDocument: Sendable, Equatable {
     }
 
     /// What is wrong with a document, and where (`organizationalUnits.ou-ab12-sandbox1.stopAfter`).
-    public struct Problem: Error, Equatable, CustomStringConvertible {
-        public var place: String
-        public var problem: String
-        public var description: String { "at \(place): \(problem)" }
-    }
+    public typealias Problem = DocumentProblem
 
     static let topKeys = "default, organizationalUnits or accounts"
 
     public static func parse(_ text: String) throws(Problem) -> PoliciesDocument {
-        let document: JSONDocument
-        do {
-            document = try JSONDocument.parse(text)
-        } catch {
-            throw Problem(place: "line \(error.line), column \(error.column)", problem: error.problem)
-        }
+        let document = try SettingsDocument.json(text)
         var policies = PoliciesDocument()
         for (key, value) in try object(document, at: "the top") {
             switch key {
@@ -80,8 +71,7 @@ public struct PoliciesDocument: Sendable, Equatable {
     }
 
     private static func object(_ value: JSONDocument, at place: String) throws(Problem) -> [(key: String, value: JSONDocument)] {
-        guard case .object(let members) = value else { throw Problem(place: place, problem: "expected an object, found \(value.kindDescription)") }
-        return members
+        try SettingsDocument.object(value, at: place)
     }
 
     private static func settings(_ value: JSONDocument, at place: String) throws(Problem) -> PolicySettings {

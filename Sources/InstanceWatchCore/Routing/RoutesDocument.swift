@@ -42,22 +42,12 @@ public struct RoutesDocument: Sendable, Equatable {
         self.defaultDestination = defaultDestination
     }
 
-    /// What is wrong with a document, and where: a line and column for bad JSON, a path such as
-    /// `owners.payments.slackWebhook` for a bad value. Never the value of a URL: it is a secret.
-    public struct Problem: Error, Equatable, CustomStringConvertible {
-        public var place: String
-        public var problem: String
-        public var description: String { "at \(place): \(problem)" }
-    }
+    /// What is wrong with a document, and where; never the value of a URL: it is a secret.
+    public typealias Problem = DocumentProblem
 
     /// - Parameter plainHTTP: whether `http://` to loopback is taken (outside Lambda only).
     public static func parse(_ text: String, plainHTTP: WebhookURL.PlainHTTP = .loopback) throws(Problem) -> RoutesDocument {
-        let document: JSONDocument
-        do {
-            document = try JSONDocument.parse(text)
-        } catch {
-            throw Problem(place: "line \(error.line), column \(error.column)", problem: error.problem)
-        }
+        let document = try SettingsDocument.json(text)
         guard case .object(let members) = document else {
             throw Problem(place: "the top", problem: "expected an object with owners, accounts and default, found \(document.kindDescription)")
         }
@@ -95,8 +85,7 @@ public struct RoutesDocument: Sendable, Equatable {
     }
 
     private static func object(_ value: JSONDocument, at place: String) throws(Problem) -> [(key: String, value: JSONDocument)] {
-        guard case .object(let members) = value else { throw Problem(place: place, problem: "expected an object, found \(value.kindDescription)") }
-        return members
+        try SettingsDocument.object(value, at: place)
     }
 
     private static func destination(_ value: JSONDocument, at place: String, plainHTTP: WebhookURL.PlainHTTP) throws(Problem) -> Destination {
