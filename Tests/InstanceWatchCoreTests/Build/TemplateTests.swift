@@ -234,6 +234,23 @@ struct TemplateTests {
         }
     }
 
+    @Test("the dashboard shows figures the functions write (each InstanceWatch metric one a handler emits) and their Lambda errors, in the stack's region")
+    func dashboard() throws {
+        let body = try #require(((try Self.resources()["Dashboard"]?["Properties"] as? [String: Any])?["DashboardBody"] as? [String: Any])?["Fn::Sub"] as? [Any])
+        let text = try #require(body.first as? String)
+        // The substitutions: ${Period} is a number, the others land inside strings.
+        let filled = text.replacing("${Period}", with: "3600").replacing(/\$\{[A-Za-z:]+\}/, with: "x")
+        let dashboard = try #require(try JSONSerialization.jsonObject(with: Data(filled.utf8)) as? [String: Any])
+        let metrics = (dashboard["widgets"] as? [[String: Any]] ?? []).flatMap { (($0["properties"] as? [String: Any])?["metrics"] as? [[String]]) ?? [] }
+        #expect(metrics.count >= 15)
+        let emitted = Set(UptimeCheckHandler.metricNames + StateChangeEventHandler.metricNames)
+        for metric in metrics {
+            #expect(metric.count == 4 && metric[2] == "FunctionName", "\(metric)")
+            #expect(metric[0] == "AWS/Lambda" ? metric[1] == "Errors" : metric[0] == "InstanceWatch" && emitted.contains(metric[1]), "\(metric) is not written by any function")
+        }
+        #expect(text.contains("\"region\": \"${AWS::Region}\""))
+    }
+
     @Test("a stop without the opt-in tag only where AllowPolicyStops says so: in the member's stop role, and in the central checker's role for its own account; managers' instances never")
     func policyStops() throws {
         for (path, roleName, base) in [(Self.memberTemplate, "StopRole", ["AllowAutoStop": "true"]),
