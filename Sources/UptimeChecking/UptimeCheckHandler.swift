@@ -116,7 +116,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         let rules = policies.book(for: snapshot, deadline: readDeadline)
         result.problems += rules.membership.problems
         // The plan takes the snapshot's pairs (they are let go as they are judged).
-        let plan = UptimeCheckPlan.make(snapshot: &snapshot, now: now, rules: rules, homeRegion: region)
+        var plan = UptimeCheckPlan.make(snapshot: &snapshot, now: now, rules: rules, homeRegion: region)
         result.problems += plan.problems
         for problem in result.problems { logger.warning("\(problem)") }
 
@@ -148,8 +148,11 @@ public struct UptimeCheckHandler: LambdaHandler {
         result.overdueInstanceIds = plan.overdue.map(\.id)
         result.policy = Dictionary(plan.overdue.map { ($0.id, "\($0.policy.source)") }) { first, _ in first }
 
-        // Evidence before actions: what CloudWatch says each overdue instance has been doing.
+        // Evidence before actions: what CloudWatch says each overdue instance has been doing. The plan
+        // lets go of its lists first, so that each instance is written in place, not copied.
         var overdue = plan.overdue
+        plan.overdue = []
+        plan.running = []
         let evidence = ActivityRun(configuration: configuration, fleet: fleet, ownAccount: snapshot.ownAccount, now: now,
                                    deadline: context.workDeadline.addingTimeInterval(-Self.releaseReserve), logger: logger).run(overdue)
         for index in overdue.indices { overdue[index].activity = evidence.activity[overdue[index].id] }

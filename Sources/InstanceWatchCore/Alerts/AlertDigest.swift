@@ -54,18 +54,21 @@ public struct AlertDigest: Sendable, Equatable {
     }
 
     /// The alerts by account, in the order each account first appears (so the account holding the
-    /// longest-running instance comes first); the order within an account is kept.
-    public static func byAccount<Alerts: Sequence<Alert>>(_ alerts: Alerts) -> [(account: String?, alerts: [Alert])] {
-        var groups: [(account: String?, alerts: [Alert])] = []
+    /// longest-running instance comes first); the order within an account is kept. Each group reads
+    /// the alerts where they are: a digest of 17,000 instances is not copied to be grouped.
+    public static func byAccount<Alerts: RandomAccessCollection<Alert>>(_ alerts: Alerts)
+        -> [(account: String?, alerts: LazyMapCollection<[Alerts.Index], Alert>)] {
+        var groups: [(account: String?, positions: [Alerts.Index])] = []
         var index: [String?: Int] = [:]
-        for alert in alerts {
-            if let position = index[alert.account] {
-                groups[position].alerts.append(alert)
+        for position in alerts.indices {
+            let account = alerts[position].account
+            if let group = index[account] {
+                groups[group].positions.append(position)
             } else {
-                index[alert.account] = groups.count
-                groups.append((alert.account, [alert]))
+                index[account] = groups.count
+                groups.append((account, [position]))
             }
         }
-        return groups
+        return groups.map { group in (group.account, group.positions.lazy.map { alerts[$0] }) }
     }
 }
