@@ -41,11 +41,12 @@ struct PricingRun {
 
     /// Every Spot price the instances need: the cached ones, then the rest, each pair's at once.
     private func spotPrices(_ instances: [RunningInstance]) -> [PriceBook.SpotKey: InstancePrice] {
-        let keys = Dictionary(grouping: instances.compactMap { instance in spotKey(instance).map { ($0, instance.region) } }) { $0.0 }
-        guard let ownAccount, !keys.isEmpty else { return [:] }
-        let (cached, missing) = prices.book.cachedSpotPrices(Set(keys.keys))
+        // Each key's region (a zone's region, where its pair's EC2 answers).
+        let regionOf = Dictionary(instances.compactMap { instance in spotKey(instance).map { ($0, instance.region) } }) { first, _ in first }
+        guard let ownAccount, !regionOf.isEmpty else { return [:] }
+        let (cached, missing) = prices.book.cachedSpotPrices(Set(regionOf.keys))
         var known = cached
-        let byPair = Dictionary(grouping: missing) { key in AccountRegion(account: key.account, region: keys[key]?.first?.1 ?? "") }
+        let byPair = Dictionary(grouping: missing) { key in AccountRegion(account: key.account, region: regionOf[key] ?? "") }
         let pairs = byPair.keys.sorted()
         let deadline = min(self.deadline, Date().addingTimeInterval(PriceBook.runBudget))
         let answers = fleet.forEachPairEC2(pairs, ownAccount: ownAccount, deadline: deadline) { pair, access in

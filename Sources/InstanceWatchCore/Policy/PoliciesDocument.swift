@@ -32,6 +32,11 @@ public struct PoliciesDocument: Sendable, Equatable {
     /// What is wrong with a document, and where (`organizationalUnits.ou-ab12-sandbox1.stopAfter`).
     public typealias Problem = DocumentProblem
 
+    /// The settings of every place the document names, in no particular order.
+    public var everyPlace: [PolicySettings] {
+        [defaultSettings].compactMap { $0 } + Array(organizationalUnits.values) + Array(accounts.values)
+    }
+
     static let topKeys = "default, organizationalUnits or accounts"
 
     public static func parse(_ text: String) throws(Problem) -> PoliciesDocument {

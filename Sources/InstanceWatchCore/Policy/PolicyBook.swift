@@ -11,11 +11,6 @@ public struct PolicyBook: Sendable, Equatable {
         self.membership = membership
     }
 
-    /// The function's variables alone (no policies document).
-    public static func environment(_ configuration: FunctionConfiguration) -> PolicyBook {
-        PolicyBook(environment: .environment(configuration))
-    }
-
     /// `UPTIME_THRESHOLD` and `AUTO_STOP` alone (`on` or `off`), as the plan's tests give them.
     public static func variables(threshold: Int, autoStop: Bool) -> PolicyBook {
         PolicyBook(environment: PolicySettings(threshold: .after(seconds: threshold), alertOn: .uptime, autoStop: autoStop ? .on : .off, managedInstances: .skip))
@@ -26,16 +21,7 @@ public struct PolicyBook: Sendable, Equatable {
 
     /// Whether any place sets `autoStop` to this mode (the result lists `stopped` or `wouldStop` then).
     public func anyPlace(autoStop mode: FunctionConfiguration.AutoStop) -> Bool {
-        let places = [environment, document?.defaultSettings].compactMap { $0 } + Array(document?.organizationalUnits.values ?? [:].values)
-            + Array(document?.accounts.values ?? [:].values)
-        return places.contains { $0.autoStop == mode }
-    }
-
-    /// Whether any place could turn `stopAfter` on for untagged instances (policy stops).
-    public var hasPolicyStops: Bool {
-        guard let document else { return false }
-        return ([document.defaultSettings].compactMap { $0 } + Array(document.organizationalUnits.values) + Array(document.accounts.values))
-            .contains { $0.stopAfter != nil }
+        ([environment] + (document?.everyPlace ?? [])).contains { $0.autoStop == mode }
     }
 
     /// The document's places for an account, most specific first, the environment last.

@@ -132,10 +132,7 @@ public struct RunningInstance: Sendable, Equatable {
 
     public subscript<Value>(dynamicMember keyPath: WritableKeyPath<Fields, Value>) -> Value {
         get { box.fields[keyPath: keyPath] }
-        set {
-            if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
-            box.fields[keyPath: keyPath] = newValue
-        }
+        set { uniqueBox().fields[keyPath: keyPath] = newValue }
     }
 
     public subscript<Value>(dynamicMember keyPath: KeyPath<Fields, Value>) -> Value {
@@ -163,7 +160,12 @@ public struct RunningInstance: Sendable, Equatable {
 
     /// What the record remembers of earlier runs (`Fields.remember`).
     mutating func remember(_ record: InstanceRecord) {
+        uniqueBox().fields.remember(record)
+    }
+
+    /// The box, copied first when another instance shares it: the one place a write happens.
+    private mutating func uniqueBox() -> Box {
         if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
-        box.fields.remember(record)
+        return box
     }
 }
