@@ -9,7 +9,9 @@ import PackageDescription
 //        │                                keep the whole run alive in the other two binaries)
 //        │   SlackActions                 the Slack buttons' handler: signature, interaction, actions
 //        │                                (the SlackActionHandler's alone: the other two never link it)
-//        └── InstanceWatchCore            the watcher's domain: tracking, uptime, organisation, pricing, alerts
+//        └── InstanceWatchCore            the watcher's domain: tracking, uptime, organisation, pricing, alerts,
+//              │                          the savings ledger and its weekly report
+//              ├── Charts                 bar charts on a bitmap, a pixel font, PNG and deflate (no dependency)
 //              ├── Lambda                 the Runtime API loop, control plane, log handler, EMF writer
 //              ├── AWS                    SigV4, credentials, the service clients and their wire formats
 //              ├── CurlHTTP               HTTP on libcurl
@@ -46,6 +48,7 @@ let package = Package(
             providers: [.apt(["libexpat1-dev"])]
         ),
         .target(name: "Support"),
+        .target(name: "Charts"),
         .target(name: "CurlHTTP", dependencies: ["CCurl", "CCrypto", "Support"]),
         .target(
             name: "Lambda",
@@ -54,7 +57,7 @@ let package = Package(
         .target(name: "AWS", dependencies: ["CurlHTTP", "Support", "CCrypto", "CExpat"]),
         .target(
             name: "InstanceWatchCore",
-            dependencies: ["Lambda", "AWS", "CurlHTTP", "Support", "CCurl", "CCrypto", "CExpat", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Lambda", "AWS", "CurlHTTP", "Support", "Charts", "CCurl", "CCrypto", "CExpat", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(name: "StateChangeHandler", dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
         // The checker's run, linked by the UptimeChecker alone: its handler's LambdaHandler conformance
@@ -71,7 +74,7 @@ let package = Package(
         .executableTarget(name: "SlackActionHandler", dependencies: ["SlackActions", "InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
         .testTarget(
             name: "InstanceWatchCoreTests",
-            dependencies: ["InstanceWatchCore", "UptimeChecking", "SlackActions", "Lambda", "AWS", "CurlHTTP", "Support"]
+            dependencies: ["InstanceWatchCore", "UptimeChecking", "SlackActions", "Lambda", "AWS", "CurlHTTP", "Support", "Charts"]
         ),
     ],
     swiftLanguageModes: [.v6]

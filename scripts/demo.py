@@ -45,6 +45,7 @@ TEAM_B = "222222222222"
 MEMBER_ROLE = "instance-watch-reader"
 STORY_HOURS = 7
 TABLE = "instance_operating_time_table"
+LEDGER = "instance_watch_ledger"
 WEBHOOK_PARAMETER = "/instance-watch/slack-webhook"
 BOT_TOKEN_PARAMETER = "/instance-watch/slack-bot-token"
 SIGNING_SECRET_PARAMETER = "/instance-watch/slack-signing-secret"
@@ -248,6 +249,7 @@ def main():
             {"instanceType": "m5.large", "regionCode": REGION, "usd": "0.1070000000"}])
 
         moto.command(op="create_table", name=TABLE, key="instance_id")
+        moto.command(op="create_table", name=LEDGER, key="instance_id", sort="stopped_at")
         topic = moto.command(op="create_topic", name="instance-watch-alerts")["arn"]
         webhook = f"{slack.url}/services/T0DEMO/B0DEMO/demo-secret"
         moto.command(op="put_parameter", name=WEBHOOK_PARAMETER, value=webhook, type="SecureString")
@@ -288,7 +290,7 @@ def main():
 
         aws = {"PATH": "/usr/bin:/bin", "AWS_REGION": REGION, "AWS_ENDPOINT_URL": moto.url, "AWS_ENDPOINT_URL_EC2": aging.url,
                "AWS_ACCESS_KEY_ID": moto.values["ACCESS_KEY_ID"], "AWS_SECRET_ACCESS_KEY": moto.values["SECRET_ACCESS_KEY"],
-               "TABLE_NAME": TABLE, "SLACK_WEBHOOK_PARAMETER": WEBHOOK_PARAMETER, "AWS_LAMBDA_LOG_FORMAT": "Text",
+               "TABLE_NAME": TABLE, "LEDGER_TABLE_NAME": LEDGER, "SLACK_WEBHOOK_PARAMETER": WEBHOOK_PARAMETER, "AWS_LAMBDA_LOG_FORMAT": "Text",
                "MEMBER_ROLE_NAME": MEMBER_ROLE}
         state_change = Function("StateChangeHandler", aws)
         started.append(state_change)

@@ -226,7 +226,20 @@ public struct SlackActionHandler: LambdaHandler {
                 logger.warning("\(who) pressed Stop now for \(value.instanceId), managed by \(manager): refused")
                 return .refused("\(value.instanceId) is managed by \(manager), which would replace it: stop it there")
             }
-            _ = try ec2.stopInstance(id: value.instanceId, deadline: deadline)
+            // Noted before EC2 is asked: the stop's state change credits it to this user in the
+            // savings ledger. Without the note the stop still happens; only its credit is lost.
+            let notedAt = UTCDateTime(clock())
+            do {
+                try table.noteStopIntent(instanceId: value.instanceId, by: StopCredit.slack(user: userId), at: notedAt, deadline: deadline)
+            } catch {
+                logger.warning("noting the Stop now of \(value.instanceId) for the savings ledger failed, stopping all the same: \(error)")
+            }
+            do {
+                _ = try ec2.stopInstance(id: value.instanceId, deadline: deadline)
+            } catch {
+                try? table.forgetStopIntent(instanceId: value.instanceId, notedAt: notedAt, deadline: deadline)
+                throw error
+            }
             try? table.noteAction(instanceId: value.instanceId, action: "stopped", by: who, deadline: deadline)
             logger.info("\(value.instanceId) in \(pair.description) stopped by \(who)")
             return .done(.stopNow, "\(value.instanceId) is stopping, stopped by \(who).")

@@ -12,6 +12,10 @@ public protocol SlackActionTable {
     func snooze(instanceId: String, account: String?, runStartedAt: String, until: UTCDateTime, by: String, deadline: Date?) throws(AWSClientError) -> Bool
     /// Notes what was done and by whom (`last_action`, `last_action_by`).
     func noteAction(instanceId: String, action: String, by: String, deadline: Date?) throws(AWSClientError)
+    /// Notes, before EC2 is asked, who is stopping the instance (`StopCredit.intent`), and takes it
+    /// back when EC2 did not stop it.
+    func noteStopIntent(instanceId: String, by: String, at time: UTCDateTime, deadline: Date?) throws(AWSClientError)
+    func forgetStopIntent(instanceId: String, notedAt: UTCDateTime, deadline: Date?) throws(AWSClientError)
 }
 
 public final class DynamoDBSlackActionTable: SlackActionTable {
@@ -44,6 +48,15 @@ public final class DynamoDBSlackActionTable: SlackActionTable {
         let condition = condition(account: account, runStartedAt: runStartedAt, values: &values)
         return try table.update(instanceId, DynamoDBExpression("SET snoozed_until = :until, snoozed_by = :by, last_action = :action, last_action_by = :by", values: values),
                                 if: DynamoDBExpression(condition, names: ["#state": "state"], values: [:]), deadline: deadline)
+    }
+
+    public func noteStopIntent(instanceId: String, by: String, at time: UTCDateTime, deadline: Date?) throws(AWSClientError) {
+        // The price, owner and Name are the alert's, noted when it went out.
+        try table.noteForLedger(instanceId: instanceId, StopCredit.intent(by: by, at: time, facts: StopCredit.Facts()), deadline: deadline)
+    }
+
+    public func forgetStopIntent(instanceId: String, notedAt: UTCDateTime, deadline: Date?) throws(AWSClientError) {
+        try table.forgetStopCredit(instanceId: instanceId, notedAt: notedAt, deadline: deadline)
     }
 
     public func noteAction(instanceId: String, action: String, by: String, deadline: Date?) throws(AWSClientError) {

@@ -17,8 +17,10 @@ LambdaMain.run(function) { environment, _ in
         home: aws.environment,
         members: configuration.memberRoleName.map { MemberCredentials(roleName: $0, sessionName: "instance-watch-state-change", clock: { Date() }) }
     )
+    let dynamoDB = DynamoDBClient(aws: aws)
     return StateChangeEventHandler(
-        recorder: DynamoDBInstanceStateRecorder(dynamoDB: DynamoDBClient(aws: aws), tableName: configuration.tableName),
+        // Every stop the product takes credit for goes into the savings ledger as it is recorded.
+        recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: configuration.tableName, ledger: configuration.ledger(dynamoDB: dynamoDB)),
         instances: OrganizationInstanceLookUp(access: organization, http: aws.http),
         // Spot and rebalance warnings go to the chat channels; the SNS topic is the checker's.
         routes: try AlertChannels.configured(configuration, aws: aws, includeTopic: false) {

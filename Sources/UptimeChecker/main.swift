@@ -41,9 +41,9 @@ LambdaMain.run(function) { environment, logger in
     for note in routes.notes { logger.warning("\(note)") }
     return UptimeCheckHandler(
         table: table,
-        recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: configuration.tableName),
+        recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: configuration.tableName, ledger: configuration.ledger(dynamoDB: dynamoDB)),
         // The run's table work (repairs, claims, notes) through a pool as wide as the pairs' reads.
-        executor: PooledRunExecutor.dynamoDB(aws.environment, tableName: configuration.tableName,
+        executor: PooledRunExecutor.dynamoDB(aws.environment, configuration: configuration,
                                              concurrency: configuration.checkConcurrency, httpConfiguration: .fromEnvironment(environment)),
         fleet: fleet,
         // In Slack app mode each alert's message is noted on its record, to be closed in place once the instance ends.

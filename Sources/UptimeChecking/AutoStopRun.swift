@@ -119,11 +119,20 @@ struct AutoStopRun {
                 return failed(instance, place: place, reason: "claiming its stop failed: \(error)", into: &outcome)
             }
         }
+        // Noted before EC2 is asked: the stop's state change credits it to the auto-stop in the
+        // savings ledger. Without the note the stop still happens (`markStopped` credits it too).
+        do {
+            try table.noteForLedger(instanceId: instance.id, StopCredit.intent(by: StopCredit.autoStop, at: now, facts: StopCredit.Facts(instance)), deadline: deadline)
+        } catch {
+            outcome.problems.append("\(instance.id): noting its stop for the savings ledger failed (\(error)); stopped all the same")
+        }
         let state: String
         do {
             state = try ec2.stopInstance(id: instance.id, deadline: deadline)
         } catch {
             let reason = "\(error)"
+            // Not a stop: nothing for the ledger to credit.
+            try? table.forgetStopCredit(instanceId: instance.id, notedAt: now, deadline: deadline)
             guard AutoStopPolicy.isPermanentRefusal(error) else {
                 // Not stopped, and worth another try: the claim goes back. A refusal keeps it, and
                 // counts against the cap as it did in the attempt that met it.

@@ -15,11 +15,13 @@ struct PricingRun {
     let deadline: Date
     let logger: Logger
 
+    /// The instances, those without a price priced (a run prices what it may stop before the stops,
+    /// and what it alerts about after them).
     func run(_ instances: [RunningInstance]) -> [RunningInstance] {
         let run = prices.book.run(deadline: deadline)
-        let spot = spotPrices(instances)
+        let spot = spotPrices(instances.filter { $0.price == nil })
         let priced = instances.map { instance -> RunningInstance in
-            guard let type = instance.type, let isSpot = instance.isSpot else { return instance }
+            guard instance.price == nil, let type = instance.type, let isSpot = instance.isSpot else { return instance }
             var instance = instance
             if isSpot {
                 instance.price = spotKey(instance).flatMap { spot[$0] }

@@ -168,6 +168,9 @@ public struct UptimeCheckHandler: LambdaHandler {
         overdue.removeAll { $0.isSnoozed(at: now) }
         result.snoozed = snoozed.map(Self.snoozeLine)
 
+        // Priced and owned before anything is stopped: a stop's ledger item keeps what it cost an hour, and whose it was.
+        if rules.mayStop { overdue = priced(overdue, ownAccount: snapshot.ownAccount, deadline: context.workDeadline, logger: logger) }
+
         // Stops come before alerts, so the alert can say what was done.
         var stopFailures = 0
         var announcementsDue = Dictionary(plan.unannouncedStops.compactMap { stop in stop.stoppedAt.map { (stop.id, $0.extendedISO8601) } }) { first, _ in first }
@@ -304,8 +307,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         guard !due.isEmpty else { return delivery }
 
         let sendDeadline = deadline.addingTimeInterval(-Self.releaseReserve)
-        if let prices { due = PricingRun(prices: prices, fleet: fleet, ownAccount: ownAccount, deadline: sendDeadline, logger: logger).run(due) }
-        for index in due.indices { due[index].owner = routes.ownership.owner(tags: due[index].tags, account: due[index].account) }
+        due = priced(due, ownAccount: ownAccount, deadline: deadline, logger: logger)
         let allIds = due.map(\.id)
         // The alerts are built once; every channel renders the same facts. Positions, not copies of
         // the instances, for the digest to find them by.
@@ -337,9 +339,24 @@ public struct UptimeCheckHandler: LambdaHandler {
             try run.table.releaseNotification(claim, deadline: deadline)
         } describing: { claim, error in "giving back the alert claim of \(claim.instanceId) failed (the next alert waits NOTIFY_INTERVAL): \(error)" }
         delivery.notified = allIds.filter { !undelivered.contains($0) }
+        // What a stop after the alert will be credited with (CREDIT_WINDOW), and what its ledger item keeps.
+        let alerted = due.filter { !undelivered.contains($0.id) }
+        delivery.problems += executor.failures(alerted) { run, instance throws(AWSClientError) in
+            try run.table.noteForLedger(instanceId: instance.id, StopCredit.alerted(at: now, facts: StopCredit.Facts(instance)), deadline: deadline)
+        } describing: { instance, error in "noting the alert of \(instance.id) for the savings ledger failed (a stop after it goes uncounted): \(error)" }
         // AlertFailures counts alerts lost this run; those an owner missed but the default took are RouteFailures.
         delivery.undelivered += Set(outcome.failures.flatMap(\.instanceIds)).count
         return delivery
+    }
+
+    /// The instances with their prices (`PRICING=on`; those priced already keep theirs) and owners.
+    func priced(_ instances: [RunningInstance], ownAccount: String?, deadline: Date, logger: Logger) -> [RunningInstance] {
+        var instances = instances
+        if let prices {
+            instances = PricingRun(prices: prices, fleet: fleet, ownAccount: ownAccount, deadline: deadline.addingTimeInterval(-Self.releaseReserve), logger: logger).run(instances)
+        }
+        for index in instances.indices { instances[index].owner = routes.ownership.owner(tags: instances[index].tags, account: instances[index].account) }
+        return instances
     }
 
     /// `i-… (web): snoozed until 2026-12-03T09:00:00Z by @alice (U024BE7LH)`.

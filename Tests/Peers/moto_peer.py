@@ -12,7 +12,7 @@ Then reads fixture commands, one JSON object a line on stdin, runs them with bot
 test user's key, so they pass the same checks) and answers one JSON line on stdout. Every command
 takes an optional "region" (default eu-west-1): moto keeps regions apart, so a test that must see
 every running instance of its region takes a region of its own.
-  {"op": "create_table", "name": ..., "key": "instance_id"}
+  {"op": "create_table", "name": ..., "key": "instance_id"[, "sort": "stopped_at"]}
   {"op": "put_items", "table": ..., "items": [...], "padding": n}   plain JSON items, S values only
   {"op": "scan_all", "table": ...}                                   every item, as plain JSON
   {"op": "create_topic", "name": ...}                                -> {"arn": ...}
@@ -216,10 +216,12 @@ def put_member_role(account, name, actions, statements=None):
 def run(command, clients, url):
     op = command["op"]
     if op == "create_table":
+        # A sort key too for the savings ledger (instance_id, stopped_at), as the template makes it.
+        keys = [(command["key"], "HASH")] + ([(command["sort"], "RANGE")] if command.get("sort") else [])
         clients["dynamodb"].create_table(
             TableName=command["name"], BillingMode="PAY_PER_REQUEST",
-            KeySchema=[{"AttributeName": command["key"], "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": command["key"], "AttributeType": "S"}])
+            KeySchema=[{"AttributeName": name, "KeyType": kind} for name, kind in keys],
+            AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"} for name, _ in keys])
         return {}
     if op == "put_items":
         table = clients["dynamodb-resource"].Table(command["table"])

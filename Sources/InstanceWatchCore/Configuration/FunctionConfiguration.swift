@@ -24,6 +24,13 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public static let defaultUptimeThreshold = 6 * 3600
 
     public var tableName = defaultTableName
+    public static let defaultLedgerTableName = "instance_watch_ledger"
+    /// `LEDGER_TABLE_NAME`: the savings ledger, an item per stop the product takes credit for.
+    public var ledgerTableName = defaultLedgerTableName
+    /// `CREDIT_WINDOW`: a stop by anyone this long after an alert about the instance counts as acted on.
+    public var creditWindow = 86_400
+    /// `SAVINGS_CAP`: the longest one stop counts as saving.
+    public var savingsCap = Savings.defaultCap
     public var topicArn: String?
     public var slackWebhook: WebhookSource?
     /// A Microsoft Teams Workflows webhook (`TEAMS_WEBHOOK_URL` or `TEAMS_WEBHOOK_PARAMETER`).
@@ -121,6 +128,9 @@ public struct FunctionConfiguration: Sendable, Equatable {
     /// The variables, their meaning and default, for `--help`.
     public static let variables: [(name: String, meaning: String)] = [
         ("TABLE_NAME", "DynamoDB table of instance states (default \(defaultTableName))"),
+        ("LEDGER_TABLE_NAME", "DynamoDB table of stops and their savings (default \(defaultLedgerTableName))"),
+        ("CREDIT_WINDOW", "a stop by anyone within this long after an alert about the instance counts as acted on (default 24h)"),
+        ("SAVINGS_CAP", "the longest one stop counts as saving (default 30d)"),
         ("TOPIC_ARN", "SNS topic for uptime alerts; unset = no SNS"),
         ("SLACK_WEBHOOK_URL", "Slack incoming webhook URL (a secret: never logged)"),
         ("SLACK_WEBHOOK_PARAMETER", "name of an SSM SecureString holding the webhook URL, read once per cold start"),
@@ -185,6 +195,24 @@ public struct FunctionConfiguration: Sendable, Equatable {
                 throw .invalidValue(variable: "TABLE_NAME", value: table, expected: "3 to 255 characters of A-Z a-z 0-9 _ - .")
             }
             configuration.tableName = table
+        }
+        if let table = value("LEDGER_TABLE_NAME") {
+            guard isValidTableName(table) else {
+                throw .invalidValue(variable: "LEDGER_TABLE_NAME", value: table, expected: "3 to 255 characters of A-Z a-z 0-9 _ - .")
+            }
+            configuration.ledgerTableName = table
+        }
+        if let window = value("CREDIT_WINDOW") {
+            guard let seconds = DurationSetting.seconds(from: window), (3600...30 * 86_400).contains(seconds) else {
+                throw .invalidValue(variable: "CREDIT_WINDOW", value: window, expected: "a duration from 1h to 30d, such as 24h")
+            }
+            configuration.creditWindow = seconds
+        }
+        if let cap = value("SAVINGS_CAP") {
+            guard let seconds = DurationSetting.seconds(from: cap), (3600...365 * 86_400).contains(seconds) else {
+                throw .invalidValue(variable: "SAVINGS_CAP", value: cap, expected: "a duration from 1h to 365d, such as 30d")
+            }
+            configuration.savingsCap = seconds
         }
         if let topic = value("TOPIC_ARN") {
             guard topic.hasPrefix("arn:"), topic.split(separator: ":", omittingEmptySubsequences: false).count == 6,
@@ -391,6 +419,11 @@ public struct FunctionConfiguration: Sendable, Equatable {
             throw .missingVariable("SLACK_SIGNING_SECRET", hint: "set SLACK_SIGNING_SECRET_PARAMETER (or SLACK_SIGNING_SECRET) to the Slack app's signing secret: without it no click can be verified")
         }
         return slackSigningSecret
+    }
+
+    /// The savings ledger's table and rule, for whoever records stops (every function that does).
+    public func ledger(dynamoDB: DynamoDBClient) -> LedgerKeeping {
+        LedgerKeeping(store: DynamoDBLedgerStore(dynamoDB: dynamoDB, tableName: ledgerTableName), creditWindow: creditWindow)
     }
 
     /// The UptimeChecker exists to tell someone: with no channel at all it would go quiet.

@@ -83,13 +83,14 @@ public struct PooledRunExecutor: RunExecutor {
         deinit { idle.giveBack(table) }
     }
 
-    /// Workers on the DynamoDB table of `environment`, each with its own libcurl handle.
-    public static func dynamoDB(_ environment: AWSEnvironment, tableName: String, concurrency: Int,
+    /// Workers on the DynamoDB tables of `environment`, each with its own libcurl handle; repairs
+    /// keep the savings ledger as the StateChangeHandler does.
+    public static func dynamoDB(_ environment: AWSEnvironment, configuration: FunctionConfiguration, concurrency: Int,
                                 httpConfiguration: CurlHTTPClient.Configuration) -> PooledRunExecutor {
         PooledRunExecutor(concurrency: concurrency) {
             let dynamoDB = DynamoDBClient(aws: AWSClient(environment: environment, http: CurlHTTPClient(configuration: httpConfiguration)))
-            return RunTable(table: DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: tableName),
-                            recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: tableName))
+            return RunTable(table: DynamoDBUptimeTable(dynamoDB: dynamoDB, tableName: configuration.tableName),
+                            recorder: DynamoDBInstanceStateRecorder(dynamoDB: dynamoDB, tableName: configuration.tableName, ledger: configuration.ledger(dynamoDB: dynamoDB)))
         }
     }
 

@@ -72,3 +72,28 @@ public struct LedgerItem: Sendable, Equatable {
         return (ledgerItem, problems)
     }
 }
+
+extension LedgerItem {
+    /// What ends a stop's saving: the instance ran again, or ended.
+    public enum End: String, Sendable {
+        case restarted = "restarted_at"
+        case ended = "ended_at"
+    }
+
+    /// The item as the ledger table keeps it (design.md's attributes; absent facts are left out).
+    public var attributes: DynamoDBItem {
+        var item: DynamoDBItem = ["instance_id": .s(instanceId), "stopped_at": .s(stoppedAt.extendedISO8601), "stopped_by": .s(stoppedBy)]
+        func put(_ name: String, _ value: String?) { if let value, !value.isEmpty { item[name] = .s(value) } }
+        if let hourlyUSD, hourlyUSD.isFinite, hourlyUSD >= 0 { item["hourly_usd"] = .n(String(hourlyUSD)) }
+        put("price_basis", priceBasis)
+        put("account", account)
+        put("region", region)
+        put("owner", owner)
+        put("name", name)
+        put("instance_type", instanceType)
+        put("alerted_at", alertedAt?.extendedISO8601)
+        put("restarted_at", restartedAt?.extendedISO8601)
+        put("ended_at", endedAt?.extendedISO8601)
+        return item
+    }
+}

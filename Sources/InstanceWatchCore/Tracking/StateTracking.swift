@@ -78,9 +78,12 @@ public enum StateTracking {
             // A new start: the TTL of an ended record goes, and so do an earlier refusal to stop, a
             // snooze and the Slack message with buttons, which were about the last run of the instance.
             removals += ["expires_at", "stop_refused_at", "snoozed_until", "snoozed_by", "slack_channel", "slack_ts"]
+            // And what the savings ledger knew of the last run: its first stop, a noted intent to stop it, its last alert.
+            removals += [StopCredit.ledgerStop, "stop_credit", "stop_credit_at", "alerted_at"]
         case .stopping, .stopped:
             action = .recordedStop
-            assignments += ["stop_time = :time", "start_time = if_not_exists(start_time, :empty)"]
+            // The run's first stop (`stopping`, then `stopped`, are one stop): what the ledger keys it by.
+            assignments += ["stop_time = :time", "start_time = if_not_exists(start_time, :empty)", "\(StopCredit.ledgerStop) = if_not_exists(\(StopCredit.ledgerStop), :time)"]
             values[":empty"] = .s("")
         case .shuttingDown, .terminated:
             action = .recordedTermination

@@ -35,6 +35,11 @@ public protocol UptimeTable {
     func releaseStop(instanceId: String, attempt: RunAttempt, deadline: Date?) throws(AWSClientError)
     /// Notes everywhere the instance's alert has gone in this tick.
     func noteDelivered(instanceId: String, attempt: RunAttempt, to delivered: Set<String>, deadline: Date?) throws(AWSClientError)
+    /// Notes on the record what the savings ledger will want when the instance stops (`StopCredit`:
+    /// an alert that went out, an intent to stop it); nothing without a record.
+    func noteForLedger(instanceId: String, _ note: DynamoDBExpression, deadline: Date?) throws(AWSClientError)
+    /// Takes back an intent to stop that did not become a stop (unless a newer one was noted since).
+    func forgetStopCredit(instanceId: String, notedAt: UTCDateTime, deadline: Date?) throws(AWSClientError)
 }
 
 public final class DynamoDBUptimeTable: UptimeTable {
@@ -133,6 +138,14 @@ public final class DynamoDBUptimeTable: UptimeTable {
     public func noteDelivered(instanceId: String, attempt: RunAttempt, to delivered: Set<String>, deadline: Date?) throws(AWSClientError) {
         // Without a record (never recorded), a retry may send it again: there is nothing to note it on.
         try updateRecorded(instanceId, attempt.deliveryNote(delivered), deadline: deadline)
+    }
+
+    public func noteForLedger(instanceId: String, _ note: DynamoDBExpression, deadline: Date?) throws(AWSClientError) {
+        try updateRecorded(instanceId, note, deadline: deadline)
+    }
+
+    public func forgetStopCredit(instanceId: String, notedAt: UTCDateTime, deadline: Date?) throws(AWSClientError) {
+        try remove("stop_credit, stop_credit_at", of: instanceId, while: "stop_credit_at", is: notedAt.extendedISO8601, deadline: deadline)
     }
 
     public func releaseNotification(_ claim: NotificationClaim, deadline: Date?) throws(AWSClientError) {

@@ -12,6 +12,8 @@ struct CheckerFixture {
     let ec2: AgingProxy
     let region: String
     let table: String
+    /// The savings ledger's table (`LEDGER_TABLE_NAME`).
+    let ledger: String
     let topicArn: String
 
     /// - Parameter region: a region of the test's own (`MotoServer.privateRegion()`), or the one a
@@ -25,6 +27,8 @@ struct CheckerFixture {
         if shared { try moto.fixture(["op": "terminate_running", "region": region]) }
         table = MotoServer.uniqueName(name)
         try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
+        ledger = MotoServer.uniqueName(name + "-ledger")
+        try moto.fixture(["op": "create_table", "name": ledger, "key": "instance_id", "sort": "stopped_at", "region": region])
         let topic = try moto.fixture(["op": "create_topic", "name": MotoServer.uniqueName(name), "region": region])
         topicArn = try #require(topic["arn"] as? String, "\(topic)")
     }
@@ -33,7 +37,7 @@ struct CheckerFixture {
     /// proxy; then `settings` (an empty value unsets nothing: the functions read it as unset).
     func environment(_ settings: [String: String] = [:]) -> [String: String] {
         moto.environmentVariables(region: region).merging([
-            "TABLE_NAME": table, "TOPIC_ARN": topicArn, "SLACK_WEBHOOK_URL": "\(sink.endpoint)/services/T000/B000/SECRET-MARKER",
+            "TABLE_NAME": table, "LEDGER_TABLE_NAME": ledger, "TOPIC_ARN": topicArn, "SLACK_WEBHOOK_URL": "\(sink.endpoint)/services/T000/B000/SECRET-MARKER",
         ]) { $1 }.merging(ec2.environment) { $1 }.merging(settings) { $1 }
     }
 
@@ -65,6 +69,12 @@ struct CheckerFixture {
         return Dictionary(uniqueKeysWithValues: items.map { item in
             (item["instance_id"]?["S"] ?? "", item.compactMapValues { $0["S"] ?? $0["N"] })
         })
+    }
+
+    /// The ledger's items, strings and numbers as text.
+    func ledgerItems() throws -> [[String: String]] {
+        let items = try #require(try fixture(["op": "scan_all", "table": ledger])["items"] as? [[String: [String: String]]])
+        return items.map { $0.compactMapValues { $0["S"] ?? $0["N"] } }
     }
 
     /// EC2's state of each instance.

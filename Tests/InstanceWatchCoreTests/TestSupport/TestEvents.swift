@@ -28,4 +28,9 @@ enum TestEvents {
     static func tick(at time: UTCDateTime, region: String) -> String {
         #"{"version":"0","id":"\#(UUID().uuidString.lowercased())","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"\#(time.extendedISO8601)","region":"\#(region)","resources":[],"detail":{}}"#
     }
+
+    /// An EC2 state-change event about `id`, entering `state` at `time`.
+    static func stateChange(_ id: String, _ state: String, at time: UTCDateTime, account: String = "123456789012", region: String) -> String {
+        #"{"version":"0","id":"\#(UUID().uuidString.lowercased())","detail-type":"EC2 Instance State-change Notification","source":"aws.ec2","account":"\#(account)","time":"\#(time.extendedISO8601)","region":"\#(region)","resources":["arn:aws:ec2:\#(region):\#(account):instance/\#(id)"],"detail":{"instance-id":"\#(id)","state":"\#(state)"}}"#
+    }
 }

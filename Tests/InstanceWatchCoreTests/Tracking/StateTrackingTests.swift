@@ -52,8 +52,8 @@ struct StateTrackingTests {
         #expect(update.action == .recordedStart)
         #expect(update.key == ["instance_id": .s("i-0b662ef9931388ba0")])
         #expect(update.update.text.contains("start_time = :time") && update.update.text.contains("stop_time = :empty"))
-        #expect(update.update.text.hasSuffix("REMOVE expires_at, stop_refused_at, snoozed_until, snoozed_by, slack_channel, slack_ts"),
-                "a new start also forgets an earlier refusal to stop, and a snooze")
+        #expect(update.update.text.hasSuffix("REMOVE expires_at, stop_refused_at, snoozed_until, snoozed_by, slack_channel, slack_ts, ledger_stop, stop_credit, stop_credit_at, alerted_at"),
+                "a new start also forgets an earlier refusal to stop, a snooze, and what the ledger knew of the last run")
         #expect(update.update.values[":time"] == .s("2026-11-21T08:00:00Z"))
         #expect(update.update.names == ["#state": "state", "#region": "region"])
     }

@@ -48,6 +48,11 @@ struct UptimeCheckHandlerTests {
         func noteDelivered(instanceId: String, attempt: RunAttempt, to delivered: Set<String>, deadline: Date?) throws(AWSClientError) {
             self.delivered[instanceId] = delivered
         }
+        var ledgerNotes: [String: [DynamoDBExpression]] = [:]
+        func noteForLedger(instanceId: String, _ note: DynamoDBExpression, deadline: Date?) throws(AWSClientError) {
+            ledgerNotes[instanceId, default: []].append(note)
+        }
+        func forgetStopCredit(instanceId: String, notedAt: UTCDateTime, deadline: Date?) throws(AWSClientError) {}
     }
 
     final class FakeRecorder: InstanceStateRecording {
