@@ -52,6 +52,8 @@ LambdaMain.run(function) { environment, logger in
         configuration: configuration,
         policies: policies,
         region: aws.environment.region,
+        // Where the weekly report ({"report": "weekly"}) reads what stops saved.
+        ledger: DynamoDBLedgerStore(dynamoDB: dynamoDB, tableName: configuration.ledgerTableName),
         // The checker's own clock decides what is overdue: never an event's time.
         clock: { Date() }
     )

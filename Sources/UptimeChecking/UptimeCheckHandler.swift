@@ -30,12 +30,14 @@ public struct UptimeCheckHandler: LambdaHandler {
         public static let routedAlerts = AlertRouter.Metric.routedAlerts
         public static let routeFailures = AlertRouter.Metric.routeFailures
         public static let checksCompleted = "ChecksCompleted"
+        /// The weekly report's savings in its period (0 in a check's invocation: read it as a Sum or Maximum).
+        public static let estimatedSavings = "EstimatedSavingsUSD"
     }
 
     public static let metricNames = [
         Metric.recordsScanned, Metric.instancesRunning, Metric.instancesOverdue, Metric.alertsSent, Metric.alertFailures,
         Metric.recordsRepaired, Metric.instancesStopped, Metric.stopFailures, Metric.instancesIdle, Metric.routedAlerts, Metric.routeFailures,
-        Metric.checksCompleted,
+        Metric.checksCompleted, Metric.estimatedSavings,
     ]
 
     let table: any UptimeTable
@@ -63,6 +65,8 @@ public struct UptimeCheckHandler: LambdaHandler {
     let policies: PolicyRules
     let region: String
     let clock: () -> Date
+    /// The savings ledger, read by the weekly report; nil: no report (a test's handler).
+    let ledger: (any LedgerStore)?
 
     /// - Parameters:
     ///   - fleet: EC2 in every account and region the check watches (`EC2Fleet`).
@@ -71,7 +75,7 @@ public struct UptimeCheckHandler: LambdaHandler {
     ///   - policies: nil: the function's variables apply to every instance.
     public init(table: any UptimeTable, recorder: any InstanceStateRecording, executor: (any RunExecutor)? = nil, fleet: any FleetInventory,
                 routes: AlertRoutes, prices: Prices?, configuration: FunctionConfiguration, policies: PolicyRules? = nil, region: String,
-                clock: @escaping () -> Date) {
+                ledger: (any LedgerStore)? = nil, clock: @escaping () -> Date) {
         self.table = table
         self.recorder = recorder
         self.executor = executor ?? SerialRunExecutor(RunTable(table: table, recorder: recorder))
@@ -81,6 +85,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         self.configuration = configuration
         self.policies = policies ?? PolicyRules(document: nil, environment: .environment(configuration))
         self.region = region
+        self.ledger = ledger
         self.clock = clock
     }
 
@@ -89,6 +94,10 @@ public struct UptimeCheckHandler: LambdaHandler {
     public static let readPhaseShare = 0.6
 
     public func handle(_ event: Data, context: LambdaContext) throws -> UptimeCheckResult {
+        if try ReportRequest.parse(event) == .weekly {
+            guard let ledger else { throw MalformedEvent(field: "report", problem: "asks for a report, and this handler has no ledger to report from") }
+            return try WeeklyReportRun(handler: self, ledger: ledger).run(context: context)
+        }
         let tick = try ScheduledTick.parse(event)
         // The function's own clock decides: an event's time can be late, replayed or made up.
         let started = clock()
@@ -101,23 +110,12 @@ public struct UptimeCheckHandler: LambdaHandler {
         // Lambda retries a failed run with the same event: what an earlier attempt of it did stands.
         let attempt = RunAttempt(tick: tick.id)
 
-        // Deadlines are Lambda's wall clock (what is left of the invocation), not the run's "now".
-        let readDeadline = context.workDeadline.addingTimeInterval(-max(0, context.workDeadline.timeIntervalSinceNow) * (1 - Self.readPhaseShare))
-        var snapshot = FleetSnapshot.read(
-            table: table, fleet: fleet, configuration: configuration, homeRegion: region,
-            ownAccountHint: context.invokedFunctionAccount, attempt: attempt, deadline: readDeadline
-        )
+        var (assessment, plan) = assess(now: now, attempt: attempt, context: context)
+        let snapshot = assessment.snapshot, rules = assessment.rules
         if let tableFailure = snapshot.tableFailure { failures.append(tableFailure) }
         result.scanned = snapshot.scanned
         result.checked = snapshot.checked.map(\.description)
-        result.problems = snapshot.problems
-
-        // Each instance's rules: its tag, its account, its OUs (read for the accounts with instances to judge), default, variables.
-        let rules = policies.book(for: snapshot, deadline: readDeadline)
-        result.problems += rules.membership.problems
-        // The plan takes the snapshot's pairs (they are let go as they are judged).
-        var plan = UptimeCheckPlan.make(snapshot: &snapshot, now: now, rules: rules, homeRegion: region)
-        result.problems += plan.problems
+        result.problems = assessment.problems
         for problem in result.problems { logger.warning("\(problem)") }
 
         var endedAlerts = snapshot.endedAlerts
@@ -153,9 +151,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         var overdue = plan.overdue
         plan.overdue = []
         plan.running = []
-        let evidence = ActivityRun(configuration: configuration, fleet: fleet, ownAccount: snapshot.ownAccount, now: now,
-                                   deadline: context.workDeadline.addingTimeInterval(-Self.releaseReserve), logger: logger).run(overdue)
-        for index in overdue.indices { overdue[index].activity = evidence.activity[overdue[index].id] }
+        let evidence = withActivity(&overdue, ownAccount: snapshot.ownAccount, now: now, context: context)
         result.problems += evidence.problems
         result.metricDataCalls = evidence.calls
         result.idle = overdue.filter { $0.activity?.isIdle == true }.map(\.id)

@@ -52,8 +52,9 @@ every running instance of its region takes a region of its own.
                                                         that filter policy (on message attributes) -> {"queue_url"}
   {"op": "queue_messages", "queue_url": ...}            every SNS notification the queue holds, received and deleted:
                                                         -> {"messages": [{"subject", "message", "attributes"}]}
+  {"op": "put_typed_items", "table": ..., "items": [{"attr": {"S"|"N": ...}}]}   items in DynamoDB's JSON
   {"op": "ses_verify", "address": ...}                  a verified SES identity
-  {"op": "ses_messages"}                                every e-mail moto's SES sent: -> {"messages": [{"source", "to", "subject", "body"}]}
+  {"op": "ses_messages"}                                every e-mail moto's SES sent: -> {"messages": [{"source", "to", "subject", "body"} or {"source", "to", "raw"}]}
   {"op": "assume_role", "name": ..., "actions": [...]}   a role allowed exactly these actions, assumed:
                                                         -> {"access_key_id", "secret_access_key", "session_token"}
      moto enforces a role's actions, not its resources (it matches every request against Resource "*"),
@@ -232,6 +233,11 @@ def run(command, clients, url):
                     item = dict(item, padding=padding)
                 batch.put_item(Item=item)
         return {"count": len(command["items"])}
+    if op == "put_typed_items":
+        # Items in DynamoDB's own JSON ({"S": …}, {"N": …}), as the product writes them: numbers stay numbers.
+        for item in command["items"]:
+            clients["dynamodb"].put_item(TableName=command["table"], Item=item)
+        return {"count": len(command["items"])}
     if op == "scan_all":
         items, kwargs = [], {"TableName": command["table"]}
         while True:
@@ -357,6 +363,9 @@ def run(command, clients, url):
                     if hasattr(message, "body"):
                         messages.append({"source": message.source, "to": message.destinations.get("ToAddresses", []),
                                          "subject": message.subject, "body": message.body})
+                    elif hasattr(message, "raw_data"):
+                        # SendRawEmail: the MIME message as sent, for the test to parse.
+                        messages.append({"source": message.source, "to": list(message.destinations), "raw": message.raw_data})
         return {"messages": messages}
     if op in ("organization_unit", "organization_account"):
         organizations = clients["organizations"]

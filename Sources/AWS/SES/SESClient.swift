@@ -18,7 +18,7 @@ public struct SESEmail: Sendable, Equatable {
     }
 }
 
-/// Amazon SES over its query protocol (version 2010-12-01), answers in XML: `SendEmail`.
+/// Amazon SES over its query protocol (version 2010-12-01), answers in XML: `SendEmail` and `SendRawEmail`.
 public final class SESClient {
     private let aws: AWSClient
 
@@ -37,6 +37,19 @@ public final class SESClient {
         let answer = try aws.callQuery(.ses, action: "SendEmail", version: "2010-12-01", parameters: parameters, deadline: deadline)
         guard let id = answer.firstDescendant("MessageId")?.text, !id.isEmpty else {
             throw .malformedResponse(service: .ses, operation: "SendEmail", reason: "no MessageId in the answer")
+        }
+        return id
+    }
+
+    /// Sends a whole MIME message (headers and parts, CRLF line ends) and returns SES's message id.
+    public func sendRawEmail(_ message: String, from: String, to: [String], deadline: Date? = nil) throws(AWSClientError) -> String {
+        var parameters = [("Source", from)]
+        for (index, address) in to.enumerated() { parameters.append(("Destinations.member.\(index + 1)", address)) }
+        // The blob travels base64-encoded in the query, as the SDKs send it.
+        parameters.append(("RawMessage.Data", Data(message.utf8).base64EncodedString()))
+        let answer = try aws.callQuery(.ses, action: "SendRawEmail", version: "2010-12-01", parameters: parameters, deadline: deadline)
+        guard let id = answer.firstDescendant("MessageId")?.text, !id.isEmpty else {
+            throw .malformedResponse(service: .ses, operation: "SendRawEmail", reason: "no MessageId in the answer")
         }
         return id
     }

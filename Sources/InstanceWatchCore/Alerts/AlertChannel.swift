@@ -13,6 +13,9 @@ public protocol AlertChannel {
     /// A note for the default destination (the run's routing summary); nil when it was delivered.
     /// The SNS topic, which gets every alert itself, takes none.
     func send(note: AlertNote, deadline: Date) -> AlertDeliveryFailure?
+    /// The weekly report, with its chart where the channel can show a picture (each channel renders
+    /// it in its own folder, `…+Report.swift`); nil when it was delivered.
+    func send(report: WeeklyReport, chart: ReportChart, deadline: Date) -> AlertDeliveryFailure?
 }
 
 /// Alerts a channel did not take, with a reason an operator can act on (never a secret).

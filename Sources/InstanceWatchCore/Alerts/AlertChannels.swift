@@ -18,7 +18,7 @@ public enum AlertChannels {
         // Every SSM read below shares one budget of the cold start.
         let lookUpDeadline = SecretSource.lookUpDeadline()
         // Slack app mode: one Web API client for every channel the app posts to.
-        let slackApp = try configuration.slackBotToken.map { SlackAPIClient(baseURL: configuration.slackAPIURL, token: try $0.resolve(ssm: ssm, deadline: lookUpDeadline), http: http()) }
+        let slackApp = try configuration.slackBotToken.map { SlackAPIClient(baseURL: configuration.slackAPIURL, token: try $0.resolve(ssm: ssm, deadline: lookUpDeadline), http: http(), plainHTTP: configuration.plainHTTP) }
         func appChannel(_ api: SlackAPIClient, _ channel: String) -> any AlertChannel {
             SlackAppAlertChannel(api: api, channel: channel, offersStop: configuration.slackStop, ledger: slackLedger)
         }

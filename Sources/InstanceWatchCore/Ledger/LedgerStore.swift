@@ -15,6 +15,8 @@ public protocol LedgerStore {
     func close(instanceId: String, stoppedAt: UTCDateTime, _ end: LedgerItem.End, at time: UTCDateTime, deadline: Date?) throws(AWSClientError) -> Bool
     /// Every item, page by page, as stored.
     func items(deadline: Date?, _ body: ([DynamoDBItem]) -> Void) throws(AWSClientError)
+    /// Keeps what a weekly report measured, for the charts of the weeks after it.
+    func keep(_ summary: ReportSummary, deadline: Date?) throws(AWSClientError)
 }
 
 public struct DynamoDBLedgerStore: LedgerStore {
@@ -54,6 +56,10 @@ public struct DynamoDBLedgerStore: LedgerStore {
         } catch .conditionalCheckFailed {
             return false
         }
+    }
+
+    public func keep(_ summary: ReportSummary, deadline: Date?) throws(AWSClientError) {
+        try dynamoDB.putItem(PutItemInput(tableName: tableName, item: summary.attributes), deadline: deadline)
     }
 
     public func items(deadline: Date?, _ body: ([DynamoDBItem]) -> Void) throws(AWSClientError) {

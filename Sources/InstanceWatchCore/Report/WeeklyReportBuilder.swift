@@ -60,8 +60,10 @@ public enum WeeklyReportBuilder {
         report.weeks = (0..<WeeklyReport.chartWeeks).map { index in
             let weekEnd = end.epochSeconds - (WeeklyReport.chartWeeks - 1 - index) * WeeklyReport.periodSeconds
             let weekStart = UTCDateTime(epochSeconds: weekEnd - WeeklyReport.periodSeconds)
-            let measured = index == WeeklyReport.chartWeeks - 1 ? report.overdueCostThisPeriodUSD
-                : inputs.history.last { $0.periodEnd.epochSeconds > weekStart.epochSeconds && $0.periodEnd.epochSeconds <= weekEnd }?.overdueCost(owner: key)
+            // A report runs once a week, give or take: the one that ended nearest this week's end measured it.
+            let nearest = inputs.history.filter { abs($0.periodEnd.epochSeconds - weekEnd) < WeeklyReport.periodSeconds / 2 }
+                .min { abs($0.periodEnd.epochSeconds - weekEnd) < abs($1.periodEnd.epochSeconds - weekEnd) }
+            let measured = index == WeeklyReport.chartWeeks - 1 ? report.overdueCostThisPeriodUSD : nearest?.overdueCost(owner: key)
             return WeeklyReport.Week(start: weekStart, savingsUSD: Savings.of(items, from: weekStart, to: UTCDateTime(epochSeconds: weekEnd), cap: inputs.cap).dollars,
                                      overdueCostUSD: measured)
         }

@@ -52,9 +52,38 @@ public struct UptimeCheckResult: Encodable, Sendable, Equatable {
     public var routed: [String: Int]?
     /// `GetMetricData` calls this run made (CloudWatch bills the metrics asked for).
     public var metricDataCalls = 0
+    /// A weekly report's figures (`{"report": "weekly"}`); absent from a check's answer.
+    public var report: ReportFigures?
 
     public init(checkedAt: String) {
         self.checkedAt = checkedAt
+    }
+}
+
+/// What a weekly report said, in figures (dollars rounded to the cent).
+public struct ReportFigures: Encodable, Sendable, Equatable {
+    public var periodStart: String
+    public var periodEnd: String
+    public var savingsUSD: Double
+    public var savingsToDateUSD: Double
+    /// Stops in the period the ledger credits.
+    public var stops: Int
+    /// Hours saved by stops without a price (not in the dollars).
+    public var unpricedHours: Double
+    public var overdueNow: Int
+    /// Where the reports went: `default` (the whole organisation's) and each owner's destination.
+    public var sentTo: [String]
+
+    public init(_ report: WeeklyReport, sentTo: [String]) {
+        func cents(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+        periodStart = report.periodStart.extendedISO8601
+        periodEnd = report.periodEnd.extendedISO8601
+        savingsUSD = cents(report.savings.dollars)
+        savingsToDateUSD = cents(report.savingsToDate.dollars)
+        stops = report.stops.count
+        unpricedHours = (report.savings.unpricedHours * 10).rounded() / 10
+        overdueNow = report.overdue.count
+        self.sentTo = sentTo
     }
 }
 

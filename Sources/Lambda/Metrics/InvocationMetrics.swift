@@ -24,8 +24,13 @@ public final class InvocationMetrics: Sendable {
     }
 
     public func set(_ name: String, to value: Int) {
+        set(name, to: Double(value))
+    }
+
+    /// A figure that is not a count (dollars).
+    public func set(_ name: String, to value: Double) {
         values.withLock { values in
-            if values[name] != nil { values[name] = Double(value) }
+            if values[name] != nil { values[name] = value }
         }
     }
 

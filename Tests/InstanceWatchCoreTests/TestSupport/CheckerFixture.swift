@@ -71,10 +71,10 @@ struct CheckerFixture {
         })
     }
 
-    /// The ledger's items, strings and numbers as text.
+    /// The ledger's items, strings and numbers as text (a summary's map left out).
     func ledgerItems() throws -> [[String: String]] {
-        let items = try #require(try fixture(["op": "scan_all", "table": ledger])["items"] as? [[String: [String: String]]])
-        return items.map { $0.compactMapValues { $0["S"] ?? $0["N"] } }
+        let items = try #require(try fixture(["op": "scan_all", "table": ledger])["items"] as? [[String: [String: Any]]])
+        return items.map { $0.compactMapValues { ($0["S"] ?? $0["N"]) as? String } }
     }
 
     /// EC2's state of each instance.

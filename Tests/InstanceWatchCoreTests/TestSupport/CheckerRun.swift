@@ -16,9 +16,14 @@ struct CheckerRun {
 
     /// Runs the debug build with `environment` (and a bare PATH) on a tick dated `tick` in `region`.
     static func run(environment: [String: String], tick: UTCDateTime = AgingProxy.now, region: String) throws -> CheckerRun {
+        try run(environment: environment, event: TestEvents.tick(at: tick, region: region))
+    }
+
+    /// Runs the debug build on `event` (`{"report": "weekly"}`).
+    static func run(environment: [String: String], event: String) throws -> CheckerRun {
         let run = try runCommand(TestPaths.debugExecutable("UptimeChecker"), ["--event", "-"],
                                  environment: environment.merging(["PATH": "/usr/bin:/bin"]) { $1 },
-                                 input: Data(TestEvents.tick(at: tick, region: region).utf8))
+                                 input: Data(event.utf8))
         let result = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]) ?? [:]
         return CheckerRun(status: run.status, result: result, stderr: run.stderr)
     }

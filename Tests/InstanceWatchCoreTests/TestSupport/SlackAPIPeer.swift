@@ -42,6 +42,25 @@ final class SlackAPIPeer: @unchecked Sendable {
         return Dictionary(listed.map { ("\($0["channel"] ?? "")/\($0["ts"] ?? "")", $0["message"] as? [String: Any] ?? [:]) }) { first, _ in first }
     }
 
+    struct File {
+        let id: String
+        let title: String
+        let channel: String
+        let altText: String
+        let fileName: String
+        let bytes: [UInt8]
+    }
+
+    /// The files uploaded and completed into a channel, in order.
+    func files() throws -> [File] {
+        let body = try control.send(HTTPRequest(method: .get, url: URL(string: "\(peer.baseURL)/test/files")!)).body
+        return ((try JSONSerialization.jsonObject(with: body) as? [[String: Any]]) ?? []).map { file in
+            File(id: file["id"] as? String ?? "", title: file["title"] as? String ?? "", channel: file["channel"] as? String ?? "",
+                 altText: file["alt_txt"] as? String ?? "", fileName: file["filename"] as? String ?? "",
+                 bytes: Array(Data(base64Encoded: file["base64"] as? String ?? "") ?? Data()))
+        }
+    }
+
     /// Deletes a message, as a person in the channel can.
     func delete(channel: String, ts: String) throws {
         let body = try JSONSerialization.data(withJSONObject: ["channel": channel, "ts": ts])

@@ -74,15 +74,21 @@ public final class WebhookClient<Service: WebhookService> {
     /// Delivers the message and returns the 2xx answer (which an API reads; a webhook's says "ok").
     @discardableResult
     public func send<Message: Encodable>(_ message: Message, deadline: Date?) throws(Failure) -> HTTPResponse {
-        let host = host
         let body: Data
         do {
             body = try JSONEncoder.lambda.encode(message)
         } catch {
             throw .rejected(host: host, status: 0, answer: "the message could not be encoded: \(error)")
         }
+        return try send(body: body, contentType: "application/json; charset=utf-8", deadline: deadline)
+    }
+
+    /// Delivers a body of any type (a form, a file's bytes) with the same retries.
+    @discardableResult
+    public func send(body: Data, contentType: String, deadline: Date?) throws(Failure) -> HTTPResponse {
+        let host = host
         var headers = headers
-        headers.replace("Content-Type", "application/json; charset=utf-8")
+        headers.replace("Content-Type", contentType)
         return try retryLoop.run(deadline: deadline, attempt: { (number, timeout) -> RetryLoop.Outcome<HTTPResponse, Failure> in
             let request = HTTPRequest(method: .post, url: webhookURL, headers: headers, body: body, timeout: timeout)
             let response: HTTPResponse

@@ -4,11 +4,17 @@ import AWS
 /// Sends an e-mail through Amazon SES; the seam tests use to see it.
 public protocol EmailSending {
     func send(_ email: SESEmail, deadline: Date) throws
+    /// A whole MIME message (the weekly report, with its chart inline).
+    func sendRaw(_ message: String, from: String, to: [String], deadline: Date) throws
 }
 
 extension SESClient: EmailSending {
     public func send(_ email: SESEmail, deadline: Date) throws {
         _ = try sendEmail(email, deadline: deadline)
+    }
+
+    public func sendRaw(_ message: String, from: String, to: [String], deadline: Date) throws {
+        _ = try sendRawEmail(message, from: from, to: to, deadline: deadline)
     }
 }
 

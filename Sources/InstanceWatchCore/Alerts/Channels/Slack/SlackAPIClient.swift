@@ -29,13 +29,25 @@ public final class SlackAPIClient {
 
     private let postMessageClient: SlackWebhookClient
     private let updateClient: SlackWebhookClient
+    /// A client for any other method, with the token.
+    let methodClient: (String) -> SlackWebhookClient
+    let http: any HTTPClient
+    let retryPolicy: RetryPolicy
+    /// Whether an upload URL Slack answers may be plain http (loopback, outside Lambda).
+    let plainHTTP: WebhookURL.PlainHTTP
+    var apiHost: String { postMessageClient.host }
 
-    public init(baseURL: URL = defaultBaseURL, token: String, http: any HTTPClient, retryPolicy: RetryPolicy = .standard) {
-        func method(_ name: String) -> SlackWebhookClient {
+    public init(baseURL: URL = defaultBaseURL, token: String, http: any HTTPClient, retryPolicy: RetryPolicy = .standard,
+                plainHTTP: WebhookURL.PlainHTTP = .never) {
+        let method: (String) -> SlackWebhookClient = { name in
             SlackWebhookClient(webhookURL: baseURL.appending(path: name), http: http, headers: ["Authorization": "Bearer \(token)"], retryPolicy: retryPolicy)
         }
         postMessageClient = method("chat.postMessage")
         updateClient = method("chat.update")
+        methodClient = method
+        self.http = http
+        self.retryPolicy = retryPolicy
+        self.plainHTTP = plainHTTP
     }
 
     private struct Answer: Decodable {

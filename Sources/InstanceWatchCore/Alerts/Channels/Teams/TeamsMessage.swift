@@ -36,12 +36,14 @@ public struct TeamsMessage: Encodable, Sendable, Equatable {
         case facts([Fact])
         /// Elements in an emphasised box, with a line above them.
         case container([Element])
+        /// A picture at `url` (a `data:` URI for a webhook's card), with text for whoever cannot see it.
+        case image(url: String, altText: String)
 
         public enum TextStyle: Sendable, Equatable {
             case heading, plain, subtle, attention
         }
 
-        enum Key: String, CodingKey { case type, text, wrap, size, weight, color, isSubtle, facts, items, separator, style }
+        enum Key: String, CodingKey { case type, text, wrap, size, weight, color, isSubtle, facts, items, separator, style, url, altText }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: Key.self)
@@ -71,6 +73,11 @@ public struct TeamsMessage: Encodable, Sendable, Equatable {
                 try container.encode(items, forKey: .items)
                 try container.encode(true, forKey: .separator)
                 try container.encode("emphasis", forKey: .style)
+            case .image(let url, let altText):
+                try container.encode("Image", forKey: .type)
+                try container.encode(url, forKey: .url)
+                try container.encode(String(altText.prefix(500)), forKey: .altText)
+                try container.encode("Stretch", forKey: .size)
             }
         }
     }

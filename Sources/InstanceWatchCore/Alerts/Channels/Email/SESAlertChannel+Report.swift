@@ -1,0 +1,12 @@
+import FoundationEssentials
+import AWS
+
+extension SESAlertChannel {
+    /// The report to the owner's own address: HTML with the chart inline, through SendRawEmail.
+    public func send(report: WeeklyReport, chart: ReportChart, deadline: Date) -> AlertDeliveryFailure? {
+        let raw = EmailReport.mime(report, chart: chart, from: from, to: to, boundary: UUID().uuidString)
+        return AlertDeliveryFailure.unless("SES weekly report for \(report.audience)", ids: []) {
+            try sender.sendRaw(raw, from: from, to: [to], deadline: deadline)
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import FoundationEssentials
+
+extension SlackAlertChannel {
+    /// A webhook cannot carry a file: the report's figures and lists as text.
+    public func send(report: WeeklyReport, chart: ReportChart, deadline: Date) -> AlertDeliveryFailure? {
+        AlertDeliveryFailure.unless("Slack weekly report for \(report.audience)", ids: []) {
+            try poster.post(SlackReportMessage.message(report, channel: channel), deadline: deadline)
+        }
+    }
+}
