@@ -4,14 +4,15 @@ import PackageDescription
 // Layers, each a module so that the compiler keeps the direction (docs/development.md, "Layout"):
 //
 //   StateChangeHandler, UptimeChecker, SlackActionHandler     thin executables
-//        │   UptimeChecking               the checker's run: its handler, activity evidence, auto-stop
+//        │   UptimeChecking               the checker's run: its handler, activity evidence, auto-stop, the
+//        │                                weekly report with its chart and its renderer per channel
 //        │                                (the UptimeChecker's alone: its handler's conformance would
 //        │                                keep the whole run alive in the other two binaries)
 //        │   SlackActions                 the Slack buttons' handler: signature, interaction, actions
 //        │                                (the SlackActionHandler's alone: the other two never link it)
+//        │     └── Charts                 bar charts on a bitmap, a pixel font, PNG and deflate (no dependency)
 //        └── InstanceWatchCore            the watcher's domain: tracking, uptime, organisation, pricing, alerts,
-//              │                          the savings ledger and its weekly report
-//              ├── Charts                 bar charts on a bitmap, a pixel font, PNG and deflate (no dependency)
+//              │                          the savings ledger
 //              ├── Lambda                 the Runtime API loop, control plane, log handler, EMF writer
 //              ├── AWS                    SigV4, credentials, the service clients and their wire formats
 //              ├── CurlHTTP               HTTP on libcurl
@@ -57,14 +58,14 @@ let package = Package(
         .target(name: "AWS", dependencies: ["CurlHTTP", "Support", "CCrypto", "CExpat"]),
         .target(
             name: "InstanceWatchCore",
-            dependencies: ["Lambda", "AWS", "CurlHTTP", "Support", "Charts", "CCurl", "CCrypto", "CExpat", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Lambda", "AWS", "CurlHTTP", "Support", "CCurl", "CCrypto", "CExpat", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(name: "StateChangeHandler", dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
         // The checker's run, linked by the UptimeChecker alone: its handler's LambdaHandler conformance
         // would keep all of the run's code alive in the other two binaries.
         .target(
             name: "UptimeChecking",
-            dependencies: ["InstanceWatchCore", "Lambda", "AWS", "CurlHTTP", "Support", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["InstanceWatchCore", "Charts", "Lambda", "AWS", "CurlHTTP", "Support", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(name: "UptimeChecker", dependencies: ["UptimeChecking", "InstanceWatchCore", "Lambda", "AWS", "CurlHTTP"]),
         .target(

@@ -218,6 +218,63 @@ def slack_app_mode(moto, aws, fleet, names, started, deliver, state_change, wher
         say(f"         closed in place with chat.update: {line} ({names.get(line.split(':')[0], '')})")
     if not any(line.startswith(fleet["ml-training"]) for line in result.get("closedAlerts", [])):
         raise RuntimeError(f"the alert of the stopped ml-training was not closed in place: {result}")
+    return slack
+
+
+def weekly_report(moto, aws, topic, slack, pricing, started, deliver):
+    """The weekly report: the ledger the story left, a month before it, and the chart as Slack got it."""
+    heading("The weekly report ({\"report\": \"weekly\"}, Mondays 08:00 UTC by the template's ReportSchedule)")
+    items = moto.command(op="scan_all", table=LEDGER)["items"]
+    say(f"  the story left {len(items)} ledger item{'s' if len(items) != 1 else ''} in {LEDGER}:")
+    for item in items:
+        say(f"    {item['instance_id']['S']}  stopped {item['stopped_at']['S']} by {item['stopped_by']['S']}"
+            f"  at ${item.get('hourly_usd', {}).get('N', '?')}/h ({item.get('name', {}).get('S', '')})")
+    # The weeks before the story, as a month of stops and reports would have left them (written here directly).
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    earlier = []
+    for weeks_ago, hours, hourly, name, owner in ((6, 40, "0.0960", "etl-nightly", "data"), (5, 90, "0.1920", "gpu-notebook", "ml"),
+                                                   (4, 60, "0.0960", "etl-nightly", "data"), (3, 110, "0.3840", "load-test", "web"),
+                                                   (2, 70, "0.1920", "gpu-notebook", "ml"), (1, 120, "0.0960", "staging-db", "web")):
+        stopped = now - timedelta(weeks=weeks_ago, hours=2)
+        earlier.append({"instance_id": {"S": f"i-0{weeks_ago:02d}ea{hours:03d}rlier0"}, "stopped_at": {"S": iso(stopped)},
+                        "stopped_by": {"S": "after-alert" if weeks_ago % 2 else "auto-stop"}, "hourly_usd": {"N": hourly},
+                        "price_basis": {"S": "on-demand Linux price"}, "name": {"S": name}, "owner": {"S": owner},
+                        "account": {"S": TEAM_A}, "region": {"S": OTHER_REGION}, "instance_type": {"S": "m5.large"},
+                        "restarted_at": {"S": iso(stopped + timedelta(hours=hours))}})
+    for weeks_ago, overdue in ((7, "41.20"), (6, "38.75"), (5, "52.10"), (4, "30.40"), (3, "22.95"), (2, "18.30"), (1, "12.60")):
+        earlier.append({"instance_id": {"S": "#weekly-report"}, "stopped_at": {"S": iso(now - timedelta(weeks=weeks_ago))},
+                        "overdue_usd": {"N": overdue}, "savings_usd": {"N": "0"}, "overdue_by_owner": {"M": {}}})
+    moto.command(op="put_typed_items", table=LEDGER, items=earlier)
+    say(f"  and, written here, the six weeks before: 6 stops and 7 weekly summaries, as earlier runs would have left them")
+    app = {key: value for key, value in aws.items() if key != "SLACK_WEBHOOK_PARAMETER"}
+    reporter = Function("UptimeChecker", {**app, "TOPIC_ARN": topic, "SLACK_BOT_TOKEN_PARAMETER": BOT_TOKEN_PARAMETER,
+                                          "SLACK_API_URL": f"{slack.url}/api", "SLACK_CHANNEL": "#finops", "UPTIME_THRESHOLD": "6h",
+                                          "AWS_ENDPOINT_URL_PRICING": pricing,
+                                          "WATCHED_ACCOUNTS": f"{TEAM_A},{TEAM_B}", "WATCHED_REGIONS": OTHER_REGION},
+                        label="UptimeChecker-report")
+    started.append(reporter)
+    kind, result = deliver(reporter, now, "the weekly report", {"report": "weekly"})
+    if kind != "response" or "report" not in result:
+        raise RuntimeError(f"the weekly report failed: {result}")
+    figures = result["report"]
+    say(f"         report: saved ${figures['savingsUSD']:.2f} this week, ${figures['savingsToDateUSD']:.2f} since the ledger began,"
+        f" {figures['stops']} stop{'s' if figures['stops'] != 1 else ''}, {figures['overdueNow']} past their limit now; sent to {', '.join(figures['sentTo'])}")
+    mail = next((m for m in moto.command(op="sns_messages", topic=topic)["messages"] if m["subject"].startswith("instance-watch weekly")), None)
+    if mail is None:
+        raise RuntimeError("the weekly report did not reach the SNS topic")
+    say()
+    say(f"  Subject: {mail['subject']}")
+    say()
+    for line in mail["message"].splitlines():
+        say(f"  | {line}")
+    files = http("GET", f"{slack.url}/test/files")
+    if not files:
+        raise RuntimeError("the chart was not uploaded into Slack")
+    chart = LOGS / "weekly-report.png"
+    chart.write_bytes(base64.b64decode(files[-1]["base64"]))
+    say()
+    say(f"  the chart, as uploaded into {files[-1]['channel']} (files.getUploadURLExternal, the bytes, files.completeUploadExternal):")
+    say(f"    {chart.relative_to(ROOT)}  ({chart.stat().st_size:,} bytes)")
 
 
 def main():
@@ -339,6 +396,11 @@ def main():
         say(f"         idle by CloudWatch: {', '.join(names.get(i, i) for i in result.get('idle', [])) or 'none'};"
             f" busy: {', '.join(names.get(i, i) for i in result.get('busy', [])) or 'none'}")
         say(f"         stopped (AUTO_STOP=on, opted in by tag, idle): {', '.join(result.get('stopped', [])) or 'none'}")
+        if fleet["forgotten-sandbox"] in result.get("stopped", []):
+            # EC2 reports the stop; the StateChangeHandler records it and credits it to the auto-stop in the savings ledger.
+            now = datetime.now(timezone.utc)
+            deliver(state_change, now, f"forgotten-sandbox stopping (forwarded from {TEAM_B})",
+                    event("state-change-stopped.json", fleet["forgotten-sandbox"], now, account=TEAM_B, region=REGION, state="stopping"))
         for repair in result.get("repairs", []):
             say(f"         repaired {repair}")
 
@@ -377,7 +439,8 @@ def main():
                 elif block["type"] == "actions":
                     say(f"      button: {block['elements'][0]['url']}")
             say()
-        slack_app_mode(moto, aws, fleet, names, started, deliver, state_change, where)
+        slack = slack_app_mode(moto, aws, fleet, names, started, deliver, state_change, where)
+        weekly_report(moto, aws, topic, slack, pricing.url, started, deliver)
         say(f"{BOLD}Done.{RESET} The same bundles are what `sam build` puts in the Lambda zips (see docs/deploying.md).")
         return 0
     except KeyboardInterrupt:

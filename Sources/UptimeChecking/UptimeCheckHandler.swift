@@ -162,7 +162,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         // Snoozed from Slack: neither stopped nor alerted until the snooze ends; a digest lists them apart.
         let snoozed = overdue.filter { $0.isSnoozed(at: now) }
         overdue.removeAll { $0.isSnoozed(at: now) }
-        result.snoozed = snoozed.map(Self.snoozeLine)
+        result.snoozed = snoozed.map(\.snoozeLine)
 
         // Priced and owned before anything is stopped: a stop's ledger item keeps what it cost an hour, and whose it was.
         if rules.mayStop { overdue = priced(overdue, ownAccount: snapshot.ownAccount, deadline: context.workDeadline, logger: logger) }
@@ -309,7 +309,7 @@ public struct UptimeCheckHandler: LambdaHandler {
         // the instances, for the digest to find them by.
         let positions = Dictionary(due.indices.map { (due[$0].id, $0) }) { first, _ in first }
         // Snoozed instances, apart in digests: the owner's own, or all of them in the default destination's.
-        let snoozedLines = snoozed.map { (owner: routes.ownership.owner(tags: $0.tags, account: $0.account)?.lowercased(), line: Self.snoozeLine($0)) }
+        let snoozedLines = snoozed.map { (owner: routes.ownership.owner(tags: $0.tags, account: $0.account)?.lowercased(), line: $0.snoozeLine) }
         let form: AlertRouter.Form = switch configuration.notifyMode {
         case .each: .each
         case .digest: .digest { alerts, owner in
@@ -353,11 +353,6 @@ public struct UptimeCheckHandler: LambdaHandler {
         }
         for index in instances.indices { instances[index].owner = routes.ownership.owner(tags: instances[index].tags, account: instances[index].account) }
         return instances
-    }
-
-    /// `i-… (web): snoozed until 2026-12-03T09:00:00Z by @alice (U024BE7LH)`.
-    static func snoozeLine(_ instance: RunningInstance) -> String {
-        "\(instance.id) (\(instance.displayName)): snoozed until \(instance.snoozedUntil?.extendedISO8601 ?? "?") by \(instance.snoozedBy ?? "someone")"
     }
 
     static func announcesStop(_ instance: RunningInstance) -> Bool {

@@ -47,7 +47,7 @@ struct WeeklyReportRun {
 
         let inputs = WeeklyReportBuilder.Inputs(
             items: reading.items, overdue: overdue,
-            snoozed: snoozed.map { (owner: $0.owner?.lowercased(), line: UptimeCheckHandler.snoozeLine($0)) },
+            snoozed: snoozed,
             history: reading.history, now: now, cap: handler.configuration.savingsCap, leftOut: reading.problems
         )
         let organisation = WeeklyReportBuilder.report(inputs, owner: nil)
@@ -57,7 +57,12 @@ struct WeeklyReportRun {
         let deadline = context.workDeadline.addingTimeInterval(-UptimeCheckHandler.releaseReserve)
         func deliver(_ report: WeeklyReport, to channels: [any AlertChannel], as destination: String) {
             let chart = ReportChart.of(report)
-            let failed = channels.compactMap { $0.send(report: report, chart: chart, deadline: deadline) }
+            let failed = channels.compactMap { channel -> AlertDeliveryFailure? in
+                guard let reporting = channel as? any ReportChannel else {
+                    return AlertDeliveryFailure(instanceIds: [], description: "\(channel.name) takes no weekly report", underlying: AlertRefused(description: "no report renderer"))
+                }
+                return reporting.send(report: report, chart: chart, deadline: deadline)
+            }
             if failed.count < channels.count { sentTo.append(destination) }
             failures += failed.map(\.description)
         }

@@ -13,9 +13,6 @@ public protocol AlertChannel {
     /// A note for the default destination (the run's routing summary); nil when it was delivered.
     /// The SNS topic, which gets every alert itself, takes none.
     func send(note: AlertNote, deadline: Date) -> AlertDeliveryFailure?
-    /// The weekly report, with its chart where the channel can show a picture (each channel renders
-    /// it in its own folder, `…+Report.swift`); nil when it was delivered.
-    func send(report: WeeklyReport, chart: ReportChart, deadline: Date) -> AlertDeliveryFailure?
 }
 
 /// Alerts a channel did not take, with a reason an operator can act on (never a secret).
@@ -54,4 +51,8 @@ public struct AlertDeliveryFailure: Error, CustomStringConvertible {
 /// A channel's answer that it did not take an alert (a batch entry refused), as an error.
 public struct AlertRefused: Error, CustomStringConvertible {
     public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }

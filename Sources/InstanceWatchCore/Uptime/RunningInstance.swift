@@ -63,6 +63,11 @@ public struct RunningInstance: Sendable, Equatable {
         /// Snoozed at `now`: neither alerted nor stopped.
         public func isSnoozed(at now: UTCDateTime) -> Bool { snoozedUntil.map { $0 > now } ?? false }
 
+        /// `i-… (web): snoozed until 2026-12-03T09:00:00Z by @alice (U024BE7LH)`.
+        public var snoozeLine: String {
+            "\(id) (\(displayName)): snoozed until \(snoozedUntil?.extendedISO8601 ?? "?") by \(snoozedBy ?? "someone")"
+        }
+
 
         /// Where its alert went in the tick that last noted one (`RunAttempt`), as the record holds it.
         public var alertTick: String?
@@ -151,6 +156,7 @@ public struct RunningInstance: Sendable, Equatable {
 
     /// Snoozed at `now`: neither alerted nor stopped.
     public func isSnoozed(at now: UTCDateTime) -> Bool { box.fields.isSnoozed(at: now) }
+
 
     /// Opted in to being stopped, and has run at least that long.
     public func isDueToStop(at now: UTCDateTime) -> Bool { box.fields.isDueToStop(at: now) }

@@ -74,15 +74,15 @@ public struct ReportFigures: Encodable, Sendable, Equatable {
     /// Where the reports went: `default` (the whole organisation's) and each owner's destination.
     public var sentTo: [String]
 
-    public init(_ report: WeeklyReport, sentTo: [String]) {
-        func cents(_ value: Double) -> Double { (value * 100).rounded() / 100 }
-        periodStart = report.periodStart.extendedISO8601
-        periodEnd = report.periodEnd.extendedISO8601
-        savingsUSD = cents(report.savings.dollars)
-        savingsToDateUSD = cents(report.savingsToDate.dollars)
-        stops = report.stops.count
-        unpricedHours = (report.savings.unpricedHours * 10).rounded() / 10
-        overdueNow = report.overdue.count
+    public init(periodStart: String, periodEnd: String, savingsUSD: Double, savingsToDateUSD: Double, stops: Int, unpricedHours: Double,
+                overdueNow: Int, sentTo: [String]) {
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.savingsUSD = savingsUSD
+        self.savingsToDateUSD = savingsToDateUSD
+        self.stops = stops
+        self.unpricedHours = unpricedHours
+        self.overdueNow = overdueNow
         self.sentTo = sentTo
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import UptimeChecking
 @testable import Lambda
 @testable import AWS
 @testable import Support

@@ -33,8 +33,6 @@ struct AlertRouterTests {
             return nil
         }
 
-        func send(report: WeeklyReport, chart: ReportChart, deadline: Date) -> AlertDeliveryFailure? { nil }
-
         var ids: [String] { each.flatMap { $0.map(\.instanceId) } }
     }
 

@@ -22,9 +22,9 @@ extension SESClient: EmailSending {
 /// subject and text as the topic's e-mail, one message per alert or one digest, to that address alone.
 public struct SESAlertChannel: AlertChannel {
     public let name = "SES"
-    let sender: any EmailSending
-    let from: String
-    let to: String
+    package let sender: any EmailSending
+    package let from: String
+    package let to: String
 
     public init(sender: any EmailSending, from: String, to: String) {
         self.sender = sender

@@ -6,8 +6,8 @@ import AWS
 /// (docs/configuration.md, "Routing"), so each team can subscribe with a filter policy on its owner.
 public struct SNSAlertChannel: AlertChannel {
     public let name = "SNS"
-    let publisher: any TopicPublishing
-    let topicArn: String
+    package let publisher: any TopicPublishing
+    package let topicArn: String
 
     public init(publisher: any TopicPublishing, topicArn: String) {
         self.publisher = publisher

@@ -30,12 +30,12 @@ public final class SlackAPIClient {
     private let postMessageClient: SlackWebhookClient
     private let updateClient: SlackWebhookClient
     /// A client for any other method, with the token.
-    let methodClient: (String) -> SlackWebhookClient
-    let http: any HTTPClient
-    let retryPolicy: RetryPolicy
+    package let methodClient: (String) -> SlackWebhookClient
+    package let http: any HTTPClient
+    package let retryPolicy: RetryPolicy
     /// Whether an upload URL Slack answers may be plain http (loopback, outside Lambda).
-    let plainHTTP: WebhookURL.PlainHTTP
-    var apiHost: String { postMessageClient.host }
+    package let plainHTTP: WebhookURL.PlainHTTP
+    package var apiHost: String { postMessageClient.host }
 
     public init(baseURL: URL = defaultBaseURL, token: String, http: any HTTPClient, retryPolicy: RetryPolicy = .standard,
                 plainHTTP: WebhookURL.PlainHTTP = .never) {

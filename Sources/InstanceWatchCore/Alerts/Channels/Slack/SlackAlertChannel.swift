@@ -3,9 +3,9 @@ import FoundationEssentials
 /// Alerts in Slack through an incoming webhook: each alert one message, a digest one message.
 public struct SlackAlertChannel: AlertChannel {
     public let name = "Slack"
-    let poster: any SlackPosting
+    package let poster: any SlackPosting
     /// `SLACK_CHANNEL`: the channel the payload names, when set.
-    let channel: String?
+    package let channel: String?
 
     public init(poster: any SlackPosting, channel: String?) {
         self.poster = poster

@@ -19,8 +19,8 @@ public protocol SlackMessageLedger {
 /// Each alert's channel and `ts` are kept on its record.
 public struct SlackAppAlertChannel: AlertChannel {
     public let name = "Slack"
-    let api: SlackAPIClient
-    let channel: String
+    package let api: SlackAPIClient
+    package let channel: String
     let offersStop: Bool
     let ledger: (any SlackMessageLedger)?
 

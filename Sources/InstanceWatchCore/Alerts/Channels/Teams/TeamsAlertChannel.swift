@@ -8,7 +8,7 @@ public protocol TeamsPosting {
 /// Alerts in Microsoft Teams through a Workflows webhook: each alert one card, a digest one card.
 public struct TeamsAlertChannel: AlertChannel {
     public let name = "Teams"
-    let poster: any TeamsPosting
+    package let poster: any TeamsPosting
 
     public init(poster: any TeamsPosting) {
         self.poster = poster

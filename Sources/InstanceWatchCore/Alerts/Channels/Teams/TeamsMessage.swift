@@ -25,6 +25,12 @@ public struct TeamsMessage: Encodable, Sendable, Equatable {
         /// What a client that cannot render the card shows, and what notifications read.
         public var fallbackText: String
 
+        public init(body: [Element], actions: [Action], fallbackText: String) {
+            self.body = body
+            self.actions = actions
+            self.fallbackText = fallbackText
+        }
+
         enum CodingKeys: String, CodingKey {
             case type, schema = "$schema", version, body, actions, fallbackText
         }

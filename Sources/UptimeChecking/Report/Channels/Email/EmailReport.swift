@@ -1,11 +1,12 @@
 import FoundationEssentials
+import InstanceWatchCore
 import Support
 
 /// The weekly report as an e-mail: HTML with the chart inline (`multipart/related`, the picture by
 /// `cid:`), the text version beside it (`multipart/alternative`), as SES's SendRawEmail takes it.
-public enum EmailReport {
+enum EmailReport {
     /// The raw message, CRLF line ends, every part's text base64 so that no line is too long.
-    public static func mime(_ report: WeeklyReport, chart: ReportChart, from: String, to: String, boundary: String) -> String {
+    static func mime(_ report: WeeklyReport, chart: ReportChart, from: String, to: String, boundary: String) -> String {
         let related = "related-\(boundary)", alternative = "alternative-\(boundary)"
         func base64Lines(_ bytes: [UInt8]) -> String {
             let text = Data(bytes).base64EncodedString()

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import InstanceWatchCore
 import CurlHTTP
 import Support
 

@@ -1,3 +1,4 @@
+import InstanceWatchCore
 import Support
 
 /// The weekly report in words: the subject every channel uses, and the plain text that SNS e-mail
@@ -39,7 +40,8 @@ public enum WeeklyReportText {
         ]
         let overdueCost = report.overdue.compactMap(\.costSoFarUSD).reduce(0, +)
         lines.append("Running past their limit now: \(report.overdue.count)\(overdueCost > 0 ? ", \(InstancePrice.dollars(overdueCost)) so far" : "").")
-        lines.append("Idle instances cost \(InstancePrice.hourly(report.idleHourlyUSD)) an hour together.")
+        lines.append(report.idleHourlyUSD > 0 ? "Idle instances past their limit cost \(InstancePrice.hourly(report.idleHourlyUSD)) an hour together."
+                     : "No priced instance past its limit is idle.")
         lines.append("Compute only: a stopped instance's volumes are still billed.")
         return lines
     }

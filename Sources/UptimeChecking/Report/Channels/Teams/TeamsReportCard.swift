@@ -1,13 +1,14 @@
 import FoundationEssentials
+import InstanceWatchCore
 import Support
 
 /// The weekly report in Teams: an Adaptive Card with the figures, the chart as an `Image` (a data
 /// URI: a Workflows webhook has nowhere to fetch a picture from), and the lists, capped to keep
 /// the card within what Teams shows (about 28 KB).
-public enum TeamsReportCard {
+enum TeamsReportCard {
     static let listLimit = 10
 
-    public static func message(_ report: WeeklyReport, chart: ReportChart) -> TeamsMessage {
+    static func message(_ report: WeeklyReport, chart: ReportChart) -> TeamsMessage {
         func list(_ title: String, _ lines: [String]) -> [TeamsMessage.Element] {
             guard !lines.isEmpty else { return [] }
             var items: [TeamsMessage.Element] = [.text("\(title) (\(lines.count))", style: .attention)]

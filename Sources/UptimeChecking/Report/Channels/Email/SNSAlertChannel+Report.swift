@@ -1,10 +1,11 @@
 import FoundationEssentials
+import InstanceWatchCore
 import AWS
 
-extension SNSAlertChannel {
+extension SNSAlertChannel: ReportChannel {
     /// The report as text: the subject starts with `instance-watch weekly`, and the attributes say
     /// `kind: weekly-report` and whose it is, so a subscriber's filter policy can take or leave it.
-    public func send(report: WeeklyReport, chart: ReportChart, deadline: Date) -> AlertDeliveryFailure? {
+    func send(report: WeeklyReport, chart: ReportChart, deadline: Date) -> AlertDeliveryFailure? {
         let message = SNSMessage(subject: WeeklyReportText.subject(report), body: WeeklyReportText.body(report), attributes: [
             "owner": .string(report.owner?.lowercased() ?? Self.unowned), "kind": .string("weekly-report"),
         ])

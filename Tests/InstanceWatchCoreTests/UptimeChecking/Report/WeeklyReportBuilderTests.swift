@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import InstanceWatchCore
+@testable import UptimeChecking
 @testable import AWS
 @testable import Support
 
@@ -47,13 +48,20 @@ struct WeeklyReportBuilderTests {
         item("i-wrong", stoppedHoursAgo: 1 * day, restartedHoursAgo: 2 * day),
     ]
 
+    static var snoozedInstance: RunningInstance {
+        var instance = overdue("i-snoozed", runningHours: 7, hourly: 1.0, owner: "alice", idle: false)
+        instance.snoozedUntil = UTCDateTime(epochSeconds: now.epochSeconds + 3600)
+        instance.snoozedBy = "@alice"
+        return instance
+    }
+
     static var inputs: WeeklyReportBuilder.Inputs {
         WeeklyReportBuilder.Inputs(
             items: items,
             overdue: [overdue("i-idle", runningHours: 10, hourly: 0.2, owner: "alice", idle: true),
                       overdue("i-long", runningHours: 9 * day, hourly: 0.1, owner: "bob", idle: false),
                       overdue("i-free", runningHours: 8, hourly: nil, owner: nil, idle: true)],
-            snoozed: [(owner: "alice", line: "i-snoozed (web): snoozed until … by @alice")],
+            snoozed: [snoozedInstance],
             history: [ReportSummary(periodEnd: UTCDateTime(epochSeconds: now.epochSeconds - 7 * 86_400 + 60), overdueUSD: 33.3, savingsUSD: 0,
                                     overdueByOwner: ["bob": 30])],
             now: now, cap: 30 * 86_400, leftOut: ["ledger item x: hourly_usd is not a price; its hours count, not dollars"]
@@ -78,8 +86,9 @@ struct WeeklyReportBuilderTests {
         #expect(report.leftOut.contains { $0.contains("i-wrong") } && report.leftOut.contains { $0.contains("hourly_usd is not a price") })
         #expect(report.overdue.count == 3 && abs((report.overdue.first { $0.instanceId == "i-long" }?.costSoFarUSD ?? 0) - 21.6) < 0.005)
         #expect(abs(report.idleHourlyUSD - 0.2) < 1e-9, "the idle instances' hourly spend: the priced idle one")
-        // Overdue cost within the period: i-idle 10 h x 0.2 = 2.00, i-long 168 h x 0.1 = 16.80.
-        #expect(abs(report.overdueCostThisPeriodUSD - 18.80) < 0.005)
+        // Overdue cost within the period: i-idle 10 h x 0.2 = 2.00, i-long 168 h x 0.1 = 16.80, the snoozed one 7 h x 1 = 7.00.
+        #expect(abs(report.overdueCostThisPeriodUSD - 25.80) < 0.005)
+        #expect(report.snoozed == ["i-snoozed (n-i-snoozed): snoozed until 2026-12-07T09:00:00Z by @alice"] && !report.overdue.contains { $0.instanceId == "i-snoozed" })
         #expect(report.weeks.count == 8 && report.weeks.last?.overdueCostUSD == report.overdueCostThisPeriodUSD)
         #expect(report.weeks[6].overdueCostUSD == 33.3, "last week's report measured it")
         #expect(report.weeks[0].overdueCostUSD == nil, "no report then: not measured, not zero")
@@ -102,9 +111,9 @@ struct WeeklyReportBuilderTests {
     func summary() throws {
         let organisation = WeeklyReportBuilder.report(Self.inputs, owner: nil)
         let summary = WeeklyReportBuilder.summary(Self.inputs, organisation: organisation)
-        #expect(abs(summary.overdueUSD - 18.8) < 0.005 && abs((summary.overdueByOwner["bob"] ?? 0) - 16.8) < 0.005)
+        #expect(abs(summary.overdueUSD - 25.8) < 0.005 && abs((summary.overdueByOwner["bob"] ?? 0) - 16.8) < 0.005 && abs((summary.overdueByOwner["alice"] ?? 0) - 9) < 0.005)
         let read = try #require(ReportSummary.read(summary.attributes))
-        #expect(read.periodEnd == Self.now && abs(read.overdueUSD - 18.8) < 0.0001 && read.overdueByOwner.keys.sorted() == ["alice", "bob"])
+        #expect(read.periodEnd == Self.now && abs(read.overdueUSD - 25.8) < 0.0001 && read.overdueByOwner.keys.sorted() == ["alice", "bob"])
         #expect(ReportSummary.read(Self.items[0].attributes) == nil)
     }
 

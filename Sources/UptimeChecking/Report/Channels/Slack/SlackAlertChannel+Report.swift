@@ -1,8 +1,9 @@
 import FoundationEssentials
+import InstanceWatchCore
 
-extension SlackAlertChannel {
+extension SlackAlertChannel: ReportChannel {
     /// A webhook cannot carry a file: the report's figures and lists as text.
-    public func send(report: WeeklyReport, chart: ReportChart, deadline: Date) -> AlertDeliveryFailure? {
+    func send(report: WeeklyReport, chart: ReportChart, deadline: Date) -> AlertDeliveryFailure? {
         AlertDeliveryFailure.unless("Slack weekly report for \(report.audience)", ids: []) {
             try poster.post(SlackReportMessage.message(report, channel: channel), deadline: deadline)
         }

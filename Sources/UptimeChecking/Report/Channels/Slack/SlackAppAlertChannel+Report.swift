@@ -1,8 +1,9 @@
 import FoundationEssentials
+import InstanceWatchCore
 
-extension SlackAppAlertChannel {
+extension SlackAppAlertChannel: ReportChannel {
     /// The report as a message, then its chart uploaded into the same channel (`files:write`).
-    public func send(report: WeeklyReport, chart: ReportChart, deadline: Date) -> AlertDeliveryFailure? {
+    func send(report: WeeklyReport, chart: ReportChart, deadline: Date) -> AlertDeliveryFailure? {
         AlertDeliveryFailure.unless("Slack weekly report for \(report.audience)", ids: []) {
             let posted = try api.postMessage(SlackReportMessage.message(report, channel: nil), channel: channel, deadline: deadline)
             _ = try api.uploadFile(chart.png, fileName: chart.fileName, title: "Saved per week vs overdue cost", altText: chart.altText,

@@ -1,12 +1,13 @@
+import InstanceWatchCore
 import Support
 
 /// The weekly report in Slack (Block Kit): the figures, what was stopped, what still runs past its
 /// limit, what is snoozed. A webhook gets the figures as text; the app also uploads the chart.
-public enum SlackReportMessage {
+enum SlackReportMessage {
     /// Lines per list in Slack: a section's text holds at most 3,000 characters.
     static let listLimit = 10
 
-    public static func message(_ report: WeeklyReport, channel: String?) -> SlackMessage {
+    static func message(_ report: WeeklyReport, channel: String?) -> SlackMessage {
         func list(_ title: String, _ lines: [String]) -> [SlackMessage.Block] {
             guard !lines.isEmpty else { return [] }
             var text = "*\(SlackMessage.escape(title)) (\(lines.count))*\n" + lines.prefix(listLimit).map { "• " + SlackMessage.escape($0) }.joined(separator: "\n")

@@ -1,3 +1,4 @@
+import InstanceWatchCore
 import Support
 
 /// Builds the weekly reports from the ledger and the run's overdue instances: pure, values in and
@@ -8,14 +9,14 @@ public enum WeeklyReportBuilder {
     public struct Inputs: Sendable {
         public var items: [LedgerItem]
         public var overdue: [RunningInstance]
-        /// Owner (lower-cased, nil for none) and the line saying what is snoozed.
-        public var snoozed: [(owner: String?, line: String)]
+        /// Snoozed instances: their cost counts, and they are listed apart, not as past their limit.
+        public var snoozed: [RunningInstance]
         public var history: [ReportSummary]
         public var now: UTCDateTime
         public var cap: Int
         public var leftOut: [String]
 
-        public init(items: [LedgerItem], overdue: [RunningInstance], snoozed: [(owner: String?, line: String)], history: [ReportSummary],
+        public init(items: [LedgerItem], overdue: [RunningInstance], snoozed: [RunningInstance], history: [ReportSummary],
                     now: UTCDateTime, cap: Int, leftOut: [String] = []) {
             self.items = items
             self.overdue = overdue
@@ -40,7 +41,7 @@ public enum WeeklyReportBuilder {
                                   savingsToDate: Savings.of(items, from: items.map(\.stoppedAt).min() ?? end, to: end, cap: inputs.cap),
                                   ledgerBegan: items.map(\.stoppedAt).min())
         report.leftOut = inputs.leftOut + report.savings.leftOut
-        report.stops = items.filter { $0.stoppedAt.epochSeconds >= start.epochSeconds && $0.stoppedAt.epochSeconds < end.epochSeconds }
+        report.stops = items.filter { $0.stoppedAt.epochSeconds >= start.epochSeconds && $0.stoppedAt.epochSeconds <= end.epochSeconds }
             .sorted { $0.stoppedAt.epochSeconds < $1.stoppedAt.epochSeconds }
             .map { item in
                 let seconds = Savings.savedSeconds(item, from: start, to: end, cap: inputs.cap) ?? 0
@@ -54,9 +55,11 @@ public enum WeeklyReportBuilder {
                                         limit: UptimeWording.limitText(instance.limit), hourlyUSD: instance.price?.hourlyUSD,
                                         costSoFarUSD: instance.price?.cost(forSeconds: running), idle: instance.activity?.isIdle == true)
         }
-        report.overdueCostThisPeriodUSD = overdueCost(overdue, from: start, to: end)
+        // What ran past its limit cost the same whether someone snoozed it or not.
+        let snoozed = inputs.snoozed.filter { mine($0.owner) }
+        report.overdueCostThisPeriodUSD = overdueCost(overdue + snoozed, from: start, to: end)
         report.idleHourlyUSD = report.overdue.filter(\.idle).compactMap(\.hourlyUSD).reduce(0, +)
-        report.snoozed = inputs.snoozed.filter { key == nil || $0.owner == key }.map(\.line)
+        report.snoozed = snoozed.map(\.snoozeLine)
         report.weeks = (0..<WeeklyReport.chartWeeks).map { index in
             let weekEnd = end.epochSeconds - (WeeklyReport.chartWeeks - 1 - index) * WeeklyReport.periodSeconds
             let weekStart = UTCDateTime(epochSeconds: weekEnd - WeeklyReport.periodSeconds)
@@ -81,7 +84,7 @@ public enum WeeklyReportBuilder {
     /// The summary this run keeps for later reports' charts: overdue cost in the period, overall and by owner.
     public static func summary(_ inputs: Inputs, organisation: WeeklyReport) -> ReportSummary {
         let start = organisation.periodStart, end = organisation.periodEnd
-        let byOwner = Dictionary(grouping: inputs.overdue.filter { $0.owner != nil }) { $0.owner!.lowercased() }
+        let byOwner = Dictionary(grouping: (inputs.overdue + inputs.snoozed).filter { $0.owner != nil }) { $0.owner!.lowercased() }
             .mapValues { overdueCost($0, from: start, to: end) }
         return ReportSummary(periodEnd: end, overdueUSD: organisation.overdueCostThisPeriodUSD, savingsUSD: organisation.savings.dollars, overdueByOwner: byOwner)
     }

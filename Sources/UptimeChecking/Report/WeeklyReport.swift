@@ -1,3 +1,4 @@
+import InstanceWatchCore
 import Support
 
 /// The weekly report (design.md, "Savings ledger and the weekly report"), as values every channel
@@ -61,4 +62,14 @@ public struct WeeklyReport: Sendable, Equatable {
 
     /// `the whole organisation` or `owner alice`.
     public var audience: String { owner.map { "owner \($0)" } ?? "the whole organisation" }
+}
+
+extension ReportFigures {
+    /// The report's figures for the run's answer, dollars rounded to the cent.
+    init(_ report: WeeklyReport, sentTo: [String]) {
+        func cents(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+        self.init(periodStart: report.periodStart.extendedISO8601, periodEnd: report.periodEnd.extendedISO8601,
+                  savingsUSD: cents(report.savings.dollars), savingsToDateUSD: cents(report.savingsToDate.dollars), stops: report.stops.count,
+                  unpricedHours: (report.savings.unpricedHours * 10).rounded() / 10, overdueNow: report.overdue.count, sentTo: sentTo)
+    }
 }

@@ -1,4 +1,5 @@
 import Charts
+import InstanceWatchCore
 import Support
 
 /// The weekly report's picture: savings per week over the last eight weeks beside what overdue
@@ -20,7 +21,8 @@ public struct ReportChart: Sendable, Equatable {
             groups: report.weeks.map { week in
                 BarChart.Group(label: String(week.start.extendedISO8601.dropFirst(5).prefix(5)), values: [week.savingsUSD, week.overdueCostUSD])
             },
-            format: { InstancePrice.dollars($0) }
+            // Whole dollars where a figure is whole (the axis), cents where it is not (the bars).
+            format: { $0 >= 1 && $0 == $0.rounded() ? InstancePrice.dollars($0).replacing(".00", with: "") : InstancePrice.dollars($0) }
         )
         let alt = "Savings per week over the last \(report.weeks.count) weeks beside what overdue instances cost: "
             + WeeklyReportText.weekLines(report).joined(separator: "; ")
