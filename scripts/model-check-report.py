@@ -19,9 +19,9 @@ import time
 
 # Every AWS operation the three functions call, as "service:Operation" (botocore's service names).
 OPERATIONS = [
-    "dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:UpdateItem",
+    "dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:PutItem",
     "ec2:DescribeInstances", "ec2:StopInstances", "ec2:DescribeSpotPriceHistory",
-    "sns:PublishBatch", "ses:SendEmail", "ssm:GetParameter",
+    "sns:PublishBatch", "ses:SendEmail", "ses:SendRawEmail", "ssm:GetParameter",
     "sts:AssumeRole", "sts:GetCallerIdentity", "cloudwatch:GetMetricData", "pricing:GetProducts",
     "organizations:ListParents", "organizations:DescribeOrganizationalUnit",
 ]

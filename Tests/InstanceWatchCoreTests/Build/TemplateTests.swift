@@ -392,6 +392,41 @@ extension TemplateTests {
         #expect(resources["SlackActionLogGroup"] != nil)
     }
 
+    @Test("the savings ledger: its own table keyed by instance and stop time, TTL on expires_at; the recorders may put and update items there, the checker also scan it; every function knows its name and CREDIT_WINDOW, the checker SAVINGS_CAP")
+    func ledger() throws {
+        let template = try Self.json()
+        let resources = try Self.resources()
+        let table = try #require(resources["LedgerTable"]?["Properties"] as? [String: Any])
+        let keys = (table["KeySchema"] as? [[String: String]] ?? []).map { "\($0["AttributeName"] ?? "")/\($0["KeyType"] ?? "")" }
+        #expect(keys == ["instance_id/HASH", "stopped_at/RANGE"])
+        #expect((table["TimeToLiveSpecification"] as? [String: Any])?["AttributeName"] as? String == "expires_at")
+        #expect((table["PointInTimeRecoverySpecification"] as? [String: Any])?["PointInTimeRecoveryEnabled"] as? Bool == true)
+        let parameters = try #require(template["Parameters"] as? [String: [String: Any]])
+        #expect(parameters["LedgerTableName"]?["Default"] as? String == "instance_watch_ledger")
+        #expect(parameters["CreditWindow"]?["Default"] as? String == "24h" && parameters["SavingsCap"]?["Default"] as? String == "30d")
+        func actions(onLedger role: String) throws -> Set<String> {
+            Set(PolicyStatement.of(role: try #require(resources[role])).filter { "\($0.resources)".contains("LedgerTable") }.flatMap(\.actions))
+        }
+        #expect(try actions(onLedger: "StateChangeRole") == ["dynamodb:PutItem", "dynamodb:UpdateItem"])
+        #expect(try actions(onLedger: "UptimeCheckerRole") == ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan"])
+        let globals = "\(((template["Globals"] as? [String: Any])?["Function"] as? [String: Any])?["Environment"] ?? "")"
+        #expect(globals.contains("LEDGER_TABLE_NAME") && globals.contains("CREDIT_WINDOW"))
+        #expect("\(resources["UptimeCheckerFunction"]?["Properties"] ?? "")".contains("SAVINGS_CAP"))
+    }
+
+    @Test("the weekly report: a schedule of its own (ReportSchedule, Mondays 08:00 UTC by default) sending {\"report\": \"weekly\"} to the checker; SES may send it raw, from the configured sender only")
+    func weeklyReport() throws {
+        let template = try Self.json()
+        let events = try #require(((try Self.resources()["UptimeCheckerFunction"]?["Properties"] as? [String: Any])?["Events"]) as? [String: [String: Any]])
+        let report = try #require(events["WeeklyReport"]?["Properties"] as? [String: Any])
+        #expect((report["Schedule"] as? [String: Any])?["Ref"] as? String == "ReportSchedule")
+        let input = try #require((report["Input"] as? String).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: String])
+        #expect(input == ["report": "weekly"])
+        #expect((template["Parameters"] as? [String: [String: Any]])?["ReportSchedule"]?["Default"] as? String == "cron(0 8 ? * MON *)")
+        let checker = "\(try Self.resources()["UptimeCheckerRole"]?["Properties"] ?? "")"
+        #expect(checker.contains("ses:SendRawEmail"))
+    }
+
     @Test("routing: both roles read the routes parameter; SES only from the configured sender")
     func routingPermissions() throws {
         let resources = try Self.resources()

@@ -212,21 +212,32 @@ struct LeastPrivilegeTests {
         return account
     }
 
-    @Test("StateChangeFunction: UpdateItem, DescribeInstances, AssumeRole and GetParameter, each needed, nothing else")
+    @Test("StateChangeFunction: UpdateItem, PutItem, DescribeInstances, AssumeRole and GetParameter, each needed, nothing else")
     func stateChangeFunction() throws {
         let id = try moto.launch(tags: ["Name": "iam-test"], spot: true).id
         let member = try member()
         let memberId = try moto.launch(account: member, tags: ["Name": "iam-member"], spot: true).id
+        let credited = try moto.launch(tags: ["Name": "iam-credited"]).id
+        let started = UTCDateTime(year: 2026, month: 11, day: 21, hour: 8)
         try audit(function: "StateChangeFunction", product: "StateChangeHandler", region: moto.region) {
-            let table = MotoServer.uniqueName("iam")
+            let table = MotoServer.uniqueName("iam"), ledger = MotoServer.uniqueName("iam-ledger")
             try moto.fixture(["op": "create_table", "name": table, "key": "instance_id"])
+            try moto.fixture(["op": "create_table", "name": ledger, "key": "instance_id", "sort": "stopped_at"])
+            // An instance alerted about an hour before someone stops it: the stop is a ledger item
+            // (PutItem), and its next start closes it (UpdateItem on the ledger).
+            try moto.fixture(["op": "put_items", "table": table, "items": [[
+                "instance_id": credited, "state": "running", "start_time": started.extendedISO8601, "stop_time": "",
+                "last_event_time": started.extendedISO8601, "alerted_at": UTCDateTime(epochSeconds: started.epochSeconds + 3600).extendedISO8601,
+            ]]])
             return ([try TestEvents.sample("state-change-running.json", instanceId: id), try TestEvents.sample("spot-interruption-warning.json", instanceId: id),
-                     try TestEvents.sample("spot-interruption-warning.json", instanceId: memberId).replacing("123456789012", with: member)],
-                    ["TABLE_NAME": table, "MEMBER_ROLE_NAME": "instance-watch-reader"])
+                     try TestEvents.sample("spot-interruption-warning.json", instanceId: memberId).replacing("123456789012", with: member),
+                     TestEvents.stateChange(credited, "stopping", at: UTCDateTime(epochSeconds: started.epochSeconds + 7200), region: moto.region),
+                     TestEvents.stateChange(credited, "running", at: UTCDateTime(epochSeconds: started.epochSeconds + 9000), region: moto.region)],
+                    ["TABLE_NAME": table, "LEDGER_TABLE_NAME": ledger, "MEMBER_ROLE_NAME": "instance-watch-reader"])
         }
     }
 
-    @Test("UptimeCheckerFunction: Scan, BatchGetItem, UpdateItem, DescribeInstances, DescribeSpotPriceHistory, GetMetricData, StopInstances, AssumeRole, Publish, GetParameter, SendEmail and GetProducts, each needed, nothing else")
+    @Test("UptimeCheckerFunction: Scan, BatchGetItem, UpdateItem, PutItem, DescribeInstances, DescribeSpotPriceHistory, GetMetricData, StopInstances, AssumeRole, Publish, GetParameter, SendEmail, SendRawEmail and GetProducts, each needed, nothing else")
     func uptimeCheckerFunction() throws {
         // DescribeSpotPriceHistory is only needed where moto has a Spot price for the instance.
         let region = MotoServer.privateRegion(offering: ["t3.micro", "m5.large"])
@@ -251,6 +262,9 @@ struct LeastPrivilegeTests {
             let idle = try moto.launch(region: region, tags: [UptimePolicy.stopAfterTag: "1h"], spot: true).id
             try moto.fixture(["op": "instance_metrics", "id": idle, "hours": 7, "cpu": 0.5, "network_bytes_per_hour": 0, "region": region])
             try moto.fixture(["op": "create_table", "name": table, "key": "instance_id", "region": region])
+            // The savings ledger, which the weekly report reads (Scan) and keeps its summary in (PutItem).
+            let ledger = MotoServer.uniqueName("iam-ledger")
+            try moto.fixture(["op": "create_table", "name": ledger, "key": "instance_id", "sort": "stopped_at", "region": region])
             try moto.fixture(["op": "put_items", "table": table, "region": region, "items": [[
                 "instance_id": "i-0ffffffffffffffff", "state": "running", "start_time": "2026-11-21T01:00:00Z", "stop_time": "",
                 "last_event_time": "2026-11-21T01:00:00Z", "region": region, "account": "123456789012",
@@ -260,7 +274,8 @@ struct LeastPrivilegeTests {
             ]]])
             // An on-demand m5.large is priced from the Price List, the Spot one from EC2; the Spot one
             // asked to be stopped after an hour (StopInstances).
-            return ([tick], ["TABLE_NAME": table, "TOPIC_ARN": topicArn, "NOTIFY_INTERVAL": "1h", "MEMBER_ROLE_NAME": "instance-watch-reader",
+            // Then the weekly report: alice@example.com's part by SES with its chart inline (SendRawEmail).
+            return ([tick, #"{"report": "weekly"}"#], ["TABLE_NAME": table, "LEDGER_TABLE_NAME": ledger, "TOPIC_ARN": topicArn, "NOTIFY_INTERVAL": "1h", "MEMBER_ROLE_NAME": "instance-watch-reader",
                              "AUTO_STOP": "on", "SES_FROM_ADDRESS": sender, "SES_ALLOWED_DOMAINS": "example.com"])
         }
     }
