@@ -8,12 +8,16 @@ import Testing
 /// The savings ledger end to end: the checker notes its alerts and stops on the records, the
 /// StateChangeHandler turns a credited stop into a ledger item and the next start or end closes it,
 /// against moto's DynamoDB (signatures checked).
-@Suite("Savings ledger: credited stops written once, closed once")
+@Suite("Savings ledger: credited stops written once, closed once", .serialized)
 struct LedgerTests: OnCheckerFixture {
     let fixture: CheckerFixture
 
+    /// One region for the suite, its tests one after another, each starting with none of its
+    /// instances running (moto's regions are few: a region per test would run out).
+    static let region = MotoServer.privateRegion(offering: ["m5.large"])
+
     init() throws {
-        fixture = try CheckerFixture(region: MotoServer.privateRegion(offering: ["m5.large"]), shared: false, name: "ledger")
+        fixture = try CheckerFixture(region: Self.region, shared: true, name: "ledger")
     }
 
     struct Recorded {

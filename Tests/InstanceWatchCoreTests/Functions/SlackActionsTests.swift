@@ -146,6 +146,15 @@ struct SlackActionsTests {
         #expect(stoppedRecord?["last_action"] == "stopped" && stoppedRecord?["last_action_by"] == "@alice (U0ALICE)", "\(stoppedRecord ?? [:])")
         let stoppedText = try responses().last?["text"] as? String ?? ""
         #expect(stoppedText.contains("stopped by @alice"), "\(stoppedText)")
+        // The stop was noted for the savings ledger before EC2 was asked; its state change credits it to alice.
+        #expect(stoppedRecord?["stop_credit"] == "slack:U0ALICE" && stoppedRecord?["stop_credit_at"] != nil, "\(stoppedRecord ?? [:])")
+        // The managed instance's refused Stop now left no intent behind.
+        #expect(try fixture.records()[managed]?["stop_credit"] == nil)
+        let recorded = try runCommand(TestPaths.debugExecutable("StateChangeHandler"), ["--event", "-"], environment: fixture.environment(["PATH": "/usr/bin:/bin"]),
+                                      input: Data(TestEvents.stateChange(plain, "stopping", at: UTCDateTime(Date()), region: Self.region).utf8))
+        #expect(recorded.stdout.contains("recorded-stop"), "\(recorded.stderr.suffix(800))")
+        let item = try fixture.ledgerItems().first { $0["instance_id"] == plain }
+        #expect(item?["stopped_by"] == "slack:U0ALICE" && item?["name"] == "stop-me", "the alert's Name, noted when it went out: \(item ?? [:])")
 
         // SLACK_STOP off in the handler: the same click does nothing.
         let plainTwo = try fixture.launch(tags: ["Name": "stop-me-too"]).id

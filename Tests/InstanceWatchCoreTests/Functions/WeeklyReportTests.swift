@@ -11,13 +11,17 @@ import Testing
 /// channel's report read as its receiver would: SNS's e-mail, the Slack webhook's Block Kit, a Teams
 /// card against Microsoft's schema with its chart decoded, SES's message parsed as MIME, and the
 /// chart uploaded into Slack by the app.
-@Suite("Weekly report: figures to the cent, in every channel, with its chart")
+@Suite("Weekly report: figures to the cent, in every channel, with its chart", .serialized)
 struct WeeklyReportTests: OnCheckerFixture {
     let fixture: CheckerFixture
     static let event = #"{"report": "weekly"}"#
 
+    /// One region for the suite, its tests one after another, each starting with none of its
+    /// instances running (moto's regions are few: a region per test would run out).
+    static let region = MotoServer.privateRegion(offering: ["m5.large"])
+
     init() throws {
-        fixture = try CheckerFixture(region: MotoServer.privateRegion(offering: ["m5.large"]), shared: false, name: "report")
+        fixture = try CheckerFixture(region: Self.region, shared: true, name: "report")
     }
 
     static func ago(hours: Int) -> String { UTCDateTime(epochSeconds: AgingProxy.now.epochSeconds - hours * 3600).extendedISO8601 }
@@ -115,7 +119,8 @@ struct WeeklyReportTests: OnCheckerFixture {
         #expect("\(body)".contains("forgotten") && !"\(body)".contains("carols"), "alice's report holds her instances only")
         #expect(card.body.utf8.count < 28_000, "within what Teams shows: \(card.body.utf8.count) bytes")
         // SES: carol's report as an HTML e-mail with the chart inline.
-        let raw = try #require(try fixture.fixture(["op": "ses_messages"])["messages"].flatMap { $0 as? [[String: Any]] }?.compactMap { $0["raw"] as? String }.first)
+        let sent = try fixture.fixture(["op": "ses_messages"])["messages"] as? [[String: Any]] ?? []
+        let raw = try #require(sent.first { $0["source"] as? String == sender && ($0["to"] as? [String])?.contains("carol@example.com") == true }?["raw"] as? String)
         let mime = try MIMECheck.parse(raw)
         #expect(mime.defects.isEmpty && mime.subject.hasPrefix("instance-watch weekly for carol@example.com") && mime.to == "carol@example.com", "\(mime.subject) \(mime.defects)")
         #expect(mime.types.prefix(4) == ["multipart/related", "multipart/alternative", "text/plain", "text/html"], "\(mime.types)")

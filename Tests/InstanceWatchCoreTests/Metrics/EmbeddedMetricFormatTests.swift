@@ -118,7 +118,7 @@ struct FunctionMetricsTests {
         let full = extracted(served.stdout, expectedLines: 1, names: UptimeCheckHandler.metricNames, functionName: "iw-checker")
         #expect(full.first == ["RecordsScanned": 1, "InstancesRunning": 1, "InstancesOverdue": 1, "AlertsSent": 1, "AlertFailures": 0,
                                "RecordsRepaired": 1, "InstancesStopped": 0, "StopFailures": 0, "InstancesIdle": 0, "RoutedAlerts": 0,
-                               "RouteFailures": 0, "ChecksCompleted": 1])
+                               "RouteFailures": 0, "ChecksCompleted": 1, "EstimatedSavingsUSD": 0])
 
         let broken = try RuntimeEmulator().serve("UptimeChecker", events: [tick], environment: environment.merging(["TABLE_NAME": "no-such-table"]) { $1 })
         #expect(broken.results.first?.kind == "error")
