@@ -7,7 +7,7 @@ import CurlHTTP
 
 let function = FunctionDescription.instanceWatch(
     name: "UptimeChecker",
-    summary: "On a schedule, finds instances running longer than allowed and notifies by SNS e-mail, Slack and Teams."
+    summary: "On a schedule, finds instances running longer than allowed and notifies by SNS e-mail, Slack and Teams; weekly, reports what stops saved."
 )
 
 LambdaMain.run(function) { environment, logger in
