@@ -27,8 +27,15 @@ struct DemoTests {
                      "Stopped by instance-watch after 6h (tag instance-watch:stop-after); it was not terminated.",
                      "buttons: snooze_1d, snooze_1w, stop_now", "with a wrong signature -> HTTP 401", "the signed click -> HTTP 200",
                      "table: snoozed_by      @alice (U0ALICE)", "replaced through the click's response_url: i-",
-                     "snoozed, not alerted: i-", "closed in place with chat.update: i-", "Done."] {
+                     "snoozed, not alerted: i-", "closed in place with chat.update: i-",
+                     "stopped 20", "by auto-stop  at $0.0228/h (forgotten-sandbox)", "by after-alert  at $0.096/h (ml-training)",
+                     "Subject: instance-watch weekly, week to ", "Compute only: a stopped instance's volumes are still billed.",
+                     "files.completeUploadExternal", ".build/demo/weekly-report.png", "Done."] {
             #expect(run.stdout.contains(text), "the demo's output lacks \(text)")
         }
+        // The chart the demo wrote is the one the app uploaded: a PNG Python's zlib reads, 900x420.
+        let chart = try Data(contentsOf: TestPaths.repositoryRoot.appendingPathComponent(".build/demo/weekly-report.png"))
+        let png = try PNGCheck.read(Array(chart))
+        #expect(png.width == 900 && png.height == 420 && (png.counts["2e9e5b"] ?? 0) > 0 && (png.counts["d9534f"] ?? 0) > 0, "\(png.counts)")
     }
 }
