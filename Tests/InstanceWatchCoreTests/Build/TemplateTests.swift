@@ -414,6 +414,19 @@ extension TemplateTests {
         #expect("\(resources["UptimeCheckerFunction"]?["Properties"] ?? "")".contains("SAVINGS_CAP"))
     }
 
+    @Test("memory: the checker 256 MB by default (CheckerMemorySize: a run with 17,000 overdue instances peaked at 117 MB), the other two the 128 MB of Globals")
+    func memory() throws {
+        let template = try Self.json()
+        let resources = try Self.resources()
+        let checker = try #require(resources["UptimeCheckerFunction"]?["Properties"] as? [String: Any])
+        #expect((checker["MemorySize"] as? [String: Any])?["Ref"] as? String == "CheckerMemorySize")
+        #expect((template["Parameters"] as? [String: [String: Any]])?["CheckerMemorySize"]?["Default"] as? Int == 256)
+        #expect((((template["Globals"] as? [String: Any])?["Function"] as? [String: Any])?["MemorySize"]) as? Int == 128)
+        for function in ["StateChangeFunction", "SlackActionFunction"] {
+            #expect((resources[function]?["Properties"] as? [String: Any])?["MemorySize"] == nil, "\(function) keeps Globals' 128 MB")
+        }
+    }
+
     @Test("the weekly report: a schedule of its own (ReportSchedule, Mondays 08:00 UTC by default) sending {\"report\": \"weekly\"} to the checker; SES may send it raw, from the configured sender only")
     func weeklyReport() throws {
         let template = try Self.json()
