@@ -11,16 +11,25 @@ public enum Deflate {
         var position = 0
         var lastSeen = [Int](repeating: -1, count: 1 << 15)
         func hash(_ at: Int) -> Int { (Int(data[at]) << 10 ^ Int(data[at + 1]) << 5 ^ Int(data[at + 2])) & 0x7FFF }
+        /// How many bytes from `position` repeat those `distance` back (at most 258, deflate's longest).
+        func match(at position: Int, distance: Int) -> Int {
+            guard distance > 0, distance <= position, distance <= 32_768 else { return 0 }
+            var length = 0
+            while length < 258, position + length < data.count, data[position + length] == data[position + length - distance] { length += 1 }
+            return length
+        }
         while position < data.count {
             var bestLength = 0, bestDistance = 0
             if position + 2 < data.count {
                 let key = hash(position)
-                var candidates = [1, rowLength]
-                if lastSeen[key] >= 0 { candidates.append(position - lastSeen[key]) }
+                let seen = lastSeen[key] >= 0 ? position - lastSeen[key] : 0
                 lastSeen[key] = position
-                for distance in candidates where distance > 0 && distance <= position && distance <= 32_768 {
-                    var length = 0
-                    while length < 258, position + length < data.count, data[position + length] == data[position + length - distance] { length += 1 }
+                // The pixel before, the row above, the last place these three bytes were seen.
+                // (Three values in a SIMD vector: no array on the heap for every byte of the picture.)
+                let candidates = SIMD3(1, rowLength, seen)
+                for index in candidates.indices {
+                    let distance = candidates[index]
+                    let length = match(at: position, distance: distance)
                     if length > bestLength { bestLength = length; bestDistance = distance }
                 }
             }

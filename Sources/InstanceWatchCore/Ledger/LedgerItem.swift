@@ -54,7 +54,7 @@ public struct LedgerItem: Sendable, Equatable {
         }
         var ledgerItem = LedgerItem(instanceId: id, stoppedAt: stopped, stoppedBy: text("stopped_by") ?? "unknown")
         if let price = item["hourly_usd"] {
-            if case .n(let number) = price, let hourly = Double(number), hourly.isFinite, hourly >= 0 {
+            if let hourly = price.amount {
                 ledgerItem.hourlyUSD = hourly
             } else {
                 problems.append("ledger item \(id) stopped at \(stopped.extendedISO8601): hourly_usd is not a price; its hours count, not dollars")
@@ -84,7 +84,7 @@ extension LedgerItem {
     public var attributes: DynamoDBItem {
         var item: DynamoDBItem = ["instance_id": .s(instanceId), "stopped_at": .s(stoppedAt.extendedISO8601), "stopped_by": .s(stoppedBy)]
         func put(_ name: String, _ value: String?) { if let value, !value.isEmpty { item[name] = .s(value) } }
-        if let hourlyUSD, hourlyUSD.isFinite, hourlyUSD >= 0 { item["hourly_usd"] = .n(String(hourlyUSD)) }
+        if let hourly = AttributeValue.amount(hourlyUSD) { item["hourly_usd"] = hourly }
         put("price_basis", priceBasis)
         put("account", account)
         put("region", region)

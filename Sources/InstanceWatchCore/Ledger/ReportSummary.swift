@@ -36,13 +36,9 @@ public struct ReportSummary: Sendable, Equatable {
     /// A summary item, or nil for anything else (an instance's item, or a summary that cannot be read).
     public static func read(_ item: DynamoDBItem) -> ReportSummary? {
         guard item["instance_id"]?.stringValue == itemId, let end = item["stopped_at"]?.stringValue.flatMap(UTCDateTime.parse) else { return nil }
-        func number(_ value: AttributeValue?) -> Double? {
-            guard case .n(let text)? = value, let number = Double(text), number.isFinite, number >= 0 else { return nil }
-            return number
-        }
-        guard let overdue = number(item["overdue_usd"]) else { return nil }
+        guard let overdue = item["overdue_usd"]?.amount else { return nil }
         var byOwner: [String: Double] = [:]
-        if case .m(let map)? = item["overdue_by_owner"] { for (owner, value) in map { byOwner[owner] = number(value) } }
-        return ReportSummary(periodEnd: end, overdueUSD: overdue, savingsUSD: number(item["savings_usd"]) ?? 0, overdueByOwner: byOwner)
+        if case .m(let map)? = item["overdue_by_owner"] { for (owner, value) in map { byOwner[owner] = value.amount } }
+        return ReportSummary(periodEnd: end, overdueUSD: overdue, savingsUSD: item["savings_usd"]?.amount ?? 0, overdueByOwner: byOwner)
     }
 }

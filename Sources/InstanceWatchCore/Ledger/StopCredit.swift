@@ -55,7 +55,7 @@ public enum StopCredit {
             assignments.append("#\(attribute) = :\(attribute)")
             values[":\(attribute)"] = value
         }
-        set("hourly_usd", facts.hourlyUSD.flatMap { $0.isFinite && $0 >= 0 ? .n(String($0)) : nil })
+        set("hourly_usd", .amount(facts.hourlyUSD))
         set("price_basis", facts.priceBasis.map { .s($0) })
         set("owner", facts.owner.map { .s(String($0.prefix(256))) })
         set("name", facts.name.map { .s(String($0.prefix(256))) })
@@ -88,7 +88,7 @@ public enum StopCredit {
         guard let first = record[ledgerStop]?.stringValue, first == stoppedAt.extendedISO8601 else { return nil }
         guard let credit = creditedTo(record: record, stoppedAt: stoppedAt, window: window) else { return nil }
         var item = LedgerItem(instanceId: instanceId, stoppedAt: stoppedAt, stoppedBy: credit.by)
-        if case .n(let text)? = record["hourly_usd"], let price = Double(text), price.isFinite, price >= 0 { item.hourlyUSD = price }
+        item.hourlyUSD = record["hourly_usd"]?.amount
         item.priceBasis = record["price_basis"]?.stringValue
         item.account = record["account"]?.stringValue
         item.region = record["region"]?.stringValue

@@ -20,20 +20,9 @@ struct LedgerTests: OnCheckerFixture {
         fixture = try CheckerFixture(region: Self.region, shared: true, name: "ledger")
     }
 
-    struct Recorded {
-        let status: Int32
-        let action: String?
-        let stderr: String
-    }
-
-    /// The StateChangeHandler's answer to `id` entering `state` at `time`.
     @discardableResult
-    func stateChange(_ id: String, _ state: String, at time: UTCDateTime) throws -> Recorded {
-        let run = try runCommand(TestPaths.debugExecutable("StateChangeHandler"), ["--event", "-"],
-                                 environment: fixture.environment(["PATH": "/usr/bin:/bin"]),
-                                 input: Data(TestEvents.stateChange(id, state, at: time, region: region).utf8))
-        let result = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]) ?? [:]
-        return Recorded(status: run.status, action: result["action"] as? String, stderr: run.stderr)
+    func stateChange(_ id: String, _ state: String, at time: UTCDateTime) throws -> CheckerFixture.Recorded {
+        try fixture.stateChange(id, state, at: time)
     }
 
     static func time(_ offset: Int, from base: UTCDateTime) -> UTCDateTime { UTCDateTime(epochSeconds: base.epochSeconds + offset) }
@@ -118,9 +107,7 @@ struct LedgerTests: OnCheckerFixture {
         let now = AgingProxy.now
         try fixture.put([["instance_id": id, "state": "running", "start_time": "2026-11-01T00:00:00Z", "stop_time": "",
                           "last_event_time": "2026-11-01T00:00:00Z", "alerted_at": Self.time(-600, from: now).extendedISO8601]])
-        let missing = try runCommand(TestPaths.debugExecutable("StateChangeHandler"), ["--event", "-"],
-                                     environment: fixture.environment(["PATH": "/usr/bin:/bin", "LEDGER_TABLE_NAME": "no-such-ledger"]),
-                                     input: Data(TestEvents.stateChange(id, "stopping", at: now, region: region).utf8))
+        let missing = try fixture.stateChange(id, "stopping", at: now, ["LEDGER_TABLE_NAME": "no-such-ledger"])
         #expect(missing.status != 0 && missing.stderr.contains("ResourceNotFoundException"), "\(missing.stderr.suffix(800))")
         #expect(try fixture.records()[id]?["state"] == "stopping", "the record took the stop before the ledger failed")
         #expect(try stateChange(id, "stopping", at: now).action == "stale-ignored")

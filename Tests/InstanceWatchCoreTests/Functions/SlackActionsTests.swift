@@ -150,9 +150,8 @@ struct SlackActionsTests {
         #expect(stoppedRecord?["stop_credit"] == "slack:U0ALICE" && stoppedRecord?["stop_credit_at"] != nil, "\(stoppedRecord ?? [:])")
         // The managed instance's refused Stop now left no intent behind.
         #expect(try fixture.records()[managed]?["stop_credit"] == nil)
-        let recorded = try runCommand(TestPaths.debugExecutable("StateChangeHandler"), ["--event", "-"], environment: fixture.environment(["PATH": "/usr/bin:/bin"]),
-                                      input: Data(TestEvents.stateChange(plain, "stopping", at: UTCDateTime(Date()), region: Self.region).utf8))
-        #expect(recorded.stdout.contains("recorded-stop"), "\(recorded.stderr.suffix(800))")
+        let recorded = try fixture.stateChange(plain, "stopping", at: UTCDateTime(Date()))
+        #expect(recorded.action == "recorded-stop", "\(recorded.stderr.suffix(800))")
         let item = try fixture.ledgerItems().first { $0["instance_id"] == plain }
         #expect(item?["stopped_by"] == "slack:U0ALICE" && item?["name"] == "stop-me", "the alert's Name, noted when it went out: \(item ?? [:])")
 

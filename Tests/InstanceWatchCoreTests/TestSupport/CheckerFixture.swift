@@ -48,6 +48,23 @@ struct CheckerFixture {
         return run
     }
 
+    /// What the StateChangeHandler executable answered for an event, with its log.
+    struct Recorded {
+        let status: Int32
+        let action: String?
+        let stderr: String
+    }
+
+    /// The StateChangeHandler, on the fixture's table and ledger, told that `id` entered `state` at `time`.
+    @discardableResult
+    func stateChange(_ id: String, _ state: String, at time: UTCDateTime, _ settings: [String: String] = [:]) throws -> Recorded {
+        let run = try runCommand(TestPaths.debugExecutable("StateChangeHandler"), ["--event", "-"],
+                                 environment: environment(["PATH": "/usr/bin:/bin"].merging(settings) { $1 }),
+                                 input: Data(TestEvents.stateChange(id, state, at: time, region: region).utf8))
+        let result = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]) ?? [:]
+        return Recorded(status: run.status, action: result["action"] as? String, stderr: run.stderr)
+    }
+
     @discardableResult
     func fixture(_ command: [String: Any]) throws -> [String: Any] {
         let answer = try moto.fixture(command.merging(["region": region]) { $1 })

@@ -9,9 +9,10 @@ enum EmailReport {
     static func mime(_ report: WeeklyReport, chart: ReportChart, from: String, to: String, boundary: String) -> String {
         let related = "related-\(boundary)", alternative = "alternative-\(boundary)"
         func base64Lines(_ bytes: [UInt8]) -> String {
-            let text = Data(bytes).base64EncodedString()
+            // RFC 2045: lines of at most 76 characters.
+            let text = Array(Data(bytes).base64EncodedString().utf8)
             return stride(from: 0, to: text.count, by: 76).map { start in
-                String(text.dropFirst(start).prefix(76))
+                String(decoding: text[start..<min(start + 76, text.count)], as: UTF8.self)
             }.joined(separator: "\r\n")
         }
         let lines = [

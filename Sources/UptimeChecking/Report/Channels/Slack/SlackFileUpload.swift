@@ -33,8 +33,14 @@ extension SlackAPIClient {
         }
         try SlackWebhookClient(webhookURL: uploadURL, http: http, retryPolicy: retryPolicy)
             .send(body: Data(bytes), contentType: "application/octet-stream", deadline: deadline)
-        let files = #"[{"id":"\#(fileId)","title":"\#(Self.jsonEscaped(title))"}]"#
-        let completed: Completed = try form("files.completeUploadExternal", [("files", files), ("channel_id", channelId)], deadline: deadline)
+        var files = JSONWriter(capacity: 96)
+        files.beginArray()
+        files.beginObject()
+        files.member("id", fileId)
+        files.member("title", title)
+        files.endObject()
+        files.endArray()
+        let completed: Completed = try form("files.completeUploadExternal", [("files", files.text), ("channel_id", channelId)], deadline: deadline)
         guard completed.ok else { throw .rejected(host: apiHost, status: 200, answer: "files.completeUploadExternal: \(completed.error ?? "unknown_error")") }
         return fileId
     }
@@ -47,18 +53,5 @@ extension SlackAPIClient {
             throw .rejected(host: apiHost, status: response.status, answer: "\(method): an answer that is not Slack's JSON")
         }
         return answer
-    }
-
-    static func jsonEscaped(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case _ where scalar.value < 0x20: escaped += " "
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
     }
 }
